@@ -1,0 +1,77 @@
+package io.upshift.cli;
+
+import io.upshift.source.InvalidInputException;
+import io.upshift.source.Problem;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code upshift} command line: the one place where outcomes become exit codes. */
+@Command(
+    name = "upshift",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Upgrades large clouds in place: validate a plan, rehearse it on a simulated fleet, run it.",
+    subcommands = {ValidateCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success (valid plan; run succeeded)",
+      "1:invalid plan, or the run failed or halted",
+      "2:wrong usage of the command line",
+      "3:the run is paused, waiting for an approval",
+      "70:internal error (a bug; run with --debug for details)"
+    })
+public final class Main {
+  @Option(names = "--debug", description = "Print stack traces of internal errors.", scope = CommandLine.ScopeType.INHERIT)
+  boolean debug;
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command line with the given streams; returns the exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Main main = new Main();
+    CommandLine cli = new CommandLine(main);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.setExecutionExceptionHandler((ex, line, parsed) -> {
+      if (ex instanceof InvalidInputException invalid) {
+        printProblems(invalid, err);
+        return ExitCode.FAILED;
+      }
+      err.println("upshift: internal error: " + ex);
+      if (main.debug) {
+        ex.printStackTrace(err);
+      } else {
+        err.println("  hint: this is a bug; run again with --debug and report the stack trace");
+      }
+      return ExitCode.INTERNAL;
+    });
+    return cli.execute(args);
+  }
+
+  /** Prints every problem, one per line with its hint, then a count. */
+  static void printProblems(InvalidInputException invalid, PrintStream err) {
+    for (Problem p : invalid.problems().sorted()) {
+      err.println(p.render());
+    }
+    int dropped = invalid.problems().dropped();
+    if (dropped > 0) {
+      err.println("... and " + dropped + " more problems");
+    }
+    err.println(invalid.problems().errorCount() + " error(s)");
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"upshift " + (v == null ? "development build" : v)};
+    }
+  }
+}

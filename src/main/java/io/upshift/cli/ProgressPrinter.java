@@ -1,0 +1,124 @@
+package io.upshift.cli;
+
+import io.upshift.engine.Estimate;
+import io.upshift.engine.RunEvent;
+import io.upshift.engine.RunListener;
+import io.upshift.engine.RunState;
+import io.upshift.engine.StepProgress;
+import io.upshift.plan.DurationModel;
+import io.upshift.plan.Step;
+import io.upshift.report.SummaryTable;
+import java.io.PrintStream;
+
+/**
+ * Shows a run's progress: on a terminal, one status line redrawn in place (stage, step, wave,
+ * hosts done/total, failures, elapsed and ETA on the run's clock); elsewhere, plain lines at each
+ * stage and step, at every quarter of a long step, and when a capability goes down or comes back.
+ */
+final class ProgressPrinter implements RunListener {
+  private static final long REDRAW_NANOS = 100_000_000L;
+
+  private final PrintStream out;
+  private final boolean redraw;
+  private final Estimate estimate;
+  private long lastDraw;
+  private int lastQuarter;
+  private int width;
+
+  private ProgressPrinter(PrintStream out, boolean redraw, Estimate estimate) {
+    this.out = out;
+    this.redraw = redraw;
+    this.estimate = estimate;
+  }
+
+  /** A printer for the mode asked for, or null for {@code none}. */
+  static ProgressPrinter create(String mode, PrintStream out, Estimate estimate) {
+    return switch (mode) {
+      case "none" -> null;
+      case "line" -> new ProgressPrinter(out, true, estimate);
+      case "plain" -> new ProgressPrinter(out, false, estimate);
+      default -> new ProgressPrinter(out, System.console() != null && System.getenv("TERM") != null && !"dumb".equals(System.getenv("TERM")), estimate);
+    };
+  }
+
+  @Override
+  public void onEvent(RunEvent event, RunState state) {
+    if (redraw) {
+      boolean important = event instanceof RunEvent.StageStarted || event instanceof RunEvent.RunFinished || event instanceof RunEvent.RunHalted;
+      long t = System.nanoTime();
+      if (important || t - lastDraw > REDRAW_NANOS) {
+        lastDraw = t;
+        draw(state);
+      }
+      if (event instanceof RunEvent.RunHalted h) {
+        line(state, "HALTED: " + h.reason());
+      }
+      return;
+    }
+    switch (event) {
+      case RunEvent.StageStarted e -> line(state, "stage " + (e.stage() + 1) + "/" + state.plan().stages().size() + " " + state.currentStage().name());
+      case RunEvent.StepStarted e -> {
+        lastQuarter = 0;
+        Step s = state.currentStage().steps().get(e.step());
+        String skipped = e.skipped() > 0 ? " (" + e.skipped() + " skipped: failed earlier)" : "";
+        line(state, "  step " + (e.step() + 1) + "/" + state.currentStage().steps().size() + " " + s.name()
+            + (s.kind().runsOnHosts() ? " on " + e.hosts() + " hosts" + skipped : ""));
+      }
+      case RunEvent.ActionFinished e -> {
+        StepProgress p = state.progress();
+        if (p != null && p.total() >= 100) {
+          int quarter = p.done() * 4 / p.total();
+          if (quarter > lastQuarter && quarter < 4) {
+            lastQuarter = quarter;
+            line(state, "    " + p.done() + "/" + p.total() + " hosts, " + p.failed() + " failed" + eta(state));
+          }
+        }
+      }
+      case RunEvent.StageFinished e -> line(state, "stage " + state.plan().stages().get(e.stage()).name() + " " + e.status().word());
+      case RunEvent.CapabilityChanged e -> line(state, "  capability " + e.capability() + (e.up() ? " is back" : " is DOWN"));
+      case RunEvent.RunHalted e -> line(state, "HALTED: " + e.reason());
+      default -> {}
+    }
+  }
+
+  private void line(RunState state, String text) {
+    if (redraw && width > 0) {
+      out.print("\r\033[K");
+      width = 0;
+    }
+    out.println("[" + SummaryTable.clock(state.now()) + "] " + text);
+    out.flush();
+  }
+
+  private void draw(RunState state) {
+    StringBuilder b = new StringBuilder();
+    b.append("[").append(SummaryTable.clock(state.now())).append("] ");
+    if (state.stage() >= 0) {
+      b.append("stage ").append(state.stage() + 1).append("/").append(state.plan().stages().size()).append(" ").append(state.currentStage().name());
+    }
+    StepProgress p = state.progress();
+    if (p != null) {
+      b.append(" | step ").append(p.step().index() + 1).append("/").append(state.currentStage().steps().size()).append(" ").append(p.step().name());
+      if (p.groupCount() > 0) {
+        b.append(" | wave ").append(Math.max(1, p.batchOf(0))).append("/").append(p.batchesOf(0));
+      }
+      b.append(" | hosts ").append(p.done()).append("/").append(p.total());
+    }
+    b.append(" | failures ").append(state.failures().size()).append(eta(state));
+    String text = b.length() > 160 ? b.substring(0, 160) : b.toString();
+    out.print("\r\033[K" + text);
+    out.flush();
+    width = text.length();
+  }
+
+  private String eta(RunState state) {
+    return " | ETA " + DurationModel.format(estimate.remainingMillis(state));
+  }
+
+  void close() {
+    if (redraw && width > 0) {
+      out.println();
+    }
+    out.flush();
+  }
+}

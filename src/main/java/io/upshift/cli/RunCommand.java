@@ -1,0 +1,150 @@
+package io.upshift.cli;
+
+import io.upshift.clock.RunClock;
+import io.upshift.clock.VirtualClock;
+import io.upshift.clock.WallClock;
+import io.upshift.engine.Engine;
+import io.upshift.engine.Estimate;
+import io.upshift.engine.RunState;
+import io.upshift.engine.RunStatus;
+import io.upshift.plan.Fault;
+import io.upshift.plan.Plan;
+import io.upshift.plan.PlanLoader;
+import io.upshift.plan.StepKind;
+import io.upshift.inventory.Selector;
+import io.upshift.report.RunSummary;
+import io.upshift.report.SummaryJson;
+import io.upshift.report.SummaryTable;
+import io.upshift.source.InvalidInputException;
+import io.upshift.source.Position;
+import io.upshift.source.Problem;
+import io.upshift.source.Problems;
+import io.upshift.source.Suggest;
+import io.upshift.target.Target;
+import io.upshift.target.local.LocalTarget;
+import io.upshift.target.sim.SimTarget;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code upshift run PLAN}: executes a plan on a target and prints the timeline and downtime. */
+@Command(name = "run", description = "Run a plan: rehearse it on the simulated fleet (the default) or execute it.", mixinStandardHelpOptions = true)
+final class RunCommand implements Callable<Integer> {
+  enum TargetName {
+    sim,
+    local
+  }
+
+  @Parameters(paramLabel = "PLAN", description = "A plan file, or a folder holding plan.yaml.")
+  Path plan;
+
+  @Option(names = "--target", defaultValue = "sim", description = "Where to run: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  TargetName target;
+
+  @Option(names = "--seed", description = "Seed of the rehearsal's random draws (default: the plan's rehearsal.seed, else 1).")
+  Long seed;
+
+  @Option(names = "--summary-json", paramLabel = "FILE", description = "Write the run summary as JSON to FILE.")
+  Path summaryJson;
+
+  @Option(names = "--fault", paramLabel = "SPEC",
+      description = "Inject failures in rehearsal: PROBABILITY, KIND=PROBABILITY, or KIND=PROBABILITY@SELECTOR (e.g. command=0.05, upgrade=1@host=hv-0001). Repeatable.")
+  List<String> faults = new ArrayList<>();
+
+  @Option(names = "--max-processes", defaultValue = "64", description = "Local target: commands running at once (default: ${DEFAULT-VALUE}).")
+  int maxProcesses;
+
+  @Option(names = "--progress", defaultValue = "auto", description = "Progress display: auto, line (redrawn), plain (one line per event), none.")
+  String progress;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintStream err = System.err;
+    Problems problems = new Problems();
+    Plan loaded = PlanLoader.load(plan, problems);
+    if (problems.hasErrors()) {
+      throw new InvalidInputException(problems);
+    }
+    problems.sorted().forEach(p -> err.println(p.render()));
+    List<Fault> allFaults = new ArrayList<>(loaded.faults());
+    allFaults.addAll(parseFaults(loaded));
+    long runSeed = seed != null ? seed : loaded.seed();
+    RunClock clock = target == TargetName.sim ? new VirtualClock() : new WallClock();
+    Path workDir = PlanLoader.planFile(plan).toAbsolutePath().getParent();
+    try (Target t = target == TargetName.sim
+        ? new SimTarget(loaded, clock, runSeed, allFaults)
+        : new LocalTarget(loaded, clock, workDir, maxProcesses)) {
+      Problems targetProblems = new Problems();
+      t.check(loaded, targetProblems);
+      targetProblems.throwIfErrors();
+      RunSummary summary = new RunSummary(loaded, t.name(), runSeed);
+      Engine engine = new Engine(loaded, t, clock, runSeed).listen(summary);
+      ProgressPrinter printer = ProgressPrinter.create(progress, err, new Estimate(loaded));
+      if (printer != null) {
+        engine.listen(printer);
+      }
+      RunState state = engine.run();
+      if (printer != null) {
+        printer.close();
+      }
+      if (summaryJson != null) {
+        SummaryJson.write(summary, summaryJson);
+      }
+      SummaryTable.print(summary, System.out);
+      System.out.flush();
+      return exitCode(state.status());
+    }
+  }
+
+  static int exitCode(RunStatus status) {
+    return switch (status) {
+      case SUCCEEDED -> ExitCode.OK;
+      case PAUSED -> ExitCode.PAUSED;
+      default -> ExitCode.FAILED;
+    };
+  }
+
+  private List<Fault> parseFaults(Plan loaded) {
+    Problems problems = new Problems();
+    List<Fault> out = new ArrayList<>();
+    for (String spec : faults) {
+      Position at = new Position(Path.of("--fault"), 1, 1);
+      String rest = spec.trim();
+      Selector on = null;
+      int atSign = rest.indexOf('@');
+      if (atSign >= 0) {
+        on = Selector.parse(rest.substring(atSign + 1), at, problems);
+        on.checkKeys(loaded.inventory().selectorKeys(), problems);
+        rest = rest.substring(0, atSign);
+      }
+      StepKind kind = null;
+      int eq = rest.indexOf('=');
+      if (eq >= 0) {
+        String k = rest.substring(0, eq).trim();
+        kind = StepKind.byKey(k).orElse(null);
+        if (kind == null) {
+          problems.error(at, "unknown-kind", "--fault " + spec + ": unknown step kind `" + k + "`", Suggest.hint(k, StepKind.keys()));
+        }
+        rest = rest.substring(eq + 1);
+      }
+      try {
+        double p = Double.parseDouble(rest.trim());
+        if (p < 0 || p > 1) {
+          throw new NumberFormatException();
+        }
+        out.add(new Fault(kind, on, p, at));
+      } catch (NumberFormatException e) {
+        problems.add(new Problem(at, io.upshift.source.Severity.ERROR, "bad-fault", "--fault " + spec + ": the probability must be a number from 0 to 1",
+            "e.g. --fault command=0.05"));
+      }
+    }
+    problems.throwIfErrors();
+    return out;
+  }
+}

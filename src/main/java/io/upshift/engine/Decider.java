@@ -1,0 +1,124 @@
+package io.upshift.engine;
+
+import io.upshift.engine.RunEvent.ActionStarted;
+import io.upshift.engine.RunEvent.Approved;
+import io.upshift.engine.RunEvent.BatchStarted;
+import io.upshift.engine.RunEvent.PauseStarted;
+import io.upshift.engine.RunEvent.RunFinished;
+import io.upshift.engine.RunEvent.RunHalted;
+import io.upshift.engine.RunEvent.StageFinished;
+import io.upshift.engine.RunEvent.StageStarted;
+import io.upshift.engine.RunEvent.StepFinished;
+import io.upshift.engine.RunEvent.StepStarted;
+import io.upshift.plan.Stage;
+import io.upshift.plan.Step;
+import io.upshift.plan.StepKind;
+import io.upshift.target.Execution.Phase;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The engine's next move, as a pure function of the run's state and the time: which events to
+ * record now. It changes nothing; the {@link Engine} records the events and carries out the ones
+ * that ask for work ({@link ActionStarted}, {@link PauseStarted}). Deciding apart from doing is
+ * what makes a rehearsal and a real run the same code, and the decisions testable by table.
+ *
+ * <p>It returns an empty list when nothing can happen until an action finishes or a pause ends.
+ */
+public final class Decider {
+  private Decider() {}
+
+  public static List<RunEvent> decide(RunState state, long now) {
+    List<RunEvent> out = new ArrayList<>();
+    if (state.status().isTerminal()) {
+      return out;
+    }
+    if (!state.stageActive()) {
+      int next = state.stage() + 1;
+      if (state.halted() || next >= state.plan().stages().size()) {
+        out.add(new RunFinished(now, finalStatus(state)));
+      } else {
+        out.add(new StageStarted(now, next));
+      }
+      return out;
+    }
+    Stage stage = state.currentStage();
+    StepProgress p = state.progress();
+    if (p == null) {
+      int next = state.step() + 1;
+      if (state.halted() || next >= stage.steps().size()) {
+        RunStatus status = state.halted() ? RunStatus.HALTED : state.stageFailures() > 0 ? RunStatus.FAILED : RunStatus.SUCCEEDED;
+        out.add(new StageFinished(now, stage.index(), status));
+      } else {
+        Step step = stage.steps().get(next);
+        int eligible = state.eligible(step).length;
+        out.add(new StepStarted(now, stage.index(), next, eligible, step.hosts().length - eligible));
+      }
+      return out;
+    }
+    Step step = p.step();
+    for (int host : p.checks) {
+      out.add(new ActionStarted(now, step.stage(), step.index(), host, Phase.CHECK));
+    }
+    if (step.kind() == StepKind.APPROVE) {
+      out.add(new Approved(now, step.stage(), step.index(), "auto", "approved automatically (no operator gate in this run)"));
+      out.add(new StepFinished(now, step.stage(), step.index(), 0, 0, 0));
+      return out;
+    }
+    if (!state.halted() && p.failed > p.budget) {
+      out.add(new RunHalted(now, budgetReason(state, p)));
+      return out;
+    }
+    if (!state.halted()) {
+      for (int g : p.open) {
+        startBatch(p, g, now, out);
+      }
+    }
+    boolean finished = state.halted() ? state.inFlight() == 0 && p.checks.isEmpty() : p.allDone();
+    if (out.isEmpty() && finished) {
+      out.add(new StepFinished(now, step.stage(), step.index(), p.succeeded, p.failed, p.skipped));
+    }
+    return out;
+  }
+
+  private static void startBatch(StepProgress p, int g, long now, List<RunEvent> out) {
+    if (p.batchRemaining[g] > 0 || p.offset[g] >= p.groups[g].length) {
+      return;
+    }
+    Step step = p.step();
+    long pause = step.waves().pauseMillis();
+    if (pause > 0 && p.batches[g] > 0) {
+      if (p.resumeAt[g] < 0) {
+        out.add(new PauseStarted(now, step.stage(), step.index(), g, now + pause));
+        return;
+      }
+      if (now < p.resumeAt[g]) {
+        return;
+      }
+    }
+    int from = p.offset[g];
+    int to = Math.min(p.groups[g].length, from + p.batchSize(g));
+    int[] hosts = Arrays.copyOfRange(p.groups[g], from, to);
+    out.add(new BatchStarted(now, step.stage(), step.index(), g, p.batches[g] + 1, hosts));
+    for (int h : hosts) {
+      out.add(new ActionStarted(now, step.stage(), step.index(), h, Phase.ACTION));
+    }
+  }
+
+  private static RunStatus finalStatus(RunState state) {
+    if (state.halted()) {
+      return RunStatus.HALTED;
+    }
+    return state.failures().isEmpty() ? RunStatus.SUCCEEDED : RunStatus.FAILED;
+  }
+
+  private static String budgetReason(RunState state, StepProgress p) {
+    Step step = p.step();
+    String budget = step.waves().maxFailures().percent()
+        ? p.budget + " (" + step.waves().maxFailures() + " of " + p.total + " hosts)"
+        : Integer.toString(p.budget);
+    return "stage `" + state.currentStage().name() + "`, " + step.describe() + ": " + p.failed + " hosts failed, more than the budget of "
+        + budget + "; no new batch was started";
+  }
+}

@@ -1,0 +1,256 @@
+package io.upshift.engine;
+
+import io.upshift.inventory.Host;
+import io.upshift.inventory.Inventory;
+import io.upshift.plan.Capability;
+import io.upshift.plan.ComponentState;
+import io.upshift.plan.Plan;
+import io.upshift.plan.Step;
+import io.upshift.plan.StepKind;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The version and state of every component instance and database on every host, and from them
+ * which capabilities are up. Updated by the declared effects of steps (see {@link StepKind}); a
+ * capability's availability is always derived here, never set by hand.
+ */
+public final class FleetState {
+  private static final byte ABSENT = -1;
+  private static final ComponentState[] STATES = ComponentState.values();
+
+  private final Plan plan;
+  private final Map<String, Integer> componentIndex = new LinkedHashMap<>();
+  private final Map<String, Integer> databaseIndex = new LinkedHashMap<>();
+  /** [component][host]: ordinal of ComponentState, or ABSENT. */
+  private final byte[][] state;
+  /** [component][host]: rank of the version in the plan's releases (-2 when not a known release). */
+  private final byte[][] version;
+  /** [database][host]: rank of the schema version. */
+  private final byte[][] schema;
+  private final Map<Integer, byte[]> beforeReboot = new HashMap<>();
+  private final List<Tracked> capabilities = new ArrayList<>();
+  private final List<List<int[]>> watchers; // component -> (capability, slot)
+  private final List<String> changes = new ArrayList<>();
+
+  /** A capability's live counters: per needed component, serving and total instances. */
+  private static final class Tracked {
+    final Capability capability;
+    final BitSet hosts; // null: every host
+    final int[] serving;
+    final int[] total;
+    boolean up;
+
+    Tracked(Capability capability, BitSet hosts, int slots) {
+      this.capability = capability;
+      this.hosts = hosts;
+      this.serving = new int[slots];
+      this.total = new int[slots];
+    }
+
+    boolean compute() {
+      for (int i = 0; i < serving.length; i++) {
+        boolean ok = capability.every() ? serving[i] == total[i] : serving[i] > 0;
+        if (!ok) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  public FleetState(Plan plan) {
+    this.plan = plan;
+    Inventory inventory = plan.inventory();
+    plan.components().keySet().forEach(c -> componentIndex.putIfAbsent(c, componentIndex.size()));
+    for (Host h : inventory.hosts()) {
+      h.components().keySet().forEach(c -> componentIndex.putIfAbsent(c, componentIndex.size()));
+      h.databases().keySet().forEach(d -> databaseIndex.putIfAbsent(d, databaseIndex.size()));
+    }
+    int n = inventory.size();
+    state = new byte[componentIndex.size()][];
+    version = new byte[componentIndex.size()][];
+    schema = new byte[databaseIndex.size()][];
+    for (Host h : inventory.hosts()) {
+      h.components().forEach((c, v) -> {
+        int ci = componentIndex.get(c);
+        if (state[ci] == null) {
+          state[ci] = filled(n);
+          version[ci] = filled(n);
+        }
+        state[ci][h.index()] = (byte) ComponentState.SERVING.ordinal();
+        version[ci][h.index()] = rank(v);
+      });
+      h.databases().forEach((d, v) -> {
+        int di = databaseIndex.get(d);
+        if (schema[di] == null) {
+          schema[di] = filled(n);
+        }
+        schema[di][h.index()] = rank(v);
+      });
+    }
+    watchers = new ArrayList<>();
+    for (int i = 0; i < componentIndex.size(); i++) {
+      watchers.add(new ArrayList<>());
+    }
+    for (Capability cap : plan.capabilities().values()) {
+      BitSet hosts = cap.on() == null ? null : inventory.select(cap.on());
+      Tracked t = new Tracked(cap, hosts, cap.components().size());
+      int ti = capabilities.size();
+      for (int slot = 0; slot < cap.components().size(); slot++) {
+        Integer ci = componentIndex.get(cap.components().get(slot));
+        if (ci == null) {
+          continue;
+        }
+        watchers.get(ci).add(new int[] {ti, slot});
+        if (state[ci] != null) {
+          for (int h = 0; h < n; h++) {
+            if (state[ci][h] != ABSENT && (hosts == null || hosts.get(h))) {
+              t.total[slot]++;
+              if (state[ci][h] == ComponentState.SERVING.ordinal()) {
+                t.serving[slot]++;
+              }
+            }
+          }
+        }
+      }
+      t.up = t.compute();
+      capabilities.add(t);
+    }
+  }
+
+  private static byte[] filled(int n) {
+    byte[] a = new byte[n];
+    java.util.Arrays.fill(a, ABSENT);
+    return a;
+  }
+
+  private byte rank(String release) {
+    int r = plan.releaseRank(release);
+    return (byte) (r < 0 ? -2 : Math.min(r, Byte.MAX_VALUE));
+  }
+
+  /** Applies the effects a step has while it runs on {@code host}. */
+  public void started(Step step, int host) {
+    if (step.kind() == StepKind.REBOOT) {
+      byte[] saved = new byte[state.length];
+      for (int c = 0; c < state.length; c++) {
+        saved[c] = state[c] == null ? ABSENT : state[c][host];
+        if (saved[c] != ABSENT) {
+          set(c, host, ComponentState.STOPPED);
+        }
+      }
+      beforeReboot.put(host, saved);
+      return;
+    }
+    step.kind().during().ifPresent(s -> step.subjects().forEach(c -> set(c, host, s)));
+  }
+
+  /** Applies the effects a step has once it succeeded on {@code host}. */
+  public void succeeded(Step step, int host) {
+    if (step.kind() == StepKind.REBOOT) {
+      byte[] saved = beforeReboot.remove(host);
+      if (saved != null) {
+        for (int c = 0; c < saved.length; c++) {
+          if (saved[c] != ABSENT) {
+            set(c, host, STATES[saved[c]]);
+          }
+        }
+      }
+      return;
+    }
+    step.kind().after().ifPresent(s -> step.subjects().forEach(c -> set(c, host, s)));
+    if (step.kind().changesVersion()) {
+      byte r = rank(step.version());
+      for (String subject : step.subjects()) {
+        byte[][] table = step.kind().subject() == StepKind.Subject.DATABASES ? schema : version;
+        Integer i = (step.kind().subject() == StepKind.Subject.DATABASES ? databaseIndex : componentIndex).get(subject);
+        if (i != null && table[i] != null && table[i][host] != ABSENT) {
+          table[i][host] = r;
+        }
+      }
+    }
+  }
+
+  /** A failed step leaves what it did while running in place: a failed reboot leaves the host down. */
+  public void failed(Step step, int host) {
+    beforeReboot.remove(host);
+  }
+
+  private void set(String component, int host, ComponentState s) {
+    Integer ci = componentIndex.get(component);
+    if (ci != null) {
+      set(ci, host, s);
+    }
+  }
+
+  private void set(int ci, int host, ComponentState s) {
+    if (state[ci] == null || state[ci][host] == ABSENT || state[ci][host] == s.ordinal()) {
+      return;
+    }
+    boolean wasServing = state[ci][host] == ComponentState.SERVING.ordinal();
+    state[ci][host] = (byte) s.ordinal();
+    if (wasServing == s.isServing()) {
+      return;
+    }
+    for (int[] w : watchers.get(ci)) {
+      Tracked t = capabilities.get(w[0]);
+      if (t.hosts != null && !t.hosts.get(host)) {
+        continue;
+      }
+      t.serving[w[1]] += s.isServing() ? 1 : -1;
+      boolean up = t.compute();
+      if (up != t.up) {
+        t.up = up;
+        changes.add(t.capability.name());
+      }
+    }
+  }
+
+  /** The names of capabilities whose availability flipped since the last call, in order. */
+  public List<String> takeChanges() {
+    if (changes.isEmpty()) {
+      return List.of();
+    }
+    List<String> out = List.copyOf(changes);
+    changes.clear();
+    return out;
+  }
+
+  public boolean isUp(String capability) {
+    return capabilities.stream().filter(t -> t.capability.name().equals(capability)).findFirst().map(t -> t.up).orElse(false);
+  }
+
+  /** Each capability and whether it is up now, in plan order. */
+  public Map<String, Boolean> capabilityStates() {
+    Map<String, Boolean> out = new LinkedHashMap<>();
+    capabilities.forEach(t -> out.put(t.capability.name(), t.up));
+    return out;
+  }
+
+  /** The state of a component on a host, or null when the host does not run it. */
+  public ComponentState state(String component, int host) {
+    Integer ci = componentIndex.get(component);
+    return ci == null || state[ci] == null || state[ci][host] == ABSENT ? null : STATES[state[ci][host]];
+  }
+
+  /** The release a component on a host runs, or null when absent or not a known release. */
+  public String version(String component, int host) {
+    Integer ci = componentIndex.get(component);
+    return ci == null || version[ci] == null ? null : release(version[ci][host]);
+  }
+
+  /** The schema release of a database on a host, or null. */
+  public String schema(String database, int host) {
+    Integer di = databaseIndex.get(database);
+    return di == null || schema[di] == null ? null : release(schema[di][host]);
+  }
+
+  private String release(byte rank) {
+    return rank < 0 ? null : plan.releases().get(rank);
+  }
+}

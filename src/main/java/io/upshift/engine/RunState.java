@@ -1,0 +1,233 @@
+package io.upshift.engine;
+
+import io.upshift.engine.RunEvent.ActionFinished;
+import io.upshift.engine.RunEvent.ActionStarted;
+import io.upshift.engine.RunEvent.Approved;
+import io.upshift.engine.RunEvent.BatchStarted;
+import io.upshift.engine.RunEvent.CapabilityChanged;
+import io.upshift.engine.RunEvent.PauseStarted;
+import io.upshift.engine.RunEvent.RunFinished;
+import io.upshift.engine.RunEvent.RunHalted;
+import io.upshift.engine.RunEvent.RunStarted;
+import io.upshift.engine.RunEvent.StageFinished;
+import io.upshift.engine.RunEvent.StageStarted;
+import io.upshift.engine.RunEvent.StepFinished;
+import io.upshift.engine.RunEvent.StepStarted;
+import io.upshift.plan.Plan;
+import io.upshift.plan.Stage;
+import io.upshift.plan.Step;
+import io.upshift.target.Execution.Phase;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * The state of a run, rebuilt from its events and nothing else: {@code apply} is the only way it
+ * changes. The decider reads it; the engine, observers and (later) the journal's replay feed it.
+ */
+public final class RunState {
+  /** A host that failed, where, and why. */
+  public record Failure(int host, String hostName, int stage, int step, String stepName, Phase phase, int exitCode, String reason, String output, long at) {}
+
+  private final Plan plan;
+  private final FleetState fleet;
+  private final BitSet failedHosts;
+  private final List<Failure> failures = new ArrayList<>();
+  private final int[] groupOfHost;
+  private RunStatus status = RunStatus.RUNNING;
+  private int stage = -1;
+  private boolean stageActive;
+  private int stageFailures;
+  private int step = -1;
+  private StepProgress progress;
+  private int inFlight;
+  private String haltReason;
+  private long stepsSucceeded;
+  private long stepsFailed;
+  private long stepsSkipped;
+  private long stepsTotal;
+  private long now;
+
+  public RunState(Plan plan) {
+    this.plan = plan;
+    this.fleet = new FleetState(plan);
+    this.failedHosts = new BitSet(plan.inventory().size());
+    this.groupOfHost = new int[plan.inventory().size()];
+  }
+
+  /** Folds one event into the state. */
+  public void apply(RunEvent event) {
+    now = Math.max(now, event.at());
+    switch (event) {
+      case RunStarted e -> status = RunStatus.RUNNING;
+      case StageStarted e -> {
+        stage = e.stage();
+        stageActive = true;
+        stageFailures = 0;
+        step = -1;
+      }
+      case StepStarted e -> {
+        step = e.step();
+        Step s = currentStage().steps().get(step);
+        int[] hosts = eligible(s);
+        progress = new StepProgress(s, hosts, s.hosts().length - hosts.length, plan.inventory().hosts(), e.at());
+        for (int g = 0; g < progress.groups.length; g++) {
+          for (int h : progress.groups[g]) {
+            groupOfHost[h] = g;
+          }
+        }
+        stepsSkipped += progress.skipped;
+        stepsTotal += s.hosts().length;
+      }
+      case BatchStarted e -> {
+        progress.offset[e.group()] += e.hosts().length;
+        progress.batchRemaining[e.group()] = e.hosts().length;
+        progress.batches[e.group()]++;
+        progress.resumeAt[e.group()] = -1;
+      }
+      case PauseStarted e -> progress.resumeAt[e.group()] = e.until();
+      case ActionStarted e -> {
+        inFlight++;
+        if (e.phase() == Phase.CHECK) {
+          progress.checks.remove(e.host());
+        } else {
+          fleet.started(progress.step, e.host());
+        }
+      }
+      case ActionFinished e -> finished(e);
+      case Approved e -> {}
+      case StepFinished e -> progress = null;
+      case StageFinished e -> stageActive = false;
+      case CapabilityChanged e -> {}
+      case RunHalted e -> {
+        status = RunStatus.HALTED;
+        haltReason = e.reason();
+      }
+      case RunFinished e -> status = e.status();
+    }
+  }
+
+  private void finished(ActionFinished e) {
+    inFlight--;
+    Step s = progress.step;
+    boolean ok = e.outcome().ok();
+    if (e.phase() == Phase.ACTION) {
+      if (ok) {
+        fleet.succeeded(s, e.host());
+      } else {
+        fleet.failed(s, e.host());
+      }
+    }
+    if (ok && e.phase() == Phase.ACTION && s.gated()) {
+      progress.checks.add(e.host());
+      return;
+    }
+    if (ok) {
+      progress.succeeded++;
+      stepsSucceeded++;
+    } else {
+      progress.failed++;
+      stepsFailed++;
+      stageFailures++;
+      failedHosts.set(e.host());
+      failures.add(new Failure(e.host(), plan.inventory().host(e.host()).name(), s.stage(), s.index(), s.name(), e.phase(),
+          e.outcome().exitCode(), e.outcome().reason(), e.outcome().output(), e.at()));
+    }
+    int g = groupOfHost[e.host()];
+    if (--progress.batchRemaining[g] == 0 && progress.offset[g] >= progress.groups[g].length) {
+      progress.open.remove(Integer.valueOf(g));
+      if (progress.nextGroup < progress.groups.length) {
+        progress.open.add(progress.nextGroup++);
+      }
+    }
+  }
+
+  /** The step's hosts without those that failed earlier in the run. */
+  int[] eligible(Step s) {
+    if (failedHosts.isEmpty()) {
+      return s.hosts();
+    }
+    return java.util.Arrays.stream(s.hosts()).filter(h -> !failedHosts.get(h)).toArray();
+  }
+
+  public Plan plan() {
+    return plan;
+  }
+
+  public FleetState fleet() {
+    return fleet;
+  }
+
+  public RunStatus status() {
+    return status;
+  }
+
+  public boolean halted() {
+    return haltReason != null;
+  }
+
+  public String haltReason() {
+    return haltReason;
+  }
+
+  /** Index of the current (or last) stage; -1 before the first. */
+  public int stage() {
+    return stage;
+  }
+
+  public boolean stageActive() {
+    return stageActive;
+  }
+
+  /** Failures in the current stage so far. */
+  public int stageFailures() {
+    return stageFailures;
+  }
+
+  public Stage currentStage() {
+    return plan.stages().get(stage);
+  }
+
+  /** Index of the current (or last) step in its stage; -1 before the first. */
+  public int step() {
+    return step;
+  }
+
+  /** The progress of the running step, or null between steps. */
+  public StepProgress progress() {
+    return progress;
+  }
+
+  public int inFlight() {
+    return inFlight;
+  }
+
+  public boolean hasFailed(int host) {
+    return failedHosts.get(host);
+  }
+
+  public List<Failure> failures() {
+    return failures;
+  }
+
+  public long stepsTotal() {
+    return stepsTotal;
+  }
+
+  public long stepsSucceeded() {
+    return stepsSucceeded;
+  }
+
+  public long stepsFailed() {
+    return stepsFailed;
+  }
+
+  public long stepsSkipped() {
+    return stepsSkipped;
+  }
+
+  /** The time of the latest event. */
+  public long now() {
+    return now;
+  }
+}

@@ -1,0 +1,126 @@
+package io.upshift.engine;
+
+import io.upshift.inventory.Host;
+import io.upshift.plan.Step;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How far the current step has gone: its hosts split into wave groups, the batch each group is
+ * in, what is in flight, and the failures against the budget. Mutated only by {@link RunState}.
+ */
+public final class StepProgress {
+  final Step step;
+  final int[][] groups;
+  final String[] groupNames;
+  final int[] offset;
+  final int[] batchRemaining;
+  final int[] batches;
+  final long[] resumeAt;
+  final List<Integer> open = new ArrayList<>();
+  int nextGroup;
+  final ArrayDeque<Integer> checks = new ArrayDeque<>();
+  final int total;
+  final int skipped;
+  final int budget;
+  int succeeded;
+  int failed;
+  final long startedAt;
+
+  StepProgress(Step step, int[] hosts, int skipped, List<Host> inventory, long startedAt) {
+    this.step = step;
+    this.total = hosts.length;
+    this.skipped = skipped;
+    this.startedAt = startedAt;
+    this.budget = step.waves().maxFailures().budgetOf(hosts.length);
+    Map<String, List<Integer>> byGroup = new LinkedHashMap<>();
+    String key = step.waves().groupBy();
+    for (int h : hosts) {
+      List<String> values = key == null ? List.of("") : inventory.get(h).values(key);
+      byGroup.computeIfAbsent(values.isEmpty() ? "" : values.get(0), k -> new ArrayList<>()).add(h);
+    }
+    groups = new int[byGroup.size()][];
+    groupNames = new String[byGroup.size()];
+    int g = 0;
+    for (Map.Entry<String, List<Integer>> e : byGroup.entrySet()) {
+      groupNames[g] = e.getKey();
+      groups[g++] = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+    }
+    offset = new int[groups.length];
+    batchRemaining = new int[groups.length];
+    batches = new int[groups.length];
+    resumeAt = new long[groups.length];
+    java.util.Arrays.fill(resumeAt, -1);
+    int parallel = Math.min(step.waves().parallel(), groups.length);
+    for (int i = 0; i < parallel; i++) {
+      open.add(i);
+    }
+    nextGroup = parallel;
+  }
+
+  public Step step() {
+    return step;
+  }
+
+  /** Hosts the step runs on (not counting skipped ones). */
+  public int total() {
+    return total;
+  }
+
+  /** Hosts done with the step, successfully or not. */
+  public int done() {
+    return succeeded + failed;
+  }
+
+  public int succeeded() {
+    return succeeded;
+  }
+
+  public int failed() {
+    return failed;
+  }
+
+  public int skipped() {
+    return skipped;
+  }
+
+  /** How many failures the step may have before the run halts. */
+  public int budget() {
+    return budget;
+  }
+
+  public int groupCount() {
+    return groups.length;
+  }
+
+  /** The number of the batch a group is in (1-based; 0 before its first). */
+  public int batchOf(int group) {
+    return batches[group];
+  }
+
+  /** The number of batches a group has in all. */
+  public int batchesOf(int group) {
+    int size = step.waves().batch().batchOf(groups[group].length);
+    return (groups[group].length + size - 1) / size;
+  }
+
+  public String groupName(int group) {
+    return groupNames[group];
+  }
+
+  public long startedAt() {
+    return startedAt;
+  }
+
+  /** Whether every group has run all its batches and nothing is left in flight. */
+  boolean allDone() {
+    return open.isEmpty() && nextGroup >= groups.length && checks.isEmpty();
+  }
+
+  int batchSize(int group) {
+    return step.waves().batch().batchOf(groups[group].length);
+  }
+}

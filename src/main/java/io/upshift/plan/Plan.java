@@ -1,0 +1,35 @@
+package io.upshift.plan;
+
+import io.upshift.inventory.Inventory;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A loaded, checked plan with its inventory: what to upgrade, from which release to which, what
+ * users must keep getting, which version mixes are safe, and the stages of steps that do it.
+ */
+public record Plan(
+    Path file,
+    String name,
+    Inventory inventory,
+    List<String> releases,
+    String from,
+    String to,
+    Map<String, Component> components,
+    Map<String, Capability> capabilities,
+    List<CompatRule> compatibility,
+    List<Stage> stages,
+    List<Fault> faults,
+    long seed) {
+
+  /** Every step of the plan in order. */
+  public List<Step> steps() {
+    return stages.stream().flatMap(s -> s.steps().stream()).toList();
+  }
+
+  /** The position of a release in the ordered list, or -1. */
+  public int releaseRank(String release) {
+    return releases.indexOf(release);
+  }
+}

@@ -1,0 +1,56 @@
+package io.upshift.plan;
+
+import io.upshift.inventory.Selector;
+import io.upshift.source.Position;
+import java.util.List;
+
+/**
+ * One step of a stage: a kind with its subjects (components, databases, a command, a check or a
+ * prompt), the hosts it runs on, how it rolls over them, how long it takes in rehearsal, and the
+ * check that gates what comes after it.
+ *
+ * @param stage index of the stage in the plan
+ * @param index index of the step in its stage
+ * @param name a label for progress and reports (derived from the kind when not given)
+ * @param subjects component or database names, for kinds that name them
+ * @param on the hosts, or null for the kind's default
+ * @param run the command for {@code command} steps, or a command replacing the built-in rendering
+ * @param check the check attached to the step, or null
+ * @param version the version an {@code upgrade} or {@code db-sync} goes to (the plan's target when
+ *     not given)
+ * @param timeoutMillis how long one host may take before the step fails there
+ * @param hosts the inventory indexes of the hosts the step runs on, in inventory order (resolved
+ *     when the plan is loaded; empty for an approval)
+ */
+public record Step(
+    int stage,
+    int index,
+    String name,
+    StepKind kind,
+    List<String> subjects,
+    Selector on,
+    Waves waves,
+    DurationModel duration,
+    String run,
+    Check check,
+    String prompt,
+    String version,
+    long timeoutMillis,
+    int[] hosts,
+    Position at) {
+
+  /** Whether a check attached to the step must pass on a host before the host is done with it. */
+  public boolean gated() {
+    return check != null && kind != StepKind.CHECK;
+  }
+
+  /** A stable id within the plan: {@code 2.3} is the fourth step of the third stage. */
+  public String id() {
+    return stage + "." + index;
+  }
+
+  /** The label with the step's position, for messages: {@code stage 2 step 3 "db-sync glance"}. */
+  public String describe() {
+    return "step " + (index + 1) + " `" + name + "`";
+  }
+}

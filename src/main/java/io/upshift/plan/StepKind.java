@@ -1,0 +1,106 @@
+package io.upshift.plan;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The built-in kinds of step, each with its declared effects. An effect that makes things worse
+ * (a stop, a drain) holds from the moment the step starts on a host; one that makes things better
+ * (a start, a new version) holds from the moment it has finished there. That is the pessimistic
+ * reading the capability windows and the verifier rely on.
+ */
+public enum StepKind {
+  /** Stops the named components. */
+  STOP("stop", Subject.COMPONENTS, ComponentState.STOPPED, ComponentState.STOPPED, false, 30_000),
+  /** Starts the named components. */
+  START("start", Subject.COMPONENTS, null, ComponentState.SERVING, false, 60_000),
+  /** Stops then starts the named components. */
+  RESTART("restart", Subject.COMPONENTS, ComponentState.STOPPED, ComponentState.SERVING, false, 90_000),
+  /** Takes the named components out of their load balancer. */
+  DRAIN("drain", Subject.COMPONENTS, ComponentState.DRAINED, ComponentState.DRAINED, false, 10_000),
+  /** Puts the named components back into their load balancer. */
+  UNDRAIN("undrain", Subject.COMPONENTS, null, ComponentState.SERVING, false, 10_000),
+  /** Installs the target version of the named components' packages. */
+  UPGRADE("upgrade", Subject.COMPONENTS, null, null, true, 300_000),
+  /** Dumps the named databases. */
+  DB_BACKUP("db-backup", Subject.DATABASES, null, null, false, 600_000),
+  /** Migrates the named databases' schemas to the target version. */
+  DB_SYNC("db-sync", Subject.DATABASES, null, null, true, 600_000),
+  /** Reboots the host: every component on it is down until the host is back. */
+  REBOOT("reboot", Subject.NONE, ComponentState.STOPPED, null, false, 600_000),
+  /** Runs a command. */
+  COMMAND("command", Subject.COMMAND, null, null, false, 30_000),
+  /** Runs a check; a failure stops the host's progress like any failed step. */
+  CHECK("check", Subject.CHECK, null, null, false, 15_000),
+  /** Waits for an operator's approval. */
+  APPROVE("approve", Subject.PROMPT, null, null, false, 0);
+
+  /** What the value of the kind's key names. */
+  public enum Subject {
+    COMPONENTS,
+    DATABASES,
+    COMMAND,
+    CHECK,
+    PROMPT,
+    NONE
+  }
+
+  private final String key;
+  private final Subject subject;
+  private final ComponentState during;
+  private final ComponentState after;
+  private final boolean changesVersion;
+  private final long defaultMillis;
+
+  StepKind(String key, Subject subject, ComponentState during, ComponentState after, boolean changesVersion, long defaultMillis) {
+    this.key = key;
+    this.subject = subject;
+    this.during = during;
+    this.after = after;
+    this.changesVersion = changesVersion;
+    this.defaultMillis = defaultMillis;
+  }
+
+  /** The YAML key that introduces a step of this kind. */
+  public String key() {
+    return key;
+  }
+
+  public Subject subject() {
+    return subject;
+  }
+
+  /** The state the subject components are in while the step runs on a host, if it changes. */
+  public Optional<ComponentState> during() {
+    return Optional.ofNullable(during);
+  }
+
+  /** The state the subject components are in after the step succeeded on a host, if it changes. */
+  public Optional<ComponentState> after() {
+    return Optional.ofNullable(after);
+  }
+
+  /** Whether success moves the subjects (components or database schemas) to the target version. */
+  public boolean changesVersion() {
+    return changesVersion;
+  }
+
+  /** The duration used in rehearsal when the plan gives none. */
+  public DurationModel defaultDuration() {
+    return DurationModel.fixed(defaultMillis);
+  }
+
+  /** Whether the step acts on hosts (an approval does not). */
+  public boolean runsOnHosts() {
+    return this != APPROVE;
+  }
+
+  public static Optional<StepKind> byKey(String key) {
+    return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
+  }
+
+  public static List<String> keys() {
+    return Arrays.stream(values()).map(StepKind::key).toList();
+  }
+}

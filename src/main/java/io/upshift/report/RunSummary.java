@@ -1,0 +1,166 @@
+package io.upshift.report;
+
+import io.upshift.engine.RunEvent;
+import io.upshift.engine.RunListener;
+import io.upshift.engine.RunState;
+import io.upshift.engine.RunStatus;
+import io.upshift.plan.Plan;
+import io.upshift.plan.Stage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of a run as the summary JSON and the closing table show it: stages with their
+ * times, capability downtime windows, step counts and failed hosts. Built by listening to the
+ * run's events.
+ */
+public final class RunSummary implements RunListener {
+  /** A stretch of time in milliseconds from the run's start. */
+  public record Window(long start, long end) {
+    public long length() {
+      return end - start;
+    }
+  }
+
+  /** One stage's result. */
+  public static final class StageResult {
+    final Stage stage;
+    RunStatus status = RunStatus.RUNNING;
+    long start = -1;
+    long end = -1;
+    long succeeded;
+    long failed;
+    long skipped;
+
+    StageResult(Stage stage) {
+      this.stage = stage;
+    }
+
+    public String name() {
+      return stage.name();
+    }
+
+    public RunStatus status() {
+      return status;
+    }
+
+    /** Start in milliseconds, or -1 when the stage did not start. */
+    public long start() {
+      return start;
+    }
+
+    public long end() {
+      return end;
+    }
+
+    public long succeeded() {
+      return succeeded;
+    }
+
+    public long failed() {
+      return failed;
+    }
+
+    public long skipped() {
+      return skipped;
+    }
+  }
+
+  private final Plan plan;
+  private final String target;
+  private final long seed;
+  private final List<StageResult> stages = new ArrayList<>();
+  private final Map<String, List<Window>> windows = new LinkedHashMap<>();
+  private final Map<String, Long> downSince = new LinkedHashMap<>();
+  private RunState state;
+  private RunStatus status = RunStatus.RUNNING;
+  private long makespan;
+
+  public RunSummary(Plan plan, String target, long seed) {
+    this.plan = plan;
+    this.target = target;
+    this.seed = seed;
+    plan.stages().forEach(s -> stages.add(new StageResult(s)));
+    plan.capabilities().keySet().forEach(c -> windows.put(c, new ArrayList<>()));
+  }
+
+  @Override
+  public void onEvent(RunEvent event, RunState state) {
+    this.state = state;
+    switch (event) {
+      case RunEvent.RunStarted e -> state.fleet().capabilityStates().forEach((c, up) -> {
+        if (!up) {
+          downSince.put(c, e.at());
+        }
+      });
+      case RunEvent.StageStarted e -> stages.get(e.stage()).start = e.at();
+      case RunEvent.StepFinished e -> {
+        StageResult r = stages.get(e.stage());
+        r.succeeded += e.succeeded();
+        r.failed += e.failed();
+        r.skipped += e.skipped();
+      }
+      case RunEvent.StageFinished e -> {
+        stages.get(e.stage()).end = e.at();
+        stages.get(e.stage()).status = e.status();
+      }
+      case RunEvent.CapabilityChanged e -> {
+        if (!e.up()) {
+          downSince.putIfAbsent(e.capability(), e.at());
+        } else {
+          Long since = downSince.remove(e.capability());
+          if (since != null) {
+            windows.get(e.capability()).add(new Window(since, e.at()));
+          }
+        }
+      }
+      case RunEvent.RunFinished e -> {
+        status = e.status();
+        makespan = e.at();
+        downSince.forEach((c, since) -> windows.get(c).add(new Window(since, e.at())));
+        downSince.clear();
+      }
+      default -> {}
+    }
+  }
+
+  public Plan plan() {
+    return plan;
+  }
+
+  public String target() {
+    return target;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  public RunStatus status() {
+    return status;
+  }
+
+  public long makespan() {
+    return makespan;
+  }
+
+  public List<StageResult> stages() {
+    return stages;
+  }
+
+  /** Downtime windows per capability, in plan order. */
+  public Map<String, List<Window>> windows() {
+    return windows;
+  }
+
+  public long downtime(String capability) {
+    return windows.get(capability).stream().mapToLong(Window::length).sum();
+  }
+
+  /** The final state of the run (failures, counts), or null before the first event. */
+  public RunState state() {
+    return state;
+  }
+}

@@ -1,0 +1,104 @@
+package io.upshift.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.upshift.engine.RunState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the run summary JSON of docs/CONTRACTS (kept stable for scripts): times in seconds from
+ * the run's start, on the run's clock.
+ */
+public final class SummaryJson {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final int MAX_FAILED_HOSTS = 1000;
+
+  private SummaryJson() {}
+
+  /** The summary as a JSON-ready tree. */
+  public static Map<String, Object> tree(RunSummary s) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("plan", s.plan().name());
+    root.put("target", s.target());
+    root.put("seed", s.seed());
+    root.put("status", s.status().word());
+    root.put("makespan_s", seconds(s.makespan()));
+    root.put("hosts", s.plan().inventory().size());
+    List<Object> stages = new ArrayList<>();
+    for (RunSummary.StageResult r : s.stages()) {
+      Map<String, Object> st = new LinkedHashMap<>();
+      st.put("name", r.name());
+      st.put("status", r.start() < 0 ? "not-started" : r.status().word());
+      st.put("start_s", r.start() < 0 ? null : seconds(r.start()));
+      st.put("end_s", r.end() < 0 ? null : seconds(r.end()));
+      Map<String, Object> counts = new LinkedHashMap<>();
+      counts.put("succeeded", r.succeeded());
+      counts.put("failed", r.failed());
+      counts.put("skipped", r.skipped());
+      st.put("steps", counts);
+      stages.add(st);
+    }
+    root.put("stages", stages);
+    List<Object> caps = new ArrayList<>();
+    s.windows().forEach((name, windows) -> {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("name", name);
+      c.put("downtime_s", seconds(s.downtime(name)));
+      c.put("windows", windows.stream().map(w -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("start_s", seconds(w.start()));
+        m.put("end_s", seconds(w.end()));
+        return m;
+      }).toList());
+      caps.add(c);
+    });
+    root.put("capabilities", caps);
+    RunState state = s.state();
+    Map<String, Object> steps = new LinkedHashMap<>();
+    steps.put("total", state == null ? 0 : state.stepsTotal());
+    steps.put("succeeded", state == null ? 0 : state.stepsSucceeded());
+    steps.put("failed", state == null ? 0 : state.stepsFailed());
+    steps.put("skipped", state == null ? 0 : state.stepsSkipped());
+    root.put("steps", steps);
+    if (state != null && state.haltReason() != null) {
+      root.put("halt_reason", state.haltReason());
+    }
+    List<Object> failed = new ArrayList<>();
+    if (state != null) {
+      for (RunState.Failure f : state.failures().stream().limit(MAX_FAILED_HOSTS).toList()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("host", f.hostName());
+        m.put("stage", s.plan().stages().get(f.stage()).name());
+        m.put("step", f.stepName());
+        m.put("phase", f.phase().word());
+        m.put("at_s", seconds(f.at()));
+        m.put("exit_code", f.exitCode());
+        m.put("reason", f.reason());
+        failed.add(m);
+      }
+      root.put("failed_hosts_total", state.failures().size());
+    }
+    root.put("failed_hosts", failed);
+    return root;
+  }
+
+  public static void write(RunSummary s, Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    JSON.writeValue(tmp.toFile(), tree(s));
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static double seconds(long millis) {
+    return millis / 1000.0;
+  }
+}

@@ -1,0 +1,149 @@
+package io.upshift.source;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Reads a YAML file into a tree of positioned {@link Node}s. Syntax errors, duplicate keys, and
+ * inputs too large or too deep to be a plan become problems, never exceptions.
+ */
+public final class YamlSource {
+  private static final int MAX_DEPTH = 64;
+  private static final int MAX_CODE_POINTS = 32 * 1024 * 1024;
+
+  private final Path file;
+  private final Problems problems;
+
+  private YamlSource(Path file, Problems problems) {
+    this.file = file;
+    this.problems = problems;
+  }
+
+  /** Reads {@code file}; empty when it could not be read or parsed (the reason is in problems). */
+  public static Optional<Node> read(Path file, Problems problems) {
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      return parse(file, reader, problems);
+    } catch (NoSuchFileException e) {
+      problems.error(Position.none(file), "file-not-found", "no such file", "check the path");
+    } catch (IOException | java.io.UncheckedIOException e) {
+      problems.error(Position.none(file), "file-unreadable", "cannot read the file: " + e.getMessage(), null);
+    }
+    return Optional.empty();
+  }
+
+  /** Parses YAML text that claims to come from {@code file}. */
+  public static Optional<Node> parse(Path file, Reader reader, Problems problems) {
+    LoaderOptions options = new LoaderOptions();
+    options.setMaxAliasesForCollections(100);
+    options.setAllowRecursiveKeys(false);
+    options.setNestingDepthLimit(MAX_DEPTH);
+    options.setCodePointLimit(MAX_CODE_POINTS);
+    YamlSource source = new YamlSource(file, problems);
+    try {
+      org.yaml.snakeyaml.nodes.Node root = new Yaml(options).compose(reader);
+      if (root == null) {
+        problems.error(new Position(file, 1, 1), "empty-file", "the file is empty", null);
+        return Optional.empty();
+      }
+      return Optional.ofNullable(source.convert(root, 0, new HashSet<>()));
+    } catch (MarkedYAMLException e) {
+      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      Position at = mark == null ? Position.none(file) : source.position(mark);
+      String what = e.getProblem() != null ? e.getProblem() : e.getMessage();
+      problems.error(at, "yaml-syntax", "YAML syntax: " + oneLine(what), syntaxHint(e));
+    } catch (YAMLException | IllegalArgumentException | IllegalStateException e) {
+      problems.error(Position.none(file), "yaml-syntax", "YAML: " + oneLine(e.getMessage()), null);
+    }
+    return Optional.empty();
+  }
+
+  private static String syntaxHint(MarkedYAMLException e) {
+    String context = e.getContext();
+    if (context != null && context.contains("mapping")) {
+      return "check the indentation and that every key is followed by `: `";
+    }
+    return "check the indentation and quoting near this place";
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "unreadable input" : s.replaceAll("\\s+", " ").trim();
+  }
+
+  private Position position(Mark mark) {
+    return new Position(file, mark.getLine() + 1, mark.getColumn() + 1);
+  }
+
+  private Node convert(org.yaml.snakeyaml.nodes.Node node, int depth, Set<org.yaml.snakeyaml.nodes.Node> path) {
+    Position at = position(node.getStartMark());
+    if (depth > MAX_DEPTH || !path.add(node)) {
+      problems.error(at, "yaml-too-deep", "the document nests too deeply or refers to itself", null);
+      return null;
+    }
+    try {
+      return switch (node) {
+        case ScalarNode s -> new Node.Scalar(at, s.getValue(), s.getTag().equals(Tag.NULL));
+        case SequenceNode s -> {
+          List<Node> items = new ArrayList<>();
+          for (org.yaml.snakeyaml.nodes.Node item : s.getValue()) {
+            Node converted = convert(item, depth + 1, path);
+            if (converted != null) {
+              items.add(converted);
+            }
+          }
+          yield new Node.Sequence(at, items);
+        }
+        case MappingNode m -> mapping(m, at, depth, path);
+        default -> {
+          problems.error(at, "yaml-unsupported", "unsupported YAML node", null);
+          yield null;
+        }
+      };
+    } finally {
+      path.remove(node);
+    }
+  }
+
+  private Node mapping(MappingNode m, Position at, int depth, Set<org.yaml.snakeyaml.nodes.Node> path) {
+    List<Node.Entry> entries = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (NodeTuple tuple : m.getValue()) {
+      Position keyAt = position(tuple.getKeyNode().getStartMark());
+      if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
+        problems.error(keyAt, "yaml-key", "a key must be plain text", null);
+        continue;
+      }
+      if (keyNode.getTag().equals(Tag.MERGE)) {
+        problems.error(keyAt, "yaml-merge", "merge keys (`<<`) are not supported", "write the keys out");
+        continue;
+      }
+      if (!seen.add(keyNode.getValue())) {
+        problems.error(keyAt, "duplicate-key", "key `" + keyNode.getValue() + "` appears twice", "remove one of them");
+        continue;
+      }
+      Node value = convert(tuple.getValueNode(), depth + 1, path);
+      if (value != null) {
+        entries.add(new Node.Entry(new Node.Scalar(keyAt, keyNode.getValue(), false), value));
+      }
+    }
+    return new Node.Mapping(at, entries);
+  }
+}
