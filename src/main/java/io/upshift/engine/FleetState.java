@@ -21,12 +21,14 @@ import java.util.Map;
  */
 public final class FleetState {
   private static final byte ABSENT = -1;
-  private static final ComponentState[] STATES = ComponentState.values();
+  /** Bits of an instance's state byte. */
+  private static final byte STOPPED = 1;
+  private static final byte DRAINED = 2;
 
   private final Plan plan;
   private final Map<String, Integer> componentIndex = new LinkedHashMap<>();
   private final Map<String, Integer> databaseIndex = new LinkedHashMap<>();
-  /** [component][host]: ordinal of ComponentState, or ABSENT. */
+  /** [component][host]: STOPPED and DRAINED bits (0 is serving), or ABSENT. */
   private final byte[][] state;
   /** [component][host]: rank of the version in the plan's releases (-2 when not a known release). */
   private final byte[][] version;
@@ -82,7 +84,7 @@ public final class FleetState {
           state[ci] = filled(n);
           version[ci] = filled(n);
         }
-        state[ci][h.index()] = (byte) ComponentState.SERVING.ordinal();
+        state[ci][h.index()] = initial(h.states().get(c));
         version[ci][h.index()] = rank(v);
       });
       h.databases().forEach((d, v) -> {
@@ -111,7 +113,7 @@ public final class FleetState {
           for (int h = 0; h < n; h++) {
             if (state[ci][h] != ABSENT && (hosts == null || hosts.get(h))) {
               t.total[slot]++;
-              if (state[ci][h] == ComponentState.SERVING.ordinal()) {
+              if (state[ci][h] == 0) {
                 t.serving[slot]++;
               }
             }
@@ -121,6 +123,14 @@ public final class FleetState {
       t.up = t.compute();
       capabilities.add(t);
     }
+  }
+
+  private static byte initial(String state) {
+    return switch (state == null ? "serving" : state) {
+      case "stopped" -> STOPPED;
+      case "drained" -> DRAINED;
+      default -> 0;
+    };
   }
 
   private static byte[] filled(int n) {
@@ -141,13 +151,13 @@ public final class FleetState {
       for (int c = 0; c < state.length; c++) {
         saved[c] = state[c] == null ? ABSENT : state[c][host];
         if (saved[c] != ABSENT) {
-          set(c, host, ComponentState.STOPPED);
+          set(c, host, (byte) (saved[c] | STOPPED));
         }
       }
       beforeReboot.put(host, saved);
       return;
     }
-    step.kind().during().ifPresent(s -> step.subjects().forEach(c -> set(c, host, s)));
+    step.kind().during().ifPresent(e -> step.subjects().forEach(c -> apply(c, host, e)));
   }
 
   /** Applies the effects a step has once it succeeded on {@code host}. */
@@ -157,18 +167,19 @@ public final class FleetState {
       if (saved != null) {
         for (int c = 0; c < saved.length; c++) {
           if (saved[c] != ABSENT) {
-            set(c, host, STATES[saved[c]]);
+            set(c, host, saved[c]);
           }
         }
       }
       return;
     }
-    step.kind().after().ifPresent(s -> step.subjects().forEach(c -> set(c, host, s)));
+    step.kind().after().ifPresent(e -> step.subjects().forEach(c -> apply(c, host, e)));
     if (step.kind().changesVersion()) {
+      boolean db = step.kind().subject() == StepKind.Subject.DATABASES;
+      byte[][] table = db ? schema : version;
       byte r = rank(step.version());
       for (String subject : step.subjects()) {
-        byte[][] table = step.kind().subject() == StepKind.Subject.DATABASES ? schema : version;
-        Integer i = (step.kind().subject() == StepKind.Subject.DATABASES ? databaseIndex : componentIndex).get(subject);
+        Integer i = (db ? databaseIndex : componentIndex).get(subject);
         if (i != null && table[i] != null && table[i][host] != ABSENT) {
           table[i][host] = r;
         }
@@ -181,20 +192,28 @@ public final class FleetState {
     beforeReboot.remove(host);
   }
 
-  private void set(String component, int host, ComponentState s) {
+  private void apply(String component, int host, StepKind.Effect effect) {
     Integer ci = componentIndex.get(component);
-    if (ci != null) {
-      set(ci, host, s);
-    }
-  }
-
-  private void set(int ci, int host, ComponentState s) {
-    if (state[ci] == null || state[ci][host] == ABSENT || state[ci][host] == s.ordinal()) {
+    if (ci == null || state[ci] == null || state[ci][host] == ABSENT) {
       return;
     }
-    boolean wasServing = state[ci][host] == ComponentState.SERVING.ordinal();
-    state[ci][host] = (byte) s.ordinal();
-    if (wasServing == s.isServing()) {
+    byte s = state[ci][host];
+    set(ci, host, (byte) switch (effect) {
+      case STOPS -> s | STOPPED;
+      case STARTS -> s & ~STOPPED;
+      case DRAINS -> s | DRAINED;
+      case UNDRAINS -> s & ~DRAINED;
+    });
+  }
+
+  private void set(int ci, int host, byte s) {
+    byte old = state[ci][host];
+    if (old == ABSENT || old == s) {
+      return;
+    }
+    state[ci][host] = s;
+    boolean serving = s == 0;
+    if ((old == 0) == serving) {
       return;
     }
     for (int[] w : watchers.get(ci)) {
@@ -202,7 +221,7 @@ public final class FleetState {
       if (t.hosts != null && !t.hosts.get(host)) {
         continue;
       }
-      t.serving[w[1]] += s.isServing() ? 1 : -1;
+      t.serving[w[1]] += serving ? 1 : -1;
       boolean up = t.compute();
       if (up != t.up) {
         t.up = up;
@@ -235,7 +254,11 @@ public final class FleetState {
   /** The state of a component on a host, or null when the host does not run it. */
   public ComponentState state(String component, int host) {
     Integer ci = componentIndex.get(component);
-    return ci == null || state[ci] == null || state[ci][host] == ABSENT ? null : STATES[state[ci][host]];
+    if (ci == null || state[ci] == null || state[ci][host] == ABSENT) {
+      return null;
+    }
+    byte s = state[ci][host];
+    return (s & STOPPED) != 0 ? ComponentState.STOPPED : (s & DRAINED) != 0 ? ComponentState.DRAINED : ComponentState.SERVING;
   }
 
   /** The release a component on a host runs, or null when absent or not a known release. */

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param index position in the inventory, a dense id used by the engine's arrays
  * @param components component name to version, in inventory order
  * @param databases database name to schema version, for hosts that hold databases
+ * @param states component name to its state when not serving at the start: drained or stopped
  */
 public record Host(
     int index,
@@ -25,6 +26,7 @@ public record Host(
     Map<String, String> labels,
     Map<String, String> components,
     Map<String, String> databases,
+    Map<String, String> states,
     String address,
     int port,
     String user,

@@ -22,6 +22,7 @@ import java.util.Set;
 public final class InventoryLoader {
   static final Set<String> OS = Set.of("linux", "windows");
   static final Set<String> SERVICE_MANAGERS = Set.of("systemd", "sysv", "windows");
+  static final List<String> STATES = List.of("serving", "drained", "stopped");
   static final Set<String> PACKAGE_MANAGERS = Set.of("yum", "dnf", "apt", "pip", "msi");
   private static final String[] SETTING_KEYS = {
     "os", "service-manager", "package-manager", "version", "port", "user", "labels"
@@ -88,7 +89,7 @@ public final class InventoryLoader {
   }
 
   private void hostGroup(String site, String cell, Node node, Settings inherited) {
-    List<String> keys = new ArrayList<>(List.of("name", "roles", "components", "databases", "address"));
+    List<String> keys = new ArrayList<>(List.of("name", "roles", "components", "databases", "states", "address"));
     keys.addAll(List.of(SETTING_KEYS));
     Fields.of(node, "a host", problems, keys.toArray(String[]::new)).ifPresent(f -> {
       Settings s = inherited.with(Optional.of(node), problems);
@@ -96,6 +97,7 @@ public final class InventoryLoader {
       List<String> roles = f.scalars("roles").stream().map(Node.Scalar::value).toList();
       Map<String, String> components = versions(f, "components", s.version());
       Map<String, String> databases = versions(f, "databases", s.version());
+      Map<String, String> states = states(f, components);
       Optional<String> address = f.string("address");
       f.finish();
       if (pattern.isEmpty()) {
@@ -115,9 +117,30 @@ public final class InventoryLoader {
           continue;
         }
         hosts.add(new Host(hosts.size(), name, site, cell, roles, s.os(), s.serviceManager(), s.packageManager(),
-            s.labels(), components, databases, address.orElse(name), s.port(), s.user(), f.at("name")));
+            s.labels(), components, databases, states, address.orElse(name), s.port(), s.user(), f.at("name")));
       }
     });
+  }
+
+  private Map<String, String> states(Fields f, Map<String, String> components) {
+    Map<String, String> out = new LinkedHashMap<>();
+    f.node("states").flatMap(n -> Fields.of(n, "`states`", problems)).ifPresent(m -> {
+      for (Node.Entry e : m.mapping().entries()) {
+        m.accept(e.key().value());
+        if (!components.containsKey(e.key().value())) {
+          problems.error(e.key().at(), "unknown-component", "`states` names `" + e.key().value() + "`, which this host does not run",
+              Suggest.hint(e.key().value(), components.keySet()));
+        }
+        Fields.text(e.value(), "the state of `" + e.key().value() + "`", problems).ifPresent(v -> {
+          if (!STATES.contains(v)) {
+            problems.error(e.value().at(), "unknown-value", "a state is one of serving, drained, stopped; found `" + v + "`", Suggest.hint(v, STATES));
+          } else {
+            out.put(e.key().value(), v);
+          }
+        });
+      }
+    });
+    return out;
   }
 
   private Map<String, String> versions(Fields f, String key, String version) {

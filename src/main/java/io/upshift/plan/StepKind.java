@@ -7,20 +7,20 @@ import java.util.Optional;
 /**
  * The built-in kinds of step, each with its declared effects. An effect that makes things worse
  * (a stop, a drain) holds from the moment the step starts on a host; one that makes things better
- * (a start, a new version) holds from the moment it has finished there. That is the pessimistic
- * reading the capability windows and the verifier rely on.
+ * (a start, an undrain, a new version) holds from the moment it has finished there. That is the
+ * pessimistic reading the capability windows and the verifier rely on.
  */
 public enum StepKind {
   /** Stops the named components. */
-  STOP("stop", Subject.COMPONENTS, ComponentState.STOPPED, ComponentState.STOPPED, false, 30_000),
+  STOP("stop", Subject.COMPONENTS, Effect.STOPS, null, false, 30_000),
   /** Starts the named components. */
-  START("start", Subject.COMPONENTS, null, ComponentState.SERVING, false, 60_000),
+  START("start", Subject.COMPONENTS, null, Effect.STARTS, false, 60_000),
   /** Stops then starts the named components. */
-  RESTART("restart", Subject.COMPONENTS, ComponentState.STOPPED, ComponentState.SERVING, false, 90_000),
+  RESTART("restart", Subject.COMPONENTS, Effect.STOPS, Effect.STARTS, false, 90_000),
   /** Takes the named components out of their load balancer. */
-  DRAIN("drain", Subject.COMPONENTS, ComponentState.DRAINED, ComponentState.DRAINED, false, 10_000),
+  DRAIN("drain", Subject.COMPONENTS, Effect.DRAINS, null, false, 10_000),
   /** Puts the named components back into their load balancer. */
-  UNDRAIN("undrain", Subject.COMPONENTS, null, ComponentState.SERVING, false, 10_000),
+  UNDRAIN("undrain", Subject.COMPONENTS, null, Effect.UNDRAINS, false, 10_000),
   /** Installs the target version of the named components' packages. */
   UPGRADE("upgrade", Subject.COMPONENTS, null, null, true, 300_000),
   /** Dumps the named databases. */
@@ -28,13 +28,29 @@ public enum StepKind {
   /** Migrates the named databases' schemas to the target version. */
   DB_SYNC("db-sync", Subject.DATABASES, null, null, true, 600_000),
   /** Reboots the host: every component on it is down until the host is back. */
-  REBOOT("reboot", Subject.NONE, ComponentState.STOPPED, null, false, 600_000),
+  REBOOT("reboot", Subject.NONE, Effect.STOPS, null, false, 600_000),
   /** Runs a command. */
   COMMAND("command", Subject.COMMAND, null, null, false, 30_000),
   /** Runs a check; a failure stops the host's progress like any failed step. */
   CHECK("check", Subject.CHECK, null, null, false, 15_000),
   /** Waits for an operator's approval. */
   APPROVE("approve", Subject.PROMPT, null, null, false, 0);
+
+  /**
+   * A change to a component instance. A component is serving when its process runs and it is in
+   * its load balancer's rotation; the two are changed apart, so a service started while drained
+   * stays out of rotation until undrained.
+   */
+  public enum Effect {
+    /** The process stops. */
+    STOPS,
+    /** The process runs. */
+    STARTS,
+    /** Out of the load balancer's rotation. */
+    DRAINS,
+    /** Back in the load balancer's rotation. */
+    UNDRAINS
+  }
 
   /** What the value of the kind's key names. */
   public enum Subject {
@@ -48,12 +64,12 @@ public enum StepKind {
 
   private final String key;
   private final Subject subject;
-  private final ComponentState during;
-  private final ComponentState after;
+  private final Effect during;
+  private final Effect after;
   private final boolean changesVersion;
   private final long defaultMillis;
 
-  StepKind(String key, Subject subject, ComponentState during, ComponentState after, boolean changesVersion, long defaultMillis) {
+  StepKind(String key, Subject subject, Effect during, Effect after, boolean changesVersion, long defaultMillis) {
     this.key = key;
     this.subject = subject;
     this.during = during;
@@ -71,13 +87,13 @@ public enum StepKind {
     return subject;
   }
 
-  /** The state the subject components are in while the step runs on a host, if it changes. */
-  public Optional<ComponentState> during() {
+  /** What the step does to its subject components from the moment it starts on a host. */
+  public Optional<Effect> during() {
     return Optional.ofNullable(during);
   }
 
-  /** The state the subject components are in after the step succeeded on a host, if it changes. */
-  public Optional<ComponentState> after() {
+  /** What the step does to its subject components once it has succeeded on a host. */
+  public Optional<Effect> after() {
     return Optional.ofNullable(after);
   }
 
