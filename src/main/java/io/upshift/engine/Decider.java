@@ -118,7 +118,14 @@ public final class Decider {
     String budget = step.waves().maxFailures().percent()
         ? p.budget + " (" + step.waves().maxFailures() + " of " + p.total + " hosts)"
         : Integer.toString(p.budget);
-    return "stage `" + state.currentStage().name() + "`, " + step.describe() + ": " + p.failed + " hosts failed, more than the budget of "
-        + budget + "; no new batch was started";
+    StringBuilder where = new StringBuilder();
+    for (int g : p.open) {
+      where.append(where.isEmpty() ? " in wave " : ", wave ").append(p.batches[g]);
+      if (p.groupCount() > 1) {
+        where.append(" of ").append(step.waves().groupBy()).append(" ").append(p.groupName(g));
+      }
+    }
+    return "stage `" + state.currentStage().name() + "`, " + step.describe() + where + ": " + p.failed
+        + " hosts failed, more than the budget of " + budget + "; no new batch was started";
   }
 }

@@ -99,10 +99,7 @@ public final class RunState {
       case StepFinished e -> progress = null;
       case StageFinished e -> stageActive = false;
       case CapabilityChanged e -> {}
-      case RunHalted e -> {
-        status = RunStatus.HALTED;
-        haltReason = e.reason();
-      }
+      case RunHalted e -> haltReason = e.reason();
       case RunFinished e -> status = e.status();
     }
   }
@@ -162,6 +159,7 @@ public final class RunState {
     return status;
   }
 
+  /** Whether the run is halting: nothing new starts, what is in flight finishes. */
   public boolean halted() {
     return haltReason != null;
   }

@@ -58,7 +58,11 @@ public final class PlanLoader {
 
   /** Loads what can be loaded, adding problems (and warnings) to {@code problems}. */
   public static Plan load(Path path, Problems problems) {
-    Path file = Files.isDirectory(path) ? path.resolve("plan.yaml") : path;
+    if (!Files.exists(path)) {
+      problems.error(Position.none(path), "file-not-found", "no such file or folder", "PLAN is a plan file or a folder holding plan.yaml");
+      return null;
+    }
+    Path file = planFile(path);
     return YamlSource.read(file, problems).map(root -> new PlanLoader(file, problems).plan(root)).orElse(null);
   }
 

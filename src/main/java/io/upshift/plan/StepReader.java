@@ -140,7 +140,9 @@ final class StepReader {
     if (name == null) {
       name = defaultName(kind, subjects, run);
     }
+    int errorsBefore = problems.errorCount();
     Selector on = f.node("on").map(n -> Selectors.read(n, inventory, problems)).orElse(null);
+    boolean selectorOk = problems.errorCount() == errorsBefore;
     Waves waves = f.node("waves").map(this::waves).orElse(Waves.DEFAULT);
     DurationModel duration = f.parsed("duration", "a duration such as `5m` or a range such as `2m..8m`", DurationModel::parse)
         .orElse(kind.defaultDuration());
@@ -150,11 +152,11 @@ final class StepReader {
       problems.error(f.at("version"), "unknown-release", "`" + version + "` is not in `releases`", Suggest.hint(version, releases));
     }
     f.finish();
-    int[] hosts = hosts(kind, subjects, on, previous, f, name);
+    int[] hosts = hosts(kind, subjects, on, previous, f, name, selectorOk);
     return Optional.of(new Step(stage, index, name, kind, subjects, on, waves, duration, run, check, prompt, version, timeout, hosts, f.at()));
   }
 
-  private int[] hosts(StepKind kind, List<String> subjects, Selector on, int[] previous, Fields f, String name) {
+  private int[] hosts(StepKind kind, List<String> subjects, Selector on, int[] previous, Fields f, String name, boolean selectorOk) {
     if (!kind.runsOnHosts() || inventory.size() == 0) {
       return new int[0];
     }
@@ -178,7 +180,7 @@ final class StepReader {
         }
       }
     }
-    if (picked.isEmpty()) {
+    if (picked.isEmpty() && selectorOk) {
       problems.error(on != null ? on.at() : f.at(), "no-hosts", "step `" + name + "` selects no hosts",
           on != null ? "check the selector `" + on.text() + "` against the inventory" : "no host runs " + String.join(", ", subjects));
     }

@@ -1,0 +1,111 @@
+package io.upshift.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.upshift.TestPlans;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: exit codes, and positioned errors without stack traces. */
+class CliTest {
+  @TempDir Path dir;
+
+  record Result(int code, String out, String err) {}
+
+  static Result cli(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      System.setOut(o);
+      System.setErr(e);
+      int code = Main.run(args, o, e);
+      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void aTypoAWrongTypeAndAnUnknownSelectorAreThreePositionedErrors() {
+    String plan = TestPlans.header("broken")
+        + "stages:\n"
+        + "  - name: Roll\n"
+        + "    steps:\n"
+        + "      - command: \"true\"\n"
+        + "        on: role=node\n"
+        + "        duraton: 5m\n" // line 14: typo
+        + "        waves: {batch: many}\n" // line 15: wrong type
+        + "      - command: \"true\"\n"
+        + "        on: rol=node\n"; // line 17: unknown selector key
+    Path p = TestPlans.write(dir, plan, TestPlans.fleet(1, 3));
+    Result r = cli("validate", p.toString());
+    assertThat(r.code()).isEqualTo(1);
+    String file = p.resolve("plan.yaml").toString();
+    assertThat(r.err())
+        .contains(file + ":14:9: error[unknown-key]: unknown key `duraton` in a `command` step")
+        .contains("hint: did you mean `duration`?")
+        .contains(file + ":15:24: error[wrong-type]: `batch` must be a number of hosts or a percentage")
+        .contains(file + ":17:13: error[unknown-selector]: unknown selector key `rol`")
+        .contains("hint: did you mean `role`?")
+        .contains("3 error(s)")
+        .doesNotContain("no-hosts")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void aValidPlanValidates() {
+    String plan = TestPlans.header("fine") + "stages:\n  - name: A\n    steps:\n      - restart: app\n";
+    Result r = cli("validate", TestPlans.write(dir, plan, TestPlans.fleet(2, 5)).toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("ok: \"fine\": 1 stages, 1 steps, 10 hosts");
+  }
+
+  @Test
+  void aMissingPlanIsAnErrorNotATrace() {
+    Result r = cli("run", dir.resolve("nowhere").toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("nowhere: error[file-not-found]").contains("a folder holding plan.yaml").doesNotContain("Exception");
+  }
+
+  @Test
+  void wrongUsageExitsWithTwo() {
+    assertThat(cli("run").code()).isEqualTo(2);
+    assertThat(cli("frobnicate").code()).isEqualTo(2);
+    assertThat(cli("run", "x", "--target", "moon").code()).isEqualTo(2);
+  }
+
+  @Test
+  void helpDocumentsTheExitCodes() {
+    Result r = cli("--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("Exit codes:").contains("3    the run is paused");
+  }
+
+  @Test
+  void aBadFaultSpecIsAPositionedError() {
+    String plan = TestPlans.header("fine") + "stages:\n  - name: A\n    steps:\n      - restart: app\n";
+    Path p = TestPlans.write(dir, plan, TestPlans.fleet(1, 5));
+    Result r = cli("run", p.toString(), "--fault", "restrat=0.5", "--progress", "none");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("unknown step kind `restrat`").contains("did you mean `restart`?");
+  }
+
+  @Test
+  void aHaltedRunExitsWithOneAndAFinishedOneWithZero() {
+    String plan = TestPlans.header("fine") + "stages:\n  - name: A\n    steps:\n      - restart: app\n";
+    Path p = TestPlans.write(dir, plan, TestPlans.fleet(1, 5));
+    assertThat(cli("run", p.toString(), "--progress", "none").code()).isZero();
+    Result halted = cli("run", p.toString(), "--progress", "none", "--fault", "restart=1");
+    assertThat(halted.code()).isEqualTo(1);
+    assertThat(halted.out()).contains("HALTED").contains("Failed hosts");
+  }
+}
