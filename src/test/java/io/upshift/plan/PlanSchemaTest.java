@@ -87,7 +87,7 @@ class PlanSchemaTest {
     assertThat(keys(inventory.at("/$defs/settings/properties")))
         .containsExactlyInAnyOrderElementsOf(settings);
     Set<String> hostKeys = new LinkedHashSet<>(settings);
-    hostKeys.addAll(List.of("name", "roles", "components", "databases", "address"));
+    hostKeys.addAll(List.of("name", "roles", "components", "databases", "states", "address"));
     assertThat(keys(inventory.at("/$defs/host/properties")))
         .containsExactlyInAnyOrderElementsOf(hostKeys);
     assertThat(values(inventory.at("/$defs/os/enum")))
@@ -96,6 +96,8 @@ class PlanSchemaTest {
         .containsExactlyInAnyOrderElementsOf(staticField(InventoryLoader.class, "SERVICE_MANAGERS"));
     assertThat(values(inventory.at("/$defs/packageManager/enum")))
         .containsExactlyInAnyOrderElementsOf(staticField(InventoryLoader.class, "PACKAGE_MANAGERS"));
+    assertThat(values(inventory.at("/$defs/state/enum")))
+        .containsExactlyInAnyOrderElementsOf(staticField(InventoryLoader.class, "STATES"));
     assertThat(values(inventory.at("/$defs/labels/propertyNames/not/enum")))
         .containsExactlyInAnyOrderElementsOf(Inventory.BUILT_IN_KEYS);
   }
