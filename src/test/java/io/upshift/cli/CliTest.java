@@ -2,10 +2,8 @@ package io.upshift.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upshift.Cli;
 import io.upshift.TestPlans;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,23 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
   @TempDir Path dir;
 
-  record Result(int code, String out, String err) {}
-
-  static Result cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      System.setOut(o);
-      System.setErr(e);
-      int code = Main.run(args, o, e);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  static Cli.Result cli(String... args) {
+    return Cli.run(args);
   }
 
   @Test
@@ -46,7 +29,7 @@ class CliTest {
         + "      - command: \"true\"\n"
         + "        on: rol=node\n"; // line 17: unknown selector key
     Path p = TestPlans.write(dir, plan, TestPlans.fleet(1, 3));
-    Result r = cli("validate", p.toString());
+    Cli.Result r = cli("validate", p.toString());
     assertThat(r.code()).isEqualTo(1);
     String file = p.resolve("plan.yaml").toString();
     assertThat(r.err())
@@ -64,14 +47,14 @@ class CliTest {
   @Test
   void aValidPlanValidates() {
     String plan = TestPlans.header("fine") + "stages:\n  - name: A\n    steps:\n      - restart: app\n";
-    Result r = cli("validate", TestPlans.write(dir, plan, TestPlans.fleet(2, 5)).toString());
+    Cli.Result r = cli("validate", TestPlans.write(dir, plan, TestPlans.fleet(2, 5)).toString());
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("ok: \"fine\": 1 stages, 1 steps, 10 hosts");
   }
 
   @Test
   void aMissingPlanIsAnErrorNotATrace() {
-    Result r = cli("run", dir.resolve("nowhere").toString());
+    Cli.Result r = cli("run", dir.resolve("nowhere").toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("nowhere: error[file-not-found]").contains("a folder holding plan.yaml").doesNotContain("Exception");
   }
@@ -85,7 +68,7 @@ class CliTest {
 
   @Test
   void helpDocumentsTheExitCodes() {
-    Result r = cli("--help");
+    Cli.Result r = cli("--help");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("Exit codes:").contains("3    the run is paused");
   }
@@ -94,7 +77,7 @@ class CliTest {
   void aBadFaultSpecIsAPositionedError() {
     String plan = TestPlans.header("fine") + "stages:\n  - name: A\n    steps:\n      - restart: app\n";
     Path p = TestPlans.write(dir, plan, TestPlans.fleet(1, 5));
-    Result r = cli("run", p.toString(), "--fault", "restrat=0.5", "--progress", "none");
+    Cli.Result r = cli("run", p.toString(), "--fault", "restrat=0.5", "--progress", "none");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("unknown step kind `restrat`").contains("did you mean `restart`?");
   }
@@ -104,7 +87,7 @@ class CliTest {
     String plan = TestPlans.header("fine") + "stages:\n  - name: A\n    steps:\n      - restart: app\n";
     Path p = TestPlans.write(dir, plan, TestPlans.fleet(1, 5));
     assertThat(cli("run", p.toString(), "--progress", "none").code()).isZero();
-    Result halted = cli("run", p.toString(), "--progress", "none", "--fault", "restart=1");
+    Cli.Result halted = cli("run", p.toString(), "--progress", "none", "--fault", "restart=1");
     assertThat(halted.code()).isEqualTo(1);
     assertThat(halted.out()).contains("HALTED").contains("Failed hosts");
   }

@@ -1,0 +1,22 @@
+package io.upshift.target;
+
+import io.upshift.inventory.Host;
+import io.upshift.plan.Step;
+
+/**
+ * One action for a target: the step's own action or its attached check, on one host.
+ *
+ * @param attempt 1 for the first try; later attempts come with retries and resume
+ */
+public record Execution(Step step, Host host, Phase phase, int attempt) {
+
+  /** Which part of a step runs: the step's action, or the check attached to it. */
+  public enum Phase {
+    ACTION,
+    CHECK;
+
+    public String word() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.upshift.target.sim;
+
+import io.upshift.clock.RunClock;
+import io.upshift.plan.DurationModel;
+import io.upshift.plan.Fault;
+import io.upshift.plan.Plan;
+import io.upshift.plan.StepKind;
+import io.upshift.source.Problems;
+import io.upshift.target.Execution;
+import io.upshift.target.Outcome;
+import io.upshift.target.Target;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * A simulated fleet: every action takes a time drawn from the step's duration model and succeeds
+ * unless a fault is injected. Nothing runs; outcomes are scheduled on the run clock, so thousands
+ * of hosts cost no threads. The draw for an action depends only on the seed and on which action it
+ * is (stage, step, host, phase, attempt), so a run is reproducible whatever order things happen in.
+ */
+public final class SimTarget implements Target {
+  private final RunClock clock;
+  private final long seed;
+  private final List<ActiveFault> faults = new ArrayList<>();
+
+  private record ActiveFault(Fault fault, BitSet hosts) {}
+
+  /**
+   * @param faults faults to inject, from the plan's {@code rehearsal:} and the command line
+   */
+  public SimTarget(Plan plan, RunClock clock, long seed, List<Fault> faults) {
+    this.clock = clock;
+    this.seed = seed;
+    for (Fault f : faults) {
+      this.faults.add(new ActiveFault(f, f.hosts() == null ? null : plan.inventory().select(f.hosts())));
+    }
+  }
+
+  @Override
+  public String name() {
+    return "sim";
+  }
+
+  @Override
+  public void check(Plan plan, Problems problems) {
+    // The simulator can rehearse every step kind.
+  }
+
+  @Override
+  public void start(Execution execution, Consumer<Outcome> done) {
+    SplittableRandom random = new SplittableRandom(key(execution));
+    boolean check = execution.phase() == Execution.Phase.CHECK;
+    DurationModel model = check ? execution.step().check().duration() : execution.step().duration();
+    long duration = model.sample(random);
+    StepKind kind = check ? StepKind.CHECK : execution.step().kind();
+    Outcome outcome = Outcome.success(0, "");
+    for (ActiveFault f : faults) {
+      boolean applies = (f.fault().kind() == null || f.fault().kind() == kind)
+          && (f.hosts() == null || f.hosts().get(execution.host().index()));
+      if (applies && random.nextDouble() < f.fault().probability()) {
+        outcome = Outcome.failure(1, "", "injected fault (probability " + f.fault().probability() + ")");
+        break;
+      }
+    }
+    Outcome result = outcome;
+    clock.at(clock.now() + duration, () -> done.accept(result));
+  }
+
+  private long key(Execution e) {
+    long h = seed;
+    h = mix(h ^ e.step().stage());
+    h = mix(h ^ e.step().index());
+    h = mix(h ^ e.host().index());
+    h = mix(h ^ e.phase().ordinal());
+    return mix(h ^ e.attempt());
+  }
+
+  /** SplitMix64's finaliser: spreads nearby keys into unrelated seeds. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
+  }
+}
