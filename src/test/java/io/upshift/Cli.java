@@ -22,7 +22,8 @@ public final class Cli {
       System.setOut(o);
       System.setErr(e);
       int code = Main.run(args, o, e);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Result(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);

@@ -34,7 +34,10 @@ public final class TestPlans {
   public static String fleet(int cells, int perCell) {
     StringBuilder b = new StringBuilder("defaults: {version: v1}\nsites:\n  s1:\n    cells:\n");
     for (int c = 1; c <= cells; c++) {
-      b.append(String.format("      c%02d:%n        hosts:%n          - name: h-c%02d-[00001:%05d]%n", c, c, perCell));
+      b.append(
+          String.format(
+              "      c%02d:%n        hosts:%n          - name: h-c%02d-[00001:%05d]%n",
+              c, c, perCell));
       b.append("            roles: [node]\n            components: [app]\n");
     }
     return b.toString();
@@ -42,7 +45,9 @@ public final class TestPlans {
 
   /** A plan header for the generated fleet: releases v1, v2 and capability `service`. */
   public static String header(String name) {
-    return "upshift: 1\nname: " + name + "\ninventory: inventory.yaml\nreleases: [v1, v2]\nfrom: v1\nto: v2\n"
+    return "upshift: 1\nname: "
+        + name
+        + "\ninventory: inventory.yaml\nreleases: [v1, v2]\nfrom: v1\nto: v2\n"
         + "capabilities:\n  service: {needs: [app]}\n";
   }
 
@@ -51,7 +56,9 @@ public final class TestPlans {
     Plan plan = PlanLoader.load(planDir);
     VirtualClock clock = new VirtualClock();
     RunSummary summary = new RunSummary(plan, "sim", seed);
-    new Engine(plan, new SimTarget(plan, clock, seed, plan.faults()), clock, seed).listen(summary).run();
+    new Engine(plan, new SimTarget(plan, clock, seed, plan.faults()), clock, seed)
+        .listen(summary)
+        .run();
     return summary;
   }
 }

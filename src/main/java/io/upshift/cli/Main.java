@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
     name = "upshift",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Upgrades large clouds in place: validate a plan, rehearse it on a simulated fleet, run it.",
+    description =
+        "Upgrades large clouds in place: validate a plan, rehearse it on a simulated fleet, run it.",
     subcommands = {ValidateCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -24,7 +25,10 @@ import picocli.CommandLine.Option;
       "70:internal error (a bug; run with --debug for details)"
     })
 public final class Main {
-  @Option(names = "--debug", description = "Print stack traces of internal errors.", scope = CommandLine.ScopeType.INHERIT)
+  @Option(
+      names = "--debug",
+      description = "Print stack traces of internal errors.",
+      scope = CommandLine.ScopeType.INHERIT)
   boolean debug;
 
   /** Runs the command line and exits with its code. */
@@ -38,19 +42,20 @@ public final class Main {
     CommandLine cli = new CommandLine(main);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    cli.setExecutionExceptionHandler((ex, line, parsed) -> {
-      if (ex instanceof InvalidInputException invalid) {
-        printProblems(invalid, err);
-        return ExitCode.FAILED;
-      }
-      err.println("upshift: internal error: " + ex);
-      if (main.debug) {
-        ex.printStackTrace(err);
-      } else {
-        err.println("  hint: this is a bug; run again with --debug and report the stack trace");
-      }
-      return ExitCode.INTERNAL;
-    });
+    cli.setExecutionExceptionHandler(
+        (ex, line, parsed) -> {
+          if (ex instanceof InvalidInputException invalid) {
+            printProblems(invalid, err);
+            return ExitCode.FAILED;
+          }
+          err.println("upshift: internal error: " + ex);
+          if (main.debug) {
+            ex.printStackTrace(err);
+          } else {
+            err.println("  hint: this is a bug; run again with --debug and report the stack trace");
+          }
+          return ExitCode.INTERNAL;
+        });
     return cli.execute(args);
   }
 

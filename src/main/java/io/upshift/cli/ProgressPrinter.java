@@ -11,9 +11,9 @@ import io.upshift.report.SummaryTable;
 import java.io.PrintStream;
 
 /**
- * Shows a run's progress: on a terminal, one status line redrawn in place (stage, step, wave,
- * hosts done/total, failures, elapsed and ETA on the run's clock); elsewhere, plain lines at each
- * stage and step, at every quarter of a long step, and when a capability goes down or comes back.
+ * Shows a run's progress: on a terminal, one status line redrawn in place (stage, step, wave, hosts
+ * done/total, failures, elapsed and ETA on the run's clock); elsewhere, plain lines at each stage
+ * and step, at every quarter of a long step, and when a capability goes down or comes back.
  */
 final class ProgressPrinter implements RunListener {
   private static final long REDRAW_NANOS = 100_000_000L;
@@ -37,14 +37,23 @@ final class ProgressPrinter implements RunListener {
       case "none" -> null;
       case "line" -> new ProgressPrinter(out, true, estimate);
       case "plain" -> new ProgressPrinter(out, false, estimate);
-      default -> new ProgressPrinter(out, System.console() != null && System.getenv("TERM") != null && !"dumb".equals(System.getenv("TERM")), estimate);
+      default ->
+          new ProgressPrinter(
+              out,
+              System.console() != null
+                  && System.getenv("TERM") != null
+                  && !"dumb".equals(System.getenv("TERM")),
+              estimate);
     };
   }
 
   @Override
   public void onEvent(RunEvent event, RunState state) {
     if (redraw) {
-      boolean important = event instanceof RunEvent.StageStarted || event instanceof RunEvent.RunFinished || event instanceof RunEvent.RunHalted;
+      boolean important =
+          event instanceof RunEvent.StageStarted
+              || event instanceof RunEvent.RunFinished
+              || event instanceof RunEvent.RunHalted;
       long t = System.nanoTime();
       if (important || t - lastDraw > REDRAW_NANOS) {
         lastDraw = t;
@@ -56,13 +65,28 @@ final class ProgressPrinter implements RunListener {
       return;
     }
     switch (event) {
-      case RunEvent.StageStarted e -> line(state, "stage " + (e.stage() + 1) + "/" + state.plan().stages().size() + " " + state.currentStage().name());
+      case RunEvent.StageStarted e ->
+          line(
+              state,
+              "stage "
+                  + (e.stage() + 1)
+                  + "/"
+                  + state.plan().stages().size()
+                  + " "
+                  + state.currentStage().name());
       case RunEvent.StepStarted e -> {
         lastQuarter = 0;
         Step s = state.currentStage().steps().get(e.step());
         String skipped = e.skipped() > 0 ? " (" + e.skipped() + " skipped: failed earlier)" : "";
-        line(state, "  step " + (e.step() + 1) + "/" + state.currentStage().steps().size() + " " + s.name()
-            + (s.kind().runsOnHosts() ? " on " + e.hosts() + " hosts" + skipped : ""));
+        line(
+            state,
+            "  step "
+                + (e.step() + 1)
+                + "/"
+                + state.currentStage().steps().size()
+                + " "
+                + s.name()
+                + (s.kind().runsOnHosts() ? " on " + e.hosts() + " hosts" + skipped : ""));
       }
       case RunEvent.ActionFinished e -> {
         StepProgress p = state.progress();
@@ -70,12 +94,25 @@ final class ProgressPrinter implements RunListener {
           int quarter = p.done() * 4 / p.total();
           if (quarter > lastQuarter && quarter < 4) {
             lastQuarter = quarter;
-            line(state, "    " + p.done() + "/" + p.total() + " hosts, " + p.failed() + " failed" + eta(state));
+            line(
+                state,
+                "    "
+                    + p.done()
+                    + "/"
+                    + p.total()
+                    + " hosts, "
+                    + p.failed()
+                    + " failed"
+                    + eta(state));
           }
         }
       }
-      case RunEvent.StageFinished e -> line(state, "stage " + state.plan().stages().get(e.stage()).name() + " " + e.status().word());
-      case RunEvent.CapabilityChanged e -> line(state, "  capability " + e.capability() + (e.up() ? " is back" : " is DOWN"));
+      case RunEvent.StageFinished e ->
+          line(
+              state,
+              "stage " + state.plan().stages().get(e.stage()).name() + " " + e.status().word());
+      case RunEvent.CapabilityChanged e ->
+          line(state, "  capability " + e.capability() + (e.up() ? " is back" : " is DOWN"));
       case RunEvent.RunHalted e -> line(state, "HALTED: " + e.reason());
       default -> {}
     }
@@ -94,11 +131,21 @@ final class ProgressPrinter implements RunListener {
     StringBuilder b = new StringBuilder();
     b.append("[").append(SummaryTable.clock(state.now())).append("] ");
     if (state.stage() >= 0) {
-      b.append("stage ").append(state.stage() + 1).append("/").append(state.plan().stages().size()).append(" ").append(state.currentStage().name());
+      b.append("stage ")
+          .append(state.stage() + 1)
+          .append("/")
+          .append(state.plan().stages().size())
+          .append(" ")
+          .append(state.currentStage().name());
     }
     StepProgress p = state.progress();
     if (p != null) {
-      b.append(" | step ").append(p.step().index() + 1).append("/").append(state.currentStage().steps().size()).append(" ").append(p.step().name());
+      b.append(" | step ")
+          .append(p.step().index() + 1)
+          .append("/")
+          .append(state.currentStage().steps().size())
+          .append(" ")
+          .append(p.step().name());
       if (p.groupCount() > 0) {
         b.append(" | wave ").append(Math.max(1, p.batchOf(0))).append("/").append(p.batchesOf(0));
       }

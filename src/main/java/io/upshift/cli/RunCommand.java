@@ -7,11 +7,11 @@ import io.upshift.engine.Engine;
 import io.upshift.engine.Estimate;
 import io.upshift.engine.RunState;
 import io.upshift.engine.RunStatus;
+import io.upshift.inventory.Selector;
 import io.upshift.plan.Fault;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
 import io.upshift.plan.StepKind;
-import io.upshift.inventory.Selector;
 import io.upshift.report.RunSummary;
 import io.upshift.report.SummaryJson;
 import io.upshift.report.SummaryTable;
@@ -34,7 +34,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code upshift run PLAN}: executes a plan on a target and prints the timeline and downtime. */
-@Command(name = "run", description = "Run a plan: rehearse it on the simulated fleet (the default) or execute it.", mixinStandardHelpOptions = true)
+@Command(
+    name = "run",
+    description = "Run a plan: rehearse it on the simulated fleet (the default) or execute it.",
+    mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
   enum TargetName {
     sim,
@@ -44,23 +47,41 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "PLAN", description = "A plan file, or a folder holding plan.yaml.")
   Path plan;
 
-  @Option(names = "--target", defaultValue = "sim", description = "Where to run: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--target",
+      defaultValue = "sim",
+      description = "Where to run: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   TargetName target;
 
-  @Option(names = "--seed", description = "Seed of the rehearsal's random draws (default: the plan's rehearsal.seed, else 1).")
+  @Option(
+      names = "--seed",
+      description =
+          "Seed of the rehearsal's random draws (default: the plan's rehearsal.seed, else 1).")
   Long seed;
 
-  @Option(names = "--summary-json", paramLabel = "FILE", description = "Write the run summary as JSON to FILE.")
+  @Option(
+      names = "--summary-json",
+      paramLabel = "FILE",
+      description = "Write the run summary as JSON to FILE.")
   Path summaryJson;
 
-  @Option(names = "--fault", paramLabel = "SPEC",
-      description = "Inject failures in rehearsal: PROBABILITY, KIND=PROBABILITY, or KIND=PROBABILITY@SELECTOR (e.g. command=0.05, upgrade=1@host=hv-0001). Repeatable.")
+  @Option(
+      names = "--fault",
+      paramLabel = "SPEC",
+      description =
+          "Inject failures in rehearsal: PROBABILITY, KIND=PROBABILITY, or KIND=PROBABILITY@SELECTOR (e.g. command=0.05, upgrade=1@host=hv-0001). Repeatable.")
   List<String> faults = new ArrayList<>();
 
-  @Option(names = "--max-processes", defaultValue = "64", description = "Local target: commands running at once (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-processes",
+      defaultValue = "64",
+      description = "Local target: commands running at once (default: ${DEFAULT-VALUE}).")
   int maxProcesses;
 
-  @Option(names = "--progress", defaultValue = "auto", description = "Progress display: auto, line (redrawn), plain (one line per event), none.")
+  @Option(
+      names = "--progress",
+      defaultValue = "auto",
+      description = "Progress display: auto, line (redrawn), plain (one line per event), none.")
   String progress;
 
   @Override
@@ -77,9 +98,10 @@ final class RunCommand implements Callable<Integer> {
     long runSeed = seed != null ? seed : loaded.seed();
     RunClock clock = target == TargetName.sim ? new VirtualClock() : new WallClock();
     Path workDir = PlanLoader.planFile(plan).toAbsolutePath().getParent();
-    try (Target t = target == TargetName.sim
-        ? new SimTarget(loaded, clock, runSeed, allFaults)
-        : new LocalTarget(loaded, clock, workDir, maxProcesses)) {
+    try (Target t =
+        target == TargetName.sim
+            ? new SimTarget(loaded, clock, runSeed, allFaults)
+            : new LocalTarget(loaded, clock, workDir, maxProcesses)) {
       Problems targetProblems = new Problems();
       t.check(loaded, targetProblems);
       targetProblems.throwIfErrors();
@@ -129,7 +151,11 @@ final class RunCommand implements Callable<Integer> {
         String k = rest.substring(0, eq).trim();
         kind = StepKind.byKey(k).orElse(null);
         if (kind == null) {
-          problems.error(at, "unknown-kind", "--fault " + spec + ": unknown step kind `" + k + "`", Suggest.hint(k, StepKind.keys()));
+          problems.error(
+              at,
+              "unknown-kind",
+              "--fault " + spec + ": unknown step kind `" + k + "`",
+              Suggest.hint(k, StepKind.keys()));
         }
         rest = rest.substring(eq + 1);
       }
@@ -140,8 +166,13 @@ final class RunCommand implements Callable<Integer> {
         }
         out.add(new Fault(kind, on, p, at));
       } catch (NumberFormatException e) {
-        problems.add(new Problem(at, io.upshift.source.Severity.ERROR, "bad-fault", "--fault " + spec + ": the probability must be a number from 0 to 1",
-            "e.g. --fault command=0.05"));
+        problems.add(
+            new Problem(
+                at,
+                io.upshift.source.Severity.ERROR,
+                "bad-fault",
+                "--fault " + spec + ": the probability must be a number from 0 to 1",
+                "e.g. --fault command=0.05"));
       }
     }
     problems.throwIfErrors();

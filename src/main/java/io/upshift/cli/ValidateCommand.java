@@ -12,7 +12,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code upshift validate PLAN}: parses a plan and its inventory and reports every problem. */
-@Command(name = "validate", description = "Check a plan and its inventory: syntax, types, names, selectors.", mixinStandardHelpOptions = true)
+@Command(
+    name = "validate",
+    description = "Check a plan and its inventory: syntax, types, names, selectors.",
+    mixinStandardHelpOptions = true)
 final class ValidateCommand implements Callable<Integer> {
   @Parameters(paramLabel = "PLAN", description = "A plan file, or a folder holding plan.yaml.")
   Path plan;
@@ -30,8 +33,14 @@ final class ValidateCommand implements Callable<Integer> {
     for (Problem p : problems.sorted()) {
       spec.commandLine().getErr().println(p.render());
     }
-    out.printf("ok: \"%s\": %d stages, %d steps, %,d hosts, %d capabilities, %d compatibility rules%n", loaded.name(), loaded.stages().size(),
-        loaded.steps().size(), loaded.inventory().size(), loaded.capabilities().size(), loaded.compatibility().size());
+    out.printf(
+        "ok: \"%s\": %d stages, %d steps, %,d hosts, %d capabilities, %d compatibility rules%n",
+        loaded.name(),
+        loaded.stages().size(),
+        loaded.steps().size(),
+        loaded.inventory().size(),
+        loaded.capabilities().size(),
+        loaded.compatibility().size());
     out.flush();
     return ExitCode.OK;
   }

@@ -21,8 +21,8 @@ public interface RunClock {
    * Runs the next due task, waiting (or jumping) until one is due. Called on the engine thread
    * only.
    *
-   * @param moreWillArrive whether work in flight will post a task later (so an empty queue is
-   *     worth waiting on)
+   * @param moreWillArrive whether work in flight will post a task later (so an empty queue is worth
+   *     waiting on)
    * @return false when nothing is queued and nothing can arrive, so waiting would never end
    */
   boolean runNext(boolean moreWillArrive);

@@ -48,12 +48,16 @@ public final class Decider {
     if (p == null) {
       int next = state.step() + 1;
       if (state.halted() || next >= stage.steps().size()) {
-        RunStatus status = state.halted() ? RunStatus.HALTED : state.stageFailures() > 0 ? RunStatus.FAILED : RunStatus.SUCCEEDED;
+        RunStatus status =
+            state.halted()
+                ? RunStatus.HALTED
+                : state.stageFailures() > 0 ? RunStatus.FAILED : RunStatus.SUCCEEDED;
         out.add(new StageFinished(now, stage.index(), status));
       } else {
         Step step = stage.steps().get(next);
         int eligible = state.eligible(step).length;
-        out.add(new StepStarted(now, stage.index(), next, eligible, step.hosts().length - eligible));
+        out.add(
+            new StepStarted(now, stage.index(), next, eligible, step.hosts().length - eligible));
       }
       return out;
     }
@@ -62,7 +66,13 @@ public final class Decider {
       out.add(new ActionStarted(now, step.stage(), step.index(), host, Phase.CHECK));
     }
     if (step.kind() == StepKind.APPROVE) {
-      out.add(new Approved(now, step.stage(), step.index(), "auto", "approved automatically (no operator gate in this run)"));
+      out.add(
+          new Approved(
+              now,
+              step.stage(),
+              step.index(),
+              "auto",
+              "approved automatically (no operator gate in this run)"));
       out.add(new StepFinished(now, step.stage(), step.index(), 0, 0, 0));
       return out;
     }
@@ -115,9 +125,10 @@ public final class Decider {
 
   private static String budgetReason(RunState state, StepProgress p) {
     Step step = p.step();
-    String budget = step.waves().maxFailures().percent()
-        ? p.budget + " (" + step.waves().maxFailures() + " of " + p.total + " hosts)"
-        : Integer.toString(p.budget);
+    String budget =
+        step.waves().maxFailures().percent()
+            ? p.budget + " (" + step.waves().maxFailures() + " of " + p.total + " hosts)"
+            : Integer.toString(p.budget);
     StringBuilder where = new StringBuilder();
     for (int g : p.open) {
       where.append(where.isEmpty() ? " in wave " : ", wave ").append(p.batches[g]);
@@ -125,7 +136,15 @@ public final class Decider {
         where.append(" of ").append(step.waves().groupBy()).append(" ").append(p.groupName(g));
       }
     }
-    return "stage `" + state.currentStage().name() + "`, " + step.describe() + where + ": " + p.failed
-        + " hosts failed, more than the budget of " + budget + "; no new batch was started";
+    return "stage `"
+        + state.currentStage().name()
+        + "`, "
+        + step.describe()
+        + where
+        + ": "
+        + p.failed
+        + " hosts failed, more than the budget of "
+        + budget
+        + "; no new batch was started";
   }
 }

@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * Carries out a plan: asks the {@link Decider} what to do, records the events it returns, hands
- * actions to the target, and waits on the clock for their outcomes. The same loop runs a
- * rehearsal on a virtual clock and a real run on the wall clock.
+ * actions to the target, and waits on the clock for their outcomes. The same loop runs a rehearsal
+ * on a virtual clock and a real run on the wall clock.
  */
 public final class Engine {
   private final Plan plan;
@@ -57,8 +57,12 @@ public final class Engine {
         return state;
       }
       if (!clock.runNext(state.inFlight() > 0)) {
-        throw new IllegalStateException("the run cannot go on: nothing is in flight and nothing is due (stage "
-            + state.stage() + ", step " + state.step() + ")");
+        throw new IllegalStateException(
+            "the run cannot go on: nothing is in flight and nothing is due (stage "
+                + state.stage()
+                + ", step "
+                + state.step()
+                + ")");
       }
     }
   }
@@ -67,7 +71,8 @@ public final class Engine {
     state.apply(event);
     listeners.forEach(l -> l.onEvent(event, state));
     for (String capability : state.fleet().takeChanges()) {
-      RunEvent change = new CapabilityChanged(event.at(), capability, state.fleet().isUp(capability));
+      RunEvent change =
+          new CapabilityChanged(event.at(), capability, state.fleet().isUp(capability));
       listeners.forEach(l -> l.onEvent(change, state));
     }
     switch (event) {
@@ -81,10 +86,21 @@ public final class Engine {
     Step step = plan.stages().get(e.stage()).steps().get(e.step());
     Execution execution = new Execution(step, plan.inventory().host(e.host()), e.phase(), 1);
     try {
-      target.start(execution, outcome -> record(new ActionFinished(clock.now(), e.stage(), e.step(), e.host(), e.phase(), outcome)));
+      target.start(
+          execution,
+          outcome ->
+              record(
+                  new ActionFinished(
+                      clock.now(), e.stage(), e.step(), e.host(), e.phase(), outcome)));
     } catch (RuntimeException ex) {
-      Outcome failed = Outcome.failure(-1, "", target.name() + " target could not start the action: " + ex.getMessage());
-      clock.post(() -> record(new ActionFinished(clock.now(), e.stage(), e.step(), e.host(), e.phase(), failed)));
+      Outcome failed =
+          Outcome.failure(
+              -1, "", target.name() + " target could not start the action: " + ex.getMessage());
+      clock.post(
+          () ->
+              record(
+                  new ActionFinished(
+                      clock.now(), e.stage(), e.step(), e.host(), e.phase(), failed)));
     }
   }
 }

@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * Expected durations of a plan's steps from their duration models (means) and wave arithmetic, for
- * the ETA shown while a run goes. A step of {@code n} hosts in one group with batch {@code b}
- * runs {@code ceil(n/b)} batches, each as long as one host's action and check, with the pause
- * between batches; groups running {@code parallel} at a time share the step's time.
+ * the ETA shown while a run goes. A step of {@code n} hosts in one group with batch {@code b} runs
+ * {@code ceil(n/b)} batches, each as long as one host's action and check, with the pause between
+ * batches; groups running {@code parallel} at a time share the step's time.
  */
 public final class Estimate {
   private final Plan plan;
@@ -22,7 +22,10 @@ public final class Estimate {
     this.plan = plan;
     expected = new long[plan.stages().size()][];
     for (Stage stage : plan.stages()) {
-      expected[stage.index()] = stage.steps().stream().mapToLong(s -> expectedMillis(s, plan.inventory().hosts())).toArray();
+      expected[stage.index()] =
+          stage.steps().stream()
+              .mapToLong(s -> expectedMillis(s, plan.inventory().hosts()))
+              .toArray();
     }
   }
 
@@ -31,7 +34,9 @@ public final class Estimate {
     if (!step.kind().runsOnHosts() || step.hosts().length == 0) {
       return 0;
     }
-    long perHost = step.duration().expectedMillis() + (step.gated() ? step.check().duration().expectedMillis() : 0);
+    long perHost =
+        step.duration().expectedMillis()
+            + (step.gated() ? step.check().duration().expectedMillis() : 0);
     Map<String, Integer> sizes = new HashMap<>();
     String key = step.waves().groupBy();
     for (int h : step.hosts()) {

@@ -15,25 +15,33 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The version and state of every component instance and database on every host, and from them
- * which capabilities are up. Updated by the declared effects of steps (see {@link StepKind}); a
+ * The version and state of every component instance and database on every host, and from them which
+ * capabilities are up. Updated by the declared effects of steps (see {@link StepKind}); a
  * capability's availability is always derived here, never set by hand.
  */
 public final class FleetState {
   private static final byte ABSENT = -1;
+
   /** Bits of an instance's state byte. */
   private static final byte STOPPED = 1;
+
   private static final byte DRAINED = 2;
 
   private final Plan plan;
   private final Map<String, Integer> componentIndex = new LinkedHashMap<>();
   private final Map<String, Integer> databaseIndex = new LinkedHashMap<>();
+
   /** [component][host]: STOPPED and DRAINED bits (0 is serving), or ABSENT. */
   private final byte[][] state;
-  /** [component][host]: rank of the version in the plan's releases (-2 when not a known release). */
+
+  /**
+   * [component][host]: rank of the version in the plan's releases (-2 when not a known release).
+   */
   private final byte[][] version;
+
   /** [database][host]: rank of the schema version. */
   private final byte[][] schema;
+
   private final Map<Integer, byte[]> beforeReboot = new HashMap<>();
   private final List<Tracked> capabilities = new ArrayList<>();
   private final List<List<int[]>> watchers; // component -> (capability, slot)
@@ -78,22 +86,26 @@ public final class FleetState {
     version = new byte[componentIndex.size()][];
     schema = new byte[databaseIndex.size()][];
     for (Host h : inventory.hosts()) {
-      h.components().forEach((c, v) -> {
-        int ci = componentIndex.get(c);
-        if (state[ci] == null) {
-          state[ci] = filled(n);
-          version[ci] = filled(n);
-        }
-        state[ci][h.index()] = initial(h.states().get(c));
-        version[ci][h.index()] = rank(v);
-      });
-      h.databases().forEach((d, v) -> {
-        int di = databaseIndex.get(d);
-        if (schema[di] == null) {
-          schema[di] = filled(n);
-        }
-        schema[di][h.index()] = rank(v);
-      });
+      h.components()
+          .forEach(
+              (c, v) -> {
+                int ci = componentIndex.get(c);
+                if (state[ci] == null) {
+                  state[ci] = filled(n);
+                  version[ci] = filled(n);
+                }
+                state[ci][h.index()] = initial(h.states().get(c));
+                version[ci][h.index()] = rank(v);
+              });
+      h.databases()
+          .forEach(
+              (d, v) -> {
+                int di = databaseIndex.get(d);
+                if (schema[di] == null) {
+                  schema[di] = filled(n);
+                }
+                schema[di][h.index()] = rank(v);
+              });
     }
     watchers = new ArrayList<>();
     for (int i = 0; i < componentIndex.size(); i++) {
@@ -187,7 +199,9 @@ public final class FleetState {
     }
   }
 
-  /** A failed step leaves what it did while running in place: a failed reboot leaves the host down. */
+  /**
+   * A failed step leaves what it did while running in place: a failed reboot leaves the host down.
+   */
   public void failed(Step step, int host) {
     beforeReboot.remove(host);
   }
@@ -198,12 +212,16 @@ public final class FleetState {
       return;
     }
     byte s = state[ci][host];
-    set(ci, host, (byte) switch (effect) {
-      case STOPS -> s | STOPPED;
-      case STARTS -> s & ~STOPPED;
-      case DRAINS -> s | DRAINED;
-      case UNDRAINS -> s & ~DRAINED;
-    });
+    set(
+        ci,
+        host,
+        (byte)
+            switch (effect) {
+              case STOPS -> s | STOPPED;
+              case STARTS -> s & ~STOPPED;
+              case DRAINS -> s | DRAINED;
+              case UNDRAINS -> s & ~DRAINED;
+            });
   }
 
   private void set(int ci, int host, byte s) {
@@ -241,7 +259,11 @@ public final class FleetState {
   }
 
   public boolean isUp(String capability) {
-    return capabilities.stream().filter(t -> t.capability.name().equals(capability)).findFirst().map(t -> t.up).orElse(false);
+    return capabilities.stream()
+        .filter(t -> t.capability.name().equals(capability))
+        .findFirst()
+        .map(t -> t.up)
+        .orElse(false);
   }
 
   /** Each capability and whether it is up now, in plan order. */
@@ -258,7 +280,9 @@ public final class FleetState {
       return null;
     }
     byte s = state[ci][host];
-    return (s & STOPPED) != 0 ? ComponentState.STOPPED : (s & DRAINED) != 0 ? ComponentState.DRAINED : ComponentState.SERVING;
+    return (s & STOPPED) != 0
+        ? ComponentState.STOPPED
+        : (s & DRAINED) != 0 ? ComponentState.DRAINED : ComponentState.SERVING;
   }
 
   /** The release a component on a host runs, or null when absent or not a known release. */

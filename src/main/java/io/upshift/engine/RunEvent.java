@@ -4,8 +4,8 @@ import io.upshift.target.Execution.Phase;
 import io.upshift.target.Outcome;
 
 /**
- * Everything that happens in a run, as small immutable records. The state of a run is a fold of
- * its events ({@link RunState#apply}), which is what lets a journal replay it. {@link
+ * Everything that happens in a run, as small immutable records. The state of a run is a fold of its
+ * events ({@link RunState#apply}), which is what lets a journal replay it. {@link
  * CapabilityChanged} is derived (recomputed on replay) and carried for observers. Times are
  * milliseconds on the run's clock.
  */
@@ -15,7 +15,8 @@ public sealed interface RunEvent {
   long at();
 
   /** The run began. */
-  record RunStarted(long at, String plan, String target, long seed, int hosts) implements RunEvent {}
+  record RunStarted(long at, String plan, String target, long seed, int hosts)
+      implements RunEvent {}
 
   /** A stage began. */
   record StageStarted(long at, int stage) implements RunEvent {}
@@ -27,7 +28,8 @@ public sealed interface RunEvent {
   record StepStarted(long at, int stage, int step, int hosts, int skipped) implements RunEvent {}
 
   /** A batch of a group began; the actions on its hosts follow. */
-  record BatchStarted(long at, int stage, int step, int group, int batch, int[] hosts) implements RunEvent {}
+  record BatchStarted(long at, int stage, int step, int group, int batch, int[] hosts)
+      implements RunEvent {}
 
   /** A group waits before its next batch, until {@code until}. */
   record PauseStarted(long at, int stage, int step, int group, long until) implements RunEvent {}
@@ -36,13 +38,15 @@ public sealed interface RunEvent {
   record ActionStarted(long at, int stage, int step, int host, Phase phase) implements RunEvent {}
 
   /** The target reported the outcome of an action on one host. */
-  record ActionFinished(long at, int stage, int step, int host, Phase phase, Outcome outcome) implements RunEvent {}
+  record ActionFinished(long at, int stage, int step, int host, Phase phase, Outcome outcome)
+      implements RunEvent {}
 
   /** An approval gate was passed. */
   record Approved(long at, int stage, int step, String by, String comment) implements RunEvent {}
 
   /** A step ended. */
-  record StepFinished(long at, int stage, int step, int succeeded, int failed, int skipped) implements RunEvent {}
+  record StepFinished(long at, int stage, int step, int succeeded, int failed, int skipped)
+      implements RunEvent {}
 
   /** A stage ended with a status. */
   record StageFinished(long at, int stage, RunStatus status) implements RunEvent {}

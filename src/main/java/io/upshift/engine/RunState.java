@@ -27,7 +27,17 @@ import java.util.List;
  */
 public final class RunState {
   /** A host that failed, where, and why. */
-  public record Failure(int host, String hostName, int stage, int step, String stepName, Phase phase, int exitCode, String reason, String output, long at) {}
+  public record Failure(
+      int host,
+      String hostName,
+      int stage,
+      int step,
+      String stepName,
+      Phase phase,
+      int exitCode,
+      String reason,
+      String output,
+      long at) {}
 
   private final Plan plan;
   private final FleetState fleet;
@@ -70,7 +80,9 @@ public final class RunState {
         step = e.step();
         Step s = currentStage().steps().get(step);
         int[] hosts = eligible(s);
-        progress = new StepProgress(s, hosts, s.hosts().length - hosts.length, plan.inventory().hosts(), e.at());
+        progress =
+            new StepProgress(
+                s, hosts, s.hosts().length - hosts.length, plan.inventory().hosts(), e.at());
         for (int g = 0; g < progress.groups.length; g++) {
           for (int h : progress.groups[g]) {
             groupOfHost[h] = g;
@@ -127,8 +139,18 @@ public final class RunState {
       stepsFailed++;
       stageFailures++;
       failedHosts.set(e.host());
-      failures.add(new Failure(e.host(), plan.inventory().host(e.host()).name(), s.stage(), s.index(), s.name(), e.phase(),
-          e.outcome().exitCode(), e.outcome().reason(), e.outcome().output(), e.at()));
+      failures.add(
+          new Failure(
+              e.host(),
+              plan.inventory().host(e.host()).name(),
+              s.stage(),
+              s.index(),
+              s.name(),
+              e.phase(),
+              e.outcome().exitCode(),
+              e.outcome().reason(),
+              e.outcome().output(),
+              e.at()));
     }
     int g = groupOfHost[e.host()];
     if (--progress.batchRemaining[g] == 0 && progress.offset[g] >= progress.groups[g].length) {

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How far the current step has gone: its hosts split into wave groups, the batch each group is
- * in, what is in flight, and the failures against the budget. Mutated only by {@link RunState}.
+ * How far the current step has gone: its hosts split into wave groups, the batch each group is in,
+ * what is in flight, and the failures against the budget. Mutated only by {@link RunState}.
  */
 public final class StepProgress {
   final Step step;

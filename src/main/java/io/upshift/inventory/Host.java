@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * One machine of the fleet: where it sits (site, cell), what it is (roles, labels), how to manage
- * it (OS, service manager, package manager, address), and which components and databases it runs
- * at which version when the inventory was written.
+ * it (OS, service manager, package manager, address), and which components and databases it runs at
+ * which version when the inventory was written.
  *
  * @param index position in the inventory, a dense id used by the engine's arrays
  * @param components component name to version, in inventory order

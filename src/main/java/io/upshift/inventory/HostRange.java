@@ -18,6 +18,11 @@ public final class HostRange {
 
   private HostRange() {}
 
+  private static String pad(long n, int width) {
+    String digits = Long.toString(n);
+    return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
+  }
+
   /**
    * The names a pattern stands for.
    *
@@ -29,24 +34,27 @@ public final class HostRange {
     }
     Matcher m = RANGE.matcher(pattern);
     if (!m.find()) {
-      throw new IllegalArgumentException("a range is written `[FIRST:LAST]` with numbers, as in `hv-[0001:0210]`");
+      throw new IllegalArgumentException(
+          "a range is written `[FIRST:LAST]` with numbers, as in `hv-[0001:0210]`");
     }
     String first = m.group(1);
     long from = Long.parseLong(first);
     long to = Long.parseLong(m.group(2));
     if (to < from) {
-      throw new IllegalArgumentException("range [" + first + ":" + m.group(2) + "] counts down; write the smaller number first");
+      throw new IllegalArgumentException(
+          "range [" + first + ":" + m.group(2) + "] counts down; write the smaller number first");
     }
     int width = first.length() > 1 && first.startsWith("0") ? first.length() : 0;
     String head = pattern.substring(0, m.start());
     List<String> tails = expand(pattern.substring(m.end()));
     long count = (to - from + 1) * tails.size();
     if (count > MAX_NAMES) {
-      throw new IllegalArgumentException("pattern makes " + count + " names, more than " + MAX_NAMES);
+      throw new IllegalArgumentException(
+          "pattern makes " + count + " names, more than " + MAX_NAMES);
     }
     List<String> out = new ArrayList<>((int) count);
     for (long i = from; i <= to; i++) {
-      String number = width > 0 ? String.format("%0" + width + "d", i) : Long.toString(i);
+      String number = pad(i, width);
       for (String tail : tails) {
         out.add(head + number + tail);
       }

@@ -17,7 +17,16 @@ import java.util.Set;
 public final class Inventory {
   /** Selector keys every inventory understands; labels add their own keys. */
   public static final List<String> BUILT_IN_KEYS =
-      List.of("host", "site", "cell", "role", "component", "database", "os", "service-manager", "package-manager");
+      List.of(
+          "host",
+          "site",
+          "cell",
+          "role",
+          "component",
+          "database",
+          "os",
+          "service-manager",
+          "package-manager");
 
   private final Path file;
   private final List<Host> hosts;

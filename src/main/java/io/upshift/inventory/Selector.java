@@ -82,7 +82,10 @@ public record Selector(String text, Position at, List<List<Term>> alternatives) 
       String term = raw.trim();
       int eq = term.indexOf('=');
       if (term.isEmpty() || eq <= 0 || eq == term.length() - 1) {
-        problems.error(termAt, "selector-syntax", "cannot read selector term `" + term + "`",
+        problems.error(
+            termAt,
+            "selector-syntax",
+            "cannot read selector term `" + term + "`",
             "write KEY=VALUE terms joined by commas, e.g. `role=compute,cell=gva-1`");
         continue;
       }
@@ -105,7 +108,10 @@ public record Selector(String text, Position at, List<List<Term>> alternatives) 
     for (List<Term> terms : alternatives) {
       for (Term t : terms) {
         if (!known.contains(t.key())) {
-          problems.error(t.at(), "unknown-selector", "unknown selector key `" + t.key() + "` in `" + text + "`",
+          problems.error(
+              t.at(),
+              "unknown-selector",
+              "unknown selector key `" + t.key() + "` in `" + text + "`",
               Suggest.hint(t.key(), known));
         }
       }
@@ -127,7 +133,8 @@ public record Selector(String text, Position at, List<List<Term>> alternatives) 
     return GLOBS.computeIfAbsent(pattern, Selector::compile).matcher(value).matches();
   }
 
-  private static final java.util.Map<String, Pattern> GLOBS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.Map<String, Pattern> GLOBS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private static Pattern compile(String glob) {
     StringBuilder regex = new StringBuilder();

@@ -1,8 +1,8 @@
 package io.upshift.plan;
 
 /**
- * A count of hosts written either as a number ({@code 100}) or as a share of a whole ({@code
- * 10%}). Used for batch sizes and failure budgets.
+ * A count of hosts written either as a number ({@code 100}) or as a share of a whole ({@code 10%}).
+ * Used for batch sizes and failure budgets.
  */
 public record Amount(double value, boolean percent) {
   public static final Amount ALL = new Amount(100, true);
@@ -31,7 +31,11 @@ public record Amount(double value, boolean percent) {
     String number = percent ? t.substring(0, t.length() - 1).trim() : t;
     try {
       double v = Double.parseDouble(number);
-      if (Double.isNaN(v) || v < 0 || (percent && v > 100) || (!percent && v != Math.floor(v)) || v > 1e9) {
+      if (Double.isNaN(v)
+          || v < 0
+          || (percent && v > 100)
+          || (!percent && v != Math.floor(v))
+          || v > 1e9) {
         return null;
       }
       return new Amount(v, percent);
@@ -42,6 +46,8 @@ public record Amount(double value, boolean percent) {
 
   @Override
   public String toString() {
-    return percent ? (value == Math.floor(value) ? (long) value + "%" : value + "%") : Long.toString((long) value);
+    return percent
+        ? (value == Math.floor(value) ? (long) value + "%" : value + "%")
+        : Long.toString((long) value);
   }
 }

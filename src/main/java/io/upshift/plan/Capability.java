@@ -8,9 +8,15 @@ import java.util.List;
  * Something users get from the cloud ("list images", "VMs keep running"), defined by which
  * components must be serving. Its downtime is derived from component states, never typed in.
  *
- * @param every true for {@code needs-every}: every instance must serve; false for {@code needs}:
- *     at least one serving instance of each component
+ * @param every true for {@code needs-every}: every instance must serve; false for {@code needs}: at
+ *     least one serving instance of each component
  * @param on the hosts whose instances count (every host when null)
  * @param maxDowntimeMillis the downtime budget, or -1 when none is set
  */
-public record Capability(String name, boolean every, List<String> components, Selector on, long maxDowntimeMillis, Position at) {}
+public record Capability(
+    String name,
+    boolean every,
+    List<String> components,
+    Selector on,
+    long maxDowntimeMillis,
+    Position at) {}

@@ -4,8 +4,8 @@ import io.upshift.source.Position;
 import java.util.Map;
 
 /**
- * A fact about mixed versions, checked on every intermediate state of a plan. Parsed with the
- * plan; enforced by the verifier.
+ * A fact about mixed versions, checked on every intermediate state of a plan. Parsed with the plan;
+ * enforced by the verifier.
  */
 public sealed interface CompatRule {
   String id();
@@ -33,12 +33,21 @@ public sealed interface CompatRule {
   }
 
   /** When the {@code when} components are at their versions, the {@code needs} ones must be too. */
-  record Requires(String id, Map<String, VersionCondition> when, Map<String, VersionCondition> needs, Scope scope, String why, Position at)
+  record Requires(
+      String id,
+      Map<String, VersionCondition> when,
+      Map<String, VersionCondition> needs,
+      Scope scope,
+      String why,
+      Position at)
       implements CompatRule {}
 
   /** All serving instances of a component in one scope run one version. */
-  record Uniform(String id, String component, Scope scope, String why, Position at) implements CompatRule {}
+  record Uniform(String id, String component, Scope scope, String why, Position at)
+      implements CompatRule {}
 
   /** A documented known-good mix of versions. */
-  record Allow(String id, Map<String, VersionCondition> versions, Scope scope, String why, Position at) implements CompatRule {}
+  record Allow(
+      String id, Map<String, VersionCondition> versions, Scope scope, String why, Position at)
+      implements CompatRule {}
 }

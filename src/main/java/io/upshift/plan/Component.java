@@ -4,7 +4,8 @@ import io.upshift.source.Position;
 import java.util.List;
 
 /**
- * A deployable service: its packages, the name of its service unit, and the database whose
- * schema its code needs (if any).
+ * A deployable service: its packages, the name of its service unit, and the database whose schema
+ * its code needs (if any).
  */
-public record Component(String name, List<String> packages, String service, String database, Position at) {}
+public record Component(
+    String name, List<String> packages, String service, String database, Position at) {}

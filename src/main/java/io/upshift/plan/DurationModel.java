@@ -18,7 +18,9 @@ public record DurationModel(long minMillis, long maxMillis) {
 
   /** One draw from the model. */
   public long sample(SplittableRandom random) {
-    return minMillis == maxMillis ? minMillis : minMillis + random.nextLong(maxMillis - minMillis + 1);
+    return minMillis == maxMillis
+        ? minMillis
+        : minMillis + random.nextLong(maxMillis - minMillis + 1);
   }
 
   /** The mean of the model. */
@@ -65,13 +67,14 @@ public record DurationModel(long minMillis, long maxMillis) {
       }
       end = m.end();
       double n = Double.parseDouble(m.group(1));
-      long unit = switch (m.group(2)) {
-        case "ms" -> 1L;
-        case "s" -> 1_000L;
-        case "m" -> 60_000L;
-        case "h" -> 3_600_000L;
-        default -> 86_400_000L;
-      };
+      long unit =
+          switch (m.group(2)) {
+            case "ms" -> 1L;
+            case "s" -> 1_000L;
+            case "m" -> 60_000L;
+            case "h" -> 3_600_000L;
+            default -> 86_400_000L;
+          };
       total += Math.round(n * unit);
       if (total > 365L * 86_400_000L) {
         return null;
@@ -97,6 +100,8 @@ public record DurationModel(long minMillis, long maxMillis) {
 
   @Override
   public String toString() {
-    return minMillis == maxMillis ? format(minMillis) : format(minMillis) + ".." + format(maxMillis);
+    return minMillis == maxMillis
+        ? format(minMillis)
+        : format(minMillis) + ".." + format(maxMillis);
   }
 }

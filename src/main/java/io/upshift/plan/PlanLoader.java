@@ -21,14 +21,23 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Loads a plan and its inventory, checks them against each other, and reports every problem at
- * once with its position. The format is described in docs/plan-format.md and
- * docs/plan.schema.json.
+ * Loads a plan and its inventory, checks them against each other, and reports every problem at once
+ * with its position. The format is described in docs/plan-format.md and docs/plan.schema.json.
  */
 public final class PlanLoader {
   static final String[] ROOT_KEYS = {
-    "upshift", "name", "description", "inventory", "releases", "from", "to", "components", "capabilities",
-    "compatibility", "stages", "rehearsal"
+    "upshift",
+    "name",
+    "description",
+    "inventory",
+    "releases",
+    "from",
+    "to",
+    "components",
+    "capabilities",
+    "compatibility",
+    "stages",
+    "rehearsal"
   };
 
   private final Path file;
@@ -59,14 +68,22 @@ public final class PlanLoader {
   /** Loads what can be loaded, adding problems (and warnings) to {@code problems}. */
   public static Plan load(Path path, Problems problems) {
     if (!Files.exists(path)) {
-      problems.error(Position.none(path), "file-not-found", "no such file or folder", "PLAN is a plan file or a folder holding plan.yaml");
+      problems.error(
+          Position.none(path),
+          "file-not-found",
+          "no such file or folder",
+          "PLAN is a plan file or a folder holding plan.yaml");
       return null;
     }
     Path file = planFile(path);
-    return YamlSource.read(file, problems).map(root -> new PlanLoader(file, problems).plan(root)).orElse(null);
+    return YamlSource.read(file, problems)
+        .map(root -> new PlanLoader(file, problems).plan(root))
+        .orElse(null);
   }
 
-  /** The plan file a path names: the path itself, or {@code plan.yaml} in it when it is a folder. */
+  /**
+   * The plan file a path names: the path itself, or {@code plan.yaml} in it when it is a folder.
+   */
   public static Path planFile(Path path) {
     return Files.isDirectory(path) ? path.resolve("plan.yaml") : path;
   }
@@ -78,62 +95,113 @@ public final class PlanLoader {
     }
     Fields f = opened.get();
     if (!f.has("upshift")) {
-      problems.error(f.at(), "missing-key", "the plan needs `upshift: 1` (the format version)", "add `upshift: 1` at the top");
+      problems.error(
+          f.at(),
+          "missing-key",
+          "the plan needs `upshift: 1` (the format version)",
+          "add `upshift: 1` at the top");
     }
     f.integer("upshift", 1, 1);
     String name = f.requiredString("name").orElse(file.getFileName().toString());
     f.string("description");
-    inventory = f.requiredString("inventory")
-        .map(p -> InventoryLoader.load(file.toAbsolutePath().getParent().resolve(p).normalize(), problems))
-        .orElseGet(() -> new Inventory(null, List.of()));
-    inventory.hosts().forEach(h -> {
-      knownComponents.addAll(h.components().keySet());
-      knownDatabases.addAll(h.databases().keySet());
-    });
+    inventory =
+        f.requiredString("inventory")
+            .map(
+                p ->
+                    InventoryLoader.load(
+                        file.toAbsolutePath().getParent().resolve(p).normalize(), problems))
+            .orElseGet(() -> new Inventory(null, List.of()));
+    inventory
+        .hosts()
+        .forEach(
+            h -> {
+              knownComponents.addAll(h.components().keySet());
+              knownDatabases.addAll(h.databases().keySet());
+            });
     readReleases(f);
     String from = release(f, "from");
     String to = release(f, "to");
     if (from != null && to != null && releases.indexOf(from) > releases.indexOf(to)) {
-      problems.error(f.at("to"), "release-order", "`to: " + to + "` comes before `from: " + from + "` in `releases`",
+      problems.error(
+          f.at("to"),
+          "release-order",
+          "`to: " + to + "` comes before `from: " + from + "` in `releases`",
           "list releases oldest first");
     }
-    f.node("components").flatMap(n -> Fields.of(n, "`components`", problems)).ifPresent(this::readComponents);
+    f.node("components")
+        .flatMap(n -> Fields.of(n, "`components`", problems))
+        .ifPresent(this::readComponents);
     Map<String, Capability> capabilities = new LinkedHashMap<>();
-    f.node("capabilities").flatMap(n -> Fields.of(n, "`capabilities`", problems)).ifPresent(c -> readCapabilities(c, capabilities));
-    List<CompatRule> rules = f.node("compatibility")
-        .map(n -> new RuleReader(problems, releases, knownComponents).read(n))
-        .orElse(List.of());
-    StepReader steps = new StepReader(problems, inventory, knownComponents, knownDatabases, releases, to);
-    List<Stage> stages = f.node("stages").map(steps::stages).orElseGet(() -> {
-      problems.error(f.at(), "missing-key", "the plan needs `stages`", "see docs/plan-format.md#stages");
-      return List.of();
-    });
+    f.node("capabilities")
+        .flatMap(n -> Fields.of(n, "`capabilities`", problems))
+        .ifPresent(c -> readCapabilities(c, capabilities));
+    List<CompatRule> rules =
+        f.node("compatibility")
+            .map(n -> new RuleReader(problems, releases, knownComponents).read(n))
+            .orElse(List.of());
+    StepReader steps =
+        new StepReader(problems, inventory, knownComponents, knownDatabases, releases, to);
+    List<Stage> stages =
+        f.node("stages")
+            .map(steps::stages)
+            .orElseGet(
+                () -> {
+                  problems.error(
+                      f.at(),
+                      "missing-key",
+                      "the plan needs `stages`",
+                      "see docs/plan-format.md#stages");
+                  return List.of();
+                });
     List<Fault> faults = new ArrayList<>();
     long[] seed = {1};
-    f.node("rehearsal").flatMap(n -> Fields.of(n, "`rehearsal`", problems, "seed", "faults")).ifPresent(r -> {
-      r.parsed("seed", "a whole number", s -> {
-        try {
-          return Long.parseLong(s.trim());
-        } catch (NumberFormatException e) {
-          return null;
-        }
-      }).ifPresent(s -> seed[0] = s);
-      r.node("faults").ifPresent(n -> faults.addAll(readFaults(n)));
-      r.finish();
-    });
+    f.node("rehearsal")
+        .flatMap(n -> Fields.of(n, "`rehearsal`", problems, "seed", "faults"))
+        .ifPresent(
+            r -> {
+              r.parsed(
+                      "seed",
+                      "a whole number",
+                      s -> {
+                        try {
+                          return Long.parseLong(s.trim());
+                        } catch (NumberFormatException e) {
+                          return null;
+                        }
+                      })
+                  .ifPresent(s -> seed[0] = s);
+              r.node("faults").ifPresent(n -> faults.addAll(readFaults(n)));
+              r.finish();
+            });
     f.finish();
-    return new Plan(file, name, inventory, List.copyOf(releases), from, to, Map.copyOf(components), capabilities,
-        rules, stages, faults, seed[0]);
+    return new Plan(
+        file,
+        name,
+        inventory,
+        List.copyOf(releases),
+        from,
+        to,
+        Map.copyOf(components),
+        capabilities,
+        rules,
+        stages,
+        faults,
+        seed[0]);
   }
 
   private void readReleases(Fields f) {
     if (!f.has("releases")) {
-      problems.error(f.at(), "missing-key", "the plan needs `releases`, oldest first", "e.g. `releases: [grizzly, havana]`");
+      problems.error(
+          f.at(),
+          "missing-key",
+          "the plan needs `releases`, oldest first",
+          "e.g. `releases: [grizzly, havana]`");
       return;
     }
     for (Node.Scalar s : f.scalars("releases")) {
       if (releases.contains(s.value())) {
-        problems.error(s.at(), "duplicate-release", "release `" + s.value() + "` is listed twice", null);
+        problems.error(
+            s.at(), "duplicate-release", "release `" + s.value() + "` is listed twice", null);
       } else {
         releases.add(s.value());
       }
@@ -142,12 +210,17 @@ public final class PlanLoader {
 
   private String release(Fields f, String key) {
     if (!f.has(key)) {
-      problems.error(f.at(), "missing-key", "the plan needs `" + key + ":`, one of `releases`", null);
+      problems.error(
+          f.at(), "missing-key", "the plan needs `" + key + ":`, one of `releases`", null);
       return null;
     }
     Optional<String> r = f.string(key);
     if (r.isPresent() && !releases.isEmpty() && !releases.contains(r.get())) {
-      problems.error(f.at(key), "unknown-release", "`" + r.get() + "` is not in `releases`", Suggest.hint(r.get(), releases));
+      problems.error(
+          f.at(key),
+          "unknown-release",
+          "`" + r.get() + "` is not in `releases`",
+          Suggest.hint(r.get(), releases));
       return null;
     }
     return r.orElse(null);
@@ -162,16 +235,20 @@ public final class PlanLoader {
         components.put(name, new Component(name, List.of(), name, null, e.key().at()));
         continue;
       }
-      Fields.of(value, "component `" + name + "`", problems, "packages", "service", "database").ifPresent(c -> {
-        List<String> packages = c.scalars("packages").stream().map(Node.Scalar::value).toList();
-        String service = c.string("service").orElse(name);
-        String database = c.string("database").orElse(null);
-        c.finish();
-        components.put(name, new Component(name, packages, service, database, e.key().at()));
-        if (database != null) {
-          knownDatabases.add(database);
-        }
-      });
+      Fields.of(value, "component `" + name + "`", problems, "packages", "service", "database")
+          .ifPresent(
+              c -> {
+                List<String> packages =
+                    c.scalars("packages").stream().map(Node.Scalar::value).toList();
+                String service = c.string("service").orElse(name);
+                String database = c.string("database").orElse(null);
+                c.finish();
+                components.put(
+                    name, new Component(name, packages, service, database, e.key().at()));
+                if (database != null) {
+                  knownDatabases.add(database);
+                }
+              });
       knownComponents.add(name);
     }
     for (String used : knownComponents) {
@@ -185,28 +262,46 @@ public final class PlanLoader {
     for (Node.Entry e : list.mapping().entries()) {
       String name = e.key().value();
       list.accept(name);
-      Fields.of(e.value(), "capability `" + name + "`", problems, "needs", "needs-every", "on", "max-downtime").ifPresent(c -> {
-        boolean any = c.has("needs");
-        boolean every = c.has("needs-every");
-        if (any == every) {
-          problems.error(c.at(), "capability-needs", "capability `" + name + "` needs exactly one of `needs` and `needs-every`",
-              "`needs`: at least one serving instance of each; `needs-every`: every instance serving");
-          c.finish();
-          return;
-        }
-        List<String> needed = new ArrayList<>();
-        for (Node.Scalar s : c.scalars(every ? "needs-every" : "needs")) {
-          if (!knownComponents.contains(s.value())) {
-            problems.error(s.at(), "unknown-component", "capability `" + name + "` needs unknown component `" + s.value() + "`",
-                Suggest.hint(s.value(), knownComponents));
-          }
-          needed.add(s.value());
-        }
-        Selector on = c.node("on").map(n -> selector(n)).orElse(null);
-        long max = c.parsed("max-downtime", "a duration such as `20m`", DurationModel::millis).orElse(-1L);
-        c.finish();
-        out.put(name, new Capability(name, every, List.copyOf(needed), on, max, e.key().at()));
-      });
+      Fields.of(
+              e.value(),
+              "capability `" + name + "`",
+              problems,
+              "needs",
+              "needs-every",
+              "on",
+              "max-downtime")
+          .ifPresent(
+              c -> {
+                boolean any = c.has("needs");
+                boolean every = c.has("needs-every");
+                if (any == every) {
+                  problems.error(
+                      c.at(),
+                      "capability-needs",
+                      "capability `" + name + "` needs exactly one of `needs` and `needs-every`",
+                      "`needs`: at least one serving instance of each; `needs-every`: every instance serving");
+                  c.finish();
+                  return;
+                }
+                List<String> needed = new ArrayList<>();
+                for (Node.Scalar s : c.scalars(every ? "needs-every" : "needs")) {
+                  if (!knownComponents.contains(s.value())) {
+                    problems.error(
+                        s.at(),
+                        "unknown-component",
+                        "capability `" + name + "` needs unknown component `" + s.value() + "`",
+                        Suggest.hint(s.value(), knownComponents));
+                  }
+                  needed.add(s.value());
+                }
+                Selector on = c.node("on").map(n -> selector(n)).orElse(null);
+                long max =
+                    c.parsed("max-downtime", "a duration such as `20m`", DurationModel::millis)
+                        .orElse(-1L);
+                c.finish();
+                out.put(
+                    name, new Capability(name, every, List.copyOf(needed), on, max, e.key().at()));
+              });
     }
   }
 
@@ -217,23 +312,41 @@ public final class PlanLoader {
       return out;
     }
     for (Node item : seq.items()) {
-      Fields.of(item, "a fault", problems, "kind", "on", "probability").ifPresent(f -> {
-        StepKind kind = f.string("kind").map(k -> StepKind.byKey(k).orElseGet(() -> {
-          problems.error(f.at("kind"), "unknown-kind", "unknown step kind `" + k + "`", Suggest.hint(k, StepKind.keys()));
-          return null;
-        })).orElse(null);
-        Selector on = f.node("on").map(this::selector).orElse(null);
-        double p = f.parsed("probability", "a number from 0 to 1", s -> {
-          try {
-            double v = Double.parseDouble(s.trim());
-            return v >= 0 && v <= 1 ? v : null;
-          } catch (NumberFormatException e) {
-            return null;
-          }
-        }).orElse(0.0);
-        f.finish();
-        out.add(new Fault(kind, on, p, f.at()));
-      });
+      Fields.of(item, "a fault", problems, "kind", "on", "probability")
+          .ifPresent(
+              f -> {
+                StepKind kind =
+                    f.string("kind")
+                        .map(
+                            k ->
+                                StepKind.byKey(k)
+                                    .orElseGet(
+                                        () -> {
+                                          problems.error(
+                                              f.at("kind"),
+                                              "unknown-kind",
+                                              "unknown step kind `" + k + "`",
+                                              Suggest.hint(k, StepKind.keys()));
+                                          return null;
+                                        }))
+                        .orElse(null);
+                Selector on = f.node("on").map(this::selector).orElse(null);
+                double p =
+                    f.parsed(
+                            "probability",
+                            "a number from 0 to 1",
+                            s -> {
+                              try {
+                                double v = Double.parseDouble(s.trim());
+                                return v >= 0 && v <= 1 ? v : null;
+                              } catch (NumberFormatException e) {
+                                return null;
+                              }
+                            })
+                        .orElse(0.0);
+                f.finish();
+                out.add(new Fault(kind, on, p, f.at()));
+              });
     }
     return out;
   }

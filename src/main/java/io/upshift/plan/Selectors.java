@@ -36,7 +36,10 @@ final class Selectors {
         Set<String> values = inventory.valuesOf(t.key());
         for (String v : t.values()) {
           if (v.indexOf('*') < 0 && v.indexOf('?') < 0 && !values.contains(v)) {
-            problems.error(t.at(), "unknown-selector", "no host has " + t.key() + "=" + v,
+            problems.error(
+                t.at(),
+                "unknown-selector",
+                "no host has " + t.key() + "=" + v,
                 Suggest.hint(v, values.stream().limit(50).toList()));
           }
         }

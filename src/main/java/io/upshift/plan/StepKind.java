@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The built-in kinds of step, each with its declared effects. An effect that makes things worse
- * (a stop, a drain) holds from the moment the step starts on a host; one that makes things better
- * (a start, an undrain, a new version) holds from the moment it has finished there. That is the
+ * The built-in kinds of step, each with its declared effects. An effect that makes things worse (a
+ * stop, a drain) holds from the moment the step starts on a host; one that makes things better (a
+ * start, an undrain, a new version) holds from the moment it has finished there. That is the
  * pessimistic reading the capability windows and the verifier rely on.
  */
 public enum StepKind {
@@ -37,9 +37,9 @@ public enum StepKind {
   APPROVE("approve", Subject.PROMPT, null, null, false, 0);
 
   /**
-   * A change to a component instance. A component is serving when its process runs and it is in
-   * its load balancer's rotation; the two are changed apart, so a service started while drained
-   * stays out of rotation until undrained.
+   * A change to a component instance. A component is serving when its process runs and it is in its
+   * load balancer's rotation; the two are changed apart, so a service started while drained stays
+   * out of rotation until undrained.
    */
   public enum Effect {
     /** The process stops. */
@@ -69,7 +69,13 @@ public enum StepKind {
   private final boolean changesVersion;
   private final long defaultMillis;
 
-  StepKind(String key, Subject subject, Effect during, Effect after, boolean changesVersion, long defaultMillis) {
+  StepKind(
+      String key,
+      Subject subject,
+      Effect during,
+      Effect after,
+      boolean changesVersion,
+      long defaultMillis) {
     this.key = key;
     this.subject = subject;
     this.during = during;

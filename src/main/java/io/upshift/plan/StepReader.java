@@ -17,7 +17,8 @@ import java.util.Set;
 
 /** Reads the {@code stages:} of a plan: stages, steps, waves, checks, and each step's hosts. */
 final class StepReader {
-  private static final Set<String> STEP_KEYS = Set.of("name", "on", "waves", "duration", "timeout", "version", "run");
+  private static final Set<String> STEP_KEYS =
+      Set.of("name", "on", "waves", "duration", "timeout", "version", "run");
   private static final long DEFAULT_TIMEOUT = 3_600_000;
 
   private final Problems problems;
@@ -27,7 +28,13 @@ final class StepReader {
   private final List<String> releases;
   private final String to;
 
-  StepReader(Problems problems, Inventory inventory, Set<String> components, Set<String> databases, List<String> releases, String to) {
+  StepReader(
+      Problems problems,
+      Inventory inventory,
+      Set<String> components,
+      Set<String> databases,
+      List<String> releases,
+      String to) {
     this.problems = problems;
     this.inventory = inventory;
     this.components = components;
@@ -39,23 +46,38 @@ final class StepReader {
   List<Stage> stages(Node node) {
     List<Stage> stages = new ArrayList<>();
     if (!(node instanceof Node.Sequence seq)) {
-      problems.error(node.at(), "wrong-type", "`stages` must be a list, found " + node.describe(), null);
+      problems.error(
+          node.at(), "wrong-type", "`stages` must be a list, found " + node.describe(), null);
       return stages;
     }
     Set<String> names = new HashSet<>();
     for (Node item : seq.items()) {
-      Fields.of(item, "a stage", problems, "name", "steps").ifPresent(f -> {
-        String name = f.requiredString("name").orElse("stage " + (stages.size() + 1));
-        if (!names.add(name)) {
-          problems.error(f.at("name"), "duplicate-stage", "stage `" + name + "` appears twice", "stage names are unique");
-        }
-        List<Step> steps = f.node("steps").map(n -> steps(stages.size(), n)).orElseGet(() -> {
-          problems.error(f.at(), "missing-key", "stage `" + name + "` needs `steps`", null);
-          return List.of();
-        });
-        f.finish();
-        stages.add(new Stage(stages.size(), name, steps, f.at()));
-      });
+      Fields.of(item, "a stage", problems, "name", "steps")
+          .ifPresent(
+              f -> {
+                String name = f.requiredString("name").orElse("stage " + (stages.size() + 1));
+                if (!names.add(name)) {
+                  problems.error(
+                      f.at("name"),
+                      "duplicate-stage",
+                      "stage `" + name + "` appears twice",
+                      "stage names are unique");
+                }
+                List<Step> steps =
+                    f.node("steps")
+                        .map(n -> steps(stages.size(), n))
+                        .orElseGet(
+                            () -> {
+                              problems.error(
+                                  f.at(),
+                                  "missing-key",
+                                  "stage `" + name + "` needs `steps`",
+                                  null);
+                              return List.of();
+                            });
+                f.finish();
+                stages.add(new Stage(stages.size(), name, steps, f.at()));
+              });
     }
     if (stages.isEmpty()) {
       problems.error(node.at(), "no-stages", "the plan has no stages", null);
@@ -66,7 +88,8 @@ final class StepReader {
   private List<Step> steps(int stage, Node node) {
     List<Step> steps = new ArrayList<>();
     if (!(node instanceof Node.Sequence seq)) {
-      problems.error(node.at(), "wrong-type", "`steps` must be a list, found " + node.describe(), null);
+      problems.error(
+          node.at(), "wrong-type", "`steps` must be a list, found " + node.describe(), null);
       return steps;
     }
     int[] previous = null;
@@ -84,7 +107,11 @@ final class StepReader {
 
   private Optional<Step> step(int stage, int index, Node node, int[] previous) {
     if (!(node instanceof Node.Mapping map)) {
-      problems.error(node.at(), "wrong-type", "a step must be a mapping such as `- stop: glance-api`, found " + node.describe(), null);
+      problems.error(
+          node.at(),
+          "wrong-type",
+          "a step must be a mapping such as `- stop: glance-api`, found " + node.describe(),
+          null);
       return Optional.empty();
     }
     List<String> kindKeys = new ArrayList<>();
@@ -98,14 +125,34 @@ final class StepReader {
       kindKeys.remove("check");
     }
     if (kindKeys.isEmpty()) {
-      String first = map.entries().stream().map(e -> e.key().value()).filter(k -> !STEP_KEYS.contains(k)).findFirst().orElse("");
-      Position at = map.entries().stream().filter(e -> e.key().value().equals(first)).map(e -> e.key().at()).findFirst().orElse(map.at());
-      String hint = first.isEmpty() ? "start the step with its kind: " + String.join(", ", StepKind.keys()) : Suggest.hint(first, StepKind.keys());
-      problems.error(at, "unknown-step-kind", first.isEmpty() ? "the step has no kind" : "unknown step kind `" + first + "`", hint);
+      String first =
+          map.entries().stream()
+              .map(e -> e.key().value())
+              .filter(k -> !STEP_KEYS.contains(k))
+              .findFirst()
+              .orElse("");
+      Position at =
+          map.entries().stream()
+              .filter(e -> e.key().value().equals(first))
+              .map(e -> e.key().at())
+              .findFirst()
+              .orElse(map.at());
+      String hint =
+          first.isEmpty()
+              ? "start the step with its kind: " + String.join(", ", StepKind.keys())
+              : Suggest.hint(first, StepKind.keys());
+      problems.error(
+          at,
+          "unknown-step-kind",
+          first.isEmpty() ? "the step has no kind" : "unknown step kind `" + first + "`",
+          hint);
       return Optional.empty();
     }
     if (kindKeys.size() > 1) {
-      problems.error(map.at(), "step-kinds", "a step has one kind; this one has " + String.join(" and ", kindKeys),
+      problems.error(
+          map.at(),
+          "step-kinds",
+          "a step has one kind; this one has " + String.join(" and ", kindKeys),
           "split it into one step per kind");
       return Optional.empty();
     }
@@ -115,7 +162,9 @@ final class StepReader {
     if (attachedCheck) {
       keys.add("check");
     }
-    Fields f = Fields.of(node, "a `" + kind.key() + "` step", problems, keys.toArray(String[]::new)).orElseThrow();
+    Fields f =
+        Fields.of(node, "a `" + kind.key() + "` step", problems, keys.toArray(String[]::new))
+            .orElseThrow();
     Node value = f.node(kind.key()).orElseThrow();
     List<String> subjects = List.of();
     String run = f.string("run").orElse(null);
@@ -126,10 +175,15 @@ final class StepReader {
       case DATABASES -> subjects = names(value, databases, "database");
       case COMMAND -> run = Fields.text(value, "`command`", problems).orElse(run);
       case CHECK -> check = check(value);
-      case PROMPT -> prompt = value instanceof Node.Scalar s && !s.isNull() ? s.value() : "Continue?";
+      case PROMPT ->
+          prompt = value instanceof Node.Scalar s && !s.isNull() ? s.value() : "Continue?";
       case NONE -> {
         if (!(value instanceof Node.Scalar s) || !(s.isNull() || s.value().equals("true"))) {
-          problems.error(value.at(), "wrong-type", "`" + kind.key() + "` takes no value; write `- " + kind.key() + ": true`", null);
+          problems.error(
+              value.at(),
+              "wrong-type",
+              "`" + kind.key() + "` takes no value; write `- " + kind.key() + ": true`",
+              null);
         }
       }
     }
@@ -144,19 +198,39 @@ final class StepReader {
     Selector on = f.node("on").map(n -> Selectors.read(n, inventory, problems)).orElse(null);
     boolean selectorOk = problems.errorCount() == errorsBefore;
     Waves waves = f.node("waves").map(this::waves).orElse(Waves.DEFAULT);
-    DurationModel duration = f.parsed("duration", "a duration such as `5m` or a range such as `2m..8m`", DurationModel::parse)
-        .orElse(kind.defaultDuration());
-    long timeout = f.parsed("timeout", "a duration such as `10m`", DurationModel::millis).orElse(DEFAULT_TIMEOUT);
+    DurationModel duration =
+        f.parsed(
+                "duration",
+                "a duration such as `5m` or a range such as `2m..8m`",
+                DurationModel::parse)
+            .orElse(kind.defaultDuration());
+    long timeout =
+        f.parsed("timeout", "a duration such as `10m`", DurationModel::millis)
+            .orElse(DEFAULT_TIMEOUT);
     String version = f.string("version").orElse(to);
     if (f.has("version") && version != null && !releases.contains(version)) {
-      problems.error(f.at("version"), "unknown-release", "`" + version + "` is not in `releases`", Suggest.hint(version, releases));
+      problems.error(
+          f.at("version"),
+          "unknown-release",
+          "`" + version + "` is not in `releases`",
+          Suggest.hint(version, releases));
     }
     f.finish();
     int[] hosts = hosts(kind, subjects, on, previous, f, name, selectorOk);
-    return Optional.of(new Step(stage, index, name, kind, subjects, on, waves, duration, run, check, prompt, version, timeout, hosts, f.at()));
+    return Optional.of(
+        new Step(
+            stage, index, name, kind, subjects, on, waves, duration, run, check, prompt, version,
+            timeout, hosts, f.at()));
   }
 
-  private int[] hosts(StepKind kind, List<String> subjects, Selector on, int[] previous, Fields f, String name, boolean selectorOk) {
+  private int[] hosts(
+      StepKind kind,
+      List<String> subjects,
+      Selector on,
+      int[] previous,
+      Fields f,
+      String name,
+      boolean selectorOk) {
     if (!kind.runsOnHosts() || inventory.size() == 0) {
       return new int[0];
     }
@@ -172,7 +246,10 @@ final class StepReader {
         case DATABASES -> picked = running(subjects, true);
         default -> {
           if (previous == null) {
-            problems.error(f.at(), "missing-key", "step `" + name + "` needs `on:` to say which hosts it runs on",
+            problems.error(
+                f.at(),
+                "missing-key",
+                "step `" + name + "` needs `on:` to say which hosts it runs on",
                 "e.g. `on: role=compute`; without it a step runs on the hosts of the step before it");
             return new int[0];
           }
@@ -181,8 +258,13 @@ final class StepReader {
       }
     }
     if (picked.isEmpty() && selectorOk) {
-      problems.error(on != null ? on.at() : f.at(), "no-hosts", "step `" + name + "` selects no hosts",
-          on != null ? "check the selector `" + on.text() + "` against the inventory" : "no host runs " + String.join(", ", subjects));
+      problems.error(
+          on != null ? on.at() : f.at(),
+          "no-hosts",
+          "step `" + name + "` selects no hosts",
+          on != null
+              ? "check the selector `" + on.text() + "` against the inventory"
+              : "no host runs " + String.join(", ", subjects));
     }
     return picked.stream().toArray();
   }
@@ -204,7 +286,11 @@ final class StepReader {
     List<String> out = new ArrayList<>();
     for (Node.Scalar s : Fields.scalars(value, "the " + what + "s of the step", problems)) {
       if (!known.contains(s.value())) {
-        problems.error(s.at(), "unknown-" + what, "unknown " + what + " `" + s.value() + "`", Suggest.hint(s.value(), known));
+        problems.error(
+            s.at(),
+            "unknown-" + what,
+            "unknown " + what + " `" + s.value() + "`",
+            Suggest.hint(s.value(), known));
       }
       out.add(s.value());
     }
@@ -214,7 +300,8 @@ final class StepReader {
   private static String defaultName(StepKind kind, List<String> subjects, String run) {
     return switch (kind.subject()) {
       case COMPONENTS, DATABASES -> kind.key() + " " + String.join(", ", subjects);
-      case COMMAND -> run == null ? kind.key() : (run.length() > 60 ? run.substring(0, 57) + "..." : run);
+      case COMMAND ->
+          run == null ? kind.key() : (run.length() > 60 ? run.substring(0, 57) + "..." : run);
       default -> kind.key();
     };
   }
@@ -223,43 +310,81 @@ final class StepReader {
     if (n instanceof Node.Scalar s && !s.isNull()) {
       return new Check(s.value(), null, 200, 0, null, StepKind.CHECK.defaultDuration(), s.at());
     }
-    return Fields.of(n, "a check", problems, "command", "http", "expect", "output", "duration").map(f -> {
-      Optional<String> command = f.string("command");
-      Optional<String> http = f.string("http");
-      if (command.isPresent() == http.isPresent()) {
-        problems.error(f.at(), "check-kind", "a check has either `command` or `http`", "e.g. `check: {http: \"http://{{host}}:9292/\", expect: 200}`");
-      }
-      int expect = f.integer("expect", 0, 599).orElse(http.isPresent() ? 200 : 0);
-      String output = f.string("output").orElse(null);
-      if (output != null) {
-        try {
-          java.util.regex.Pattern.compile(output);
-        } catch (java.util.regex.PatternSyntaxException e) {
-          problems.error(f.at("output"), "bad-regex", "`output` is not a regular expression: " + e.getDescription(), null);
-        }
-      }
-      DurationModel d = f.parsed("duration", "a duration such as `15s`", DurationModel::parse).orElse(StepKind.CHECK.defaultDuration());
-      f.finish();
-      return new Check(command.orElse(null), http.orElse(null), http.isPresent() ? expect : 200, http.isPresent() ? 0 : expect, output, d, f.at());
-    }).orElse(null);
+    return Fields.of(n, "a check", problems, "command", "http", "expect", "output", "duration")
+        .map(
+            f -> {
+              Optional<String> command = f.string("command");
+              Optional<String> http = f.string("http");
+              if (command.isPresent() == http.isPresent()) {
+                problems.error(
+                    f.at(),
+                    "check-kind",
+                    "a check has either `command` or `http`",
+                    "e.g. `check: {http: \"http://{{host}}:9292/\", expect: 200}`");
+              }
+              int expect = f.integer("expect", 0, 599).orElse(http.isPresent() ? 200 : 0);
+              String output = f.string("output").orElse(null);
+              if (output != null) {
+                try {
+                  java.util.regex.Pattern.compile(output);
+                } catch (java.util.regex.PatternSyntaxException e) {
+                  problems.error(
+                      f.at("output"),
+                      "bad-regex",
+                      "`output` is not a regular expression: " + e.getDescription(),
+                      null);
+                }
+              }
+              DurationModel d =
+                  f.parsed("duration", "a duration such as `15s`", DurationModel::parse)
+                      .orElse(StepKind.CHECK.defaultDuration());
+              f.finish();
+              return new Check(
+                  command.orElse(null),
+                  http.orElse(null),
+                  http.isPresent() ? expect : 200,
+                  http.isPresent() ? 0 : expect,
+                  output,
+                  d,
+                  f.at());
+            })
+        .orElse(null);
   }
 
   private Waves waves(Node n) {
-    return Fields.of(n, "`waves`", problems, "batch", "group-by", "parallel", "pause", "max-failures").map(f -> {
-      Amount batch = f.parsed("batch", "a number of hosts or a percentage such as `10%`", Amount::parse).orElse(Amount.ALL);
-      if (batch.value() == 0) {
-        problems.error(f.at("batch"), "wrong-type", "`batch` must be at least 1", null);
-      }
-      String groupBy = f.string("group-by").orElse(null);
-      if (groupBy != null && inventory.size() > 0 && !inventory.selectorKeys().contains(groupBy)) {
-        problems.error(f.at("group-by"), "unknown-selector", "cannot group by unknown key `" + groupBy + "`",
-            Suggest.hint(groupBy, inventory.selectorKeys()));
-      }
-      int parallel = f.integer("parallel", 1, 100_000).orElse(1);
-      long pause = f.parsed("pause", "a duration such as `2m`", DurationModel::millis).orElse(0L);
-      Amount maxFailures = f.parsed("max-failures", "a number of hosts or a percentage such as `2%`", Amount::parse).orElse(Amount.NONE);
-      f.finish();
-      return new Waves(batch, groupBy, parallel, pause, maxFailures);
-    }).orElse(Waves.DEFAULT);
+    return Fields.of(
+            n, "`waves`", problems, "batch", "group-by", "parallel", "pause", "max-failures")
+        .map(
+            f -> {
+              Amount batch =
+                  f.parsed(
+                          "batch", "a number of hosts or a percentage such as `10%`", Amount::parse)
+                      .orElse(Amount.ALL);
+              if (batch.value() == 0) {
+                problems.error(f.at("batch"), "wrong-type", "`batch` must be at least 1", null);
+              }
+              String groupBy = f.string("group-by").orElse(null);
+              if (groupBy != null
+                  && inventory.size() > 0
+                  && !inventory.selectorKeys().contains(groupBy)) {
+                problems.error(
+                    f.at("group-by"),
+                    "unknown-selector",
+                    "cannot group by unknown key `" + groupBy + "`",
+                    Suggest.hint(groupBy, inventory.selectorKeys()));
+              }
+              int parallel = f.integer("parallel", 1, 100_000).orElse(1);
+              long pause =
+                  f.parsed("pause", "a duration such as `2m`", DurationModel::millis).orElse(0L);
+              Amount maxFailures =
+                  f.parsed(
+                          "max-failures",
+                          "a number of hosts or a percentage such as `2%`",
+                          Amount::parse)
+                      .orElse(Amount.NONE);
+              f.finish();
+              return new Waves(batch, groupBy, parallel, pause, maxFailures);
+            })
+        .orElse(Waves.DEFAULT);
   }
 }

@@ -18,7 +18,8 @@ public final class Template {
   private static final Pattern VAR = Pattern.compile("\\{\\{\\s*([A-Za-z][A-Za-z0-9_.-]*)\\s*}}");
 
   /** Names every template may use; labels add {@code label.NAME}. */
-  public static final Set<String> BUILT_IN = Set.of("host", "address", "site", "cell", "os", "version", "from", "to", "stage", "step");
+  public static final Set<String> BUILT_IN =
+      Set.of("host", "address", "site", "cell", "os", "version", "from", "to", "stage", "step");
 
   private Template() {}
 
@@ -32,8 +33,11 @@ public final class Template {
     return out;
   }
 
-  /** Replaces each placeholder with {@code quote} applied to its value; unknown names stay empty. */
-  public static String render(String text, Map<String, String> values, UnaryOperator<String> quote) {
+  /**
+   * Replaces each placeholder with {@code quote} applied to its value; unknown names stay empty.
+   */
+  public static String render(
+      String text, Map<String, String> values, UnaryOperator<String> quote) {
     Matcher m = VAR.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
@@ -68,6 +72,7 @@ public final class Template {
 
   /** Percent-encoding for a value placed in a URL. */
   public static String urlEncode(String value) {
-    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)
+        .replace("+", "%20");
   }
 }

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The outcome of a run as the summary JSON and the closing table show it: stages with their
- * times, capability downtime windows, step counts and failed hosts. Built by listening to the
- * run's events.
+ * The outcome of a run as the summary JSON and the closing table show it: stages with their times,
+ * capability downtime windows, step counts and failed hosts. Built by listening to the run's
+ * events.
  */
 public final class RunSummary implements RunListener {
   /** A stretch of time in milliseconds from the run's start. */
@@ -90,11 +90,16 @@ public final class RunSummary implements RunListener {
   public void onEvent(RunEvent event, RunState state) {
     this.state = state;
     switch (event) {
-      case RunEvent.RunStarted e -> state.fleet().capabilityStates().forEach((c, up) -> {
-        if (!up) {
-          downSince.put(c, e.at());
-        }
-      });
+      case RunEvent.RunStarted e ->
+          state
+              .fleet()
+              .capabilityStates()
+              .forEach(
+                  (c, up) -> {
+                    if (!up) {
+                      downSince.put(c, e.at());
+                    }
+                  });
       case RunEvent.StageStarted e -> stages.get(e.stage()).start = e.at();
       case RunEvent.StepFinished e -> {
         StageResult r = stages.get(e.stage());

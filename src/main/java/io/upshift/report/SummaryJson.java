@@ -16,7 +16,8 @@ import java.util.Map;
  * the run's start, on the run's clock.
  */
 public final class SummaryJson {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final int MAX_FAILED_HOSTS = 1000;
 
   private SummaryJson() {}
@@ -46,18 +47,25 @@ public final class SummaryJson {
     }
     root.put("stages", stages);
     List<Object> caps = new ArrayList<>();
-    s.windows().forEach((name, windows) -> {
-      Map<String, Object> c = new LinkedHashMap<>();
-      c.put("name", name);
-      c.put("downtime_s", seconds(s.downtime(name)));
-      c.put("windows", windows.stream().map(w -> {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("start_s", seconds(w.start()));
-        m.put("end_s", seconds(w.end()));
-        return m;
-      }).toList());
-      caps.add(c);
-    });
+    s.windows()
+        .forEach(
+            (name, windows) -> {
+              Map<String, Object> c = new LinkedHashMap<>();
+              c.put("name", name);
+              c.put("downtime_s", seconds(s.downtime(name)));
+              c.put(
+                  "windows",
+                  windows.stream()
+                      .map(
+                          w -> {
+                            Map<String, Object> m = new LinkedHashMap<>();
+                            m.put("start_s", seconds(w.start()));
+                            m.put("end_s", seconds(w.end()));
+                            return m;
+                          })
+                      .toList());
+              caps.add(c);
+            });
     root.put("capabilities", caps);
     RunState state = s.state();
     Map<String, Object> steps = new LinkedHashMap<>();
@@ -95,7 +103,11 @@ public final class SummaryJson {
     }
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     JSON.writeValue(tmp.toFile(), tree(s));
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        tmp,
+        file,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static double seconds(long millis) {

@@ -13,38 +13,71 @@ public final class SummaryTable {
 
   public static void print(RunSummary s, PrintStream out) {
     out.println();
-    out.printf("Run of \"%s\" on %s (seed %d): %s after %s%n", s.plan().name(), s.target(), s.seed(), s.status().word().toUpperCase(java.util.Locale.ROOT), clock(s.makespan()));
+    out.printf(
+        "Run of \"%s\" on %s (seed %d): %s after %s%n",
+        s.plan().name(),
+        s.target(),
+        s.seed(),
+        s.status().word().toUpperCase(java.util.Locale.ROOT),
+        clock(s.makespan()));
     int width = Math.max(12, s.stages().stream().mapToInt(r -> r.name().length()).max().orElse(5));
     out.println();
-    out.printf("  %-" + width + "s  %-11s  %9s  %9s  %9s  %s%n", "STAGE", "STATUS", "START", "END", "DURATION", "HOST-STEPS OK/FAILED/SKIPPED");
+    out.printf(
+        "  %-" + width + "s  %-11s  %9s  %9s  %9s  %s%n",
+        "STAGE",
+        "STATUS",
+        "START",
+        "END",
+        "DURATION",
+        "HOST-STEPS OK/FAILED/SKIPPED");
     for (RunSummary.StageResult r : s.stages()) {
       if (r.start() < 0) {
         out.printf("  %-" + width + "s  %-11s%n", r.name(), "not started");
         continue;
       }
-      out.printf("  %-" + width + "s  %-11s  %9s  %9s  %9s  %d/%d/%d%n", r.name(), r.status().word(), clock(r.start()), clock(r.end()),
-          DurationModel.format(r.end() - r.start()), r.succeeded(), r.failed(), r.skipped());
+      out.printf(
+          "  %-" + width + "s  %-11s  %9s  %9s  %9s  %d/%d/%d%n",
+          r.name(),
+          r.status().word(),
+          clock(r.start()),
+          clock(r.end()),
+          DurationModel.format(r.end() - r.start()),
+          r.succeeded(),
+          r.failed(),
+          r.skipped());
     }
-    int capWidth = Math.max(12, s.windows().keySet().stream().mapToInt(String::length).max().orElse(5));
+    int capWidth =
+        Math.max(12, s.windows().keySet().stream().mapToInt(String::length).max().orElse(5));
     out.println();
     out.printf("  %-" + capWidth + "s  %9s  %s%n", "CAPABILITY", "DOWNTIME", "WINDOWS");
-    s.windows().forEach((name, windows) -> {
-      StringBuilder w = new StringBuilder();
-      for (int i = 0; i < Math.min(3, windows.size()); i++) {
-        RunSummary.Window win = windows.get(i);
-        w.append(i > 0 ? ", " : "").append(clock(win.start())).append("–").append(clock(win.end()));
-      }
-      if (windows.size() > 3) {
-        w.append(", … (").append(windows.size()).append(" in all)");
-      }
-      out.printf("  %-" + capWidth + "s  %9s  %s%n", name, DurationModel.format(s.downtime(name)), windows.isEmpty() ? "none" : w);
-    });
+    s.windows()
+        .forEach(
+            (name, windows) -> {
+              StringBuilder w = new StringBuilder();
+              for (int i = 0; i < Math.min(3, windows.size()); i++) {
+                RunSummary.Window win = windows.get(i);
+                w.append(i > 0 ? ", " : "")
+                    .append(clock(win.start()))
+                    .append("–")
+                    .append(clock(win.end()));
+              }
+              if (windows.size() > 3) {
+                w.append(", … (").append(windows.size()).append(" in all)");
+              }
+              out.printf(
+                  "  %-" + capWidth + "s  %9s  %s%n",
+                  name,
+                  DurationModel.format(s.downtime(name)),
+                  windows.isEmpty() ? "none" : w);
+            });
     RunState state = s.state();
     if (state == null) {
       return;
     }
     out.println();
-    out.printf("  Host-steps: %d in all, %d succeeded, %d failed, %d skipped%n", state.stepsTotal(), state.stepsSucceeded(), state.stepsFailed(), state.stepsSkipped());
+    out.printf(
+        "  Host-steps: %d in all, %d succeeded, %d failed, %d skipped%n",
+        state.stepsTotal(), state.stepsSucceeded(), state.stepsFailed(), state.stepsSkipped());
     if (state.haltReason() != null) {
       out.println("  Halted: " + state.haltReason());
     }
@@ -52,8 +85,13 @@ public final class SummaryTable {
     if (!failures.isEmpty()) {
       out.printf("  Failed hosts (%d):%n", failures.size());
       for (RunState.Failure f : failures.stream().limit(SHOWN_FAILURES).toList()) {
-        out.printf("    %s  %s › %s%s: %s%n", f.hostName(), s.plan().stages().get(f.stage()).name(), f.stepName(),
-            f.phase() == io.upshift.target.Execution.Phase.CHECK ? " (check)" : "", f.reason());
+        out.printf(
+            "    %s  %s › %s%s: %s%n",
+            f.hostName(),
+            s.plan().stages().get(f.stage()).name(),
+            f.stepName(),
+            f.phase() == io.upshift.target.Execution.Phase.CHECK ? " (check)" : "",
+            f.reason());
       }
       if (failures.size() > SHOWN_FAILURES) {
         out.printf("    … and %d more (see --summary-json)%n", failures.size() - SHOWN_FAILURES);

@@ -34,7 +34,11 @@ public final class Fields {
     if (node instanceof Node.Mapping m) {
       return Optional.of(new Fields(m, what, problems, new LinkedHashSet<>(List.of(keys))));
     }
-    problems.error(node.at(), "wrong-type", what + " must be a mapping of keys, found " + node.describe(), null);
+    problems.error(
+        node.at(),
+        "wrong-type",
+        what + " must be a mapping of keys, found " + node.describe(),
+        null);
     return Optional.empty();
   }
 
@@ -88,14 +92,17 @@ public final class Fields {
 
   /** A whole number within bounds. */
   public Optional<Integer> integer(String key, int min, int max) {
-    return parsed(key, "a whole number from " + min + " to " + max, s -> {
-      try {
-        int v = Integer.parseInt(s.trim());
-        return v >= min && v <= max ? v : null;
-      } catch (NumberFormatException e) {
-        return null;
-      }
-    });
+    return parsed(
+        key,
+        "a whole number from " + min + " to " + max,
+        s -> {
+          try {
+            int v = Integer.parseInt(s.trim());
+            return v >= min && v <= max ? v : null;
+          } catch (NumberFormatException e) {
+            return null;
+          }
+        });
   }
 
   /** One text value or a list of them. */
@@ -108,7 +115,11 @@ public final class Fields {
     for (Node.Entry entry : map.entries()) {
       String key = entry.key().value();
       if (!read.contains(key) && !known.contains(key)) {
-        problems.error(entry.key().at(), "unknown-key", "unknown key `" + key + "` in " + what, Suggest.hint(key, known));
+        problems.error(
+            entry.key().at(),
+            "unknown-key",
+            "unknown key `" + key + "` in " + what,
+            Suggest.hint(key, known));
       }
     }
   }
@@ -132,14 +143,16 @@ public final class Fields {
   }
 
   /** Parses a scalar with {@code parse}; null from it means "not accepted". */
-  public static <T> Optional<T> parse(Node n, String name, String expected, Function<String, T> parse, Problems problems) {
+  public static <T> Optional<T> parse(
+      Node n, String name, String expected, Function<String, T> parse, Problems problems) {
     if (n instanceof Node.Scalar s && !s.isNull()) {
       T value = parse.apply(s.value());
       if (value != null) {
         return Optional.of(value);
       }
     }
-    problems.error(n.at(), "wrong-type", name + " must be " + expected + ", found " + n.describe(), null);
+    problems.error(
+        n.at(), "wrong-type", name + " must be " + expected + ", found " + n.describe(), null);
     return Optional.empty();
   }
 
@@ -153,11 +166,19 @@ public final class Fields {
         if (item instanceof Node.Scalar s && !s.isNull()) {
           out.add(s);
         } else {
-          problems.error(item.at(), "wrong-type", "items of " + name + " must be text, found " + item.describe(), null);
+          problems.error(
+              item.at(),
+              "wrong-type",
+              "items of " + name + " must be text, found " + item.describe(),
+              null);
         }
       }
     } else {
-      problems.error(n.at(), "wrong-type", name + " must be text or a list of text, found " + n.describe(), null);
+      problems.error(
+          n.at(),
+          "wrong-type",
+          name + " must be text or a list of text, found " + n.describe(),
+          null);
     }
     return out;
   }

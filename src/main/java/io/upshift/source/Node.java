@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * A YAML value with the position it was read from. The plan and inventory loaders read these
- * instead of binding straight to classes, so that every error, including a wrong type, can point
- * at a line and column.
+ * instead of binding straight to classes, so that every error, including a wrong type, can point at
+ * a line and column.
  */
 public sealed interface Node {
 

@@ -3,8 +3,8 @@ package io.upshift.source;
 import java.nio.file.Path;
 
 /**
- * A place in a user's file: the file, a 1-based line and a 1-based column. Every value read from
- * a plan or an inventory keeps one, so that an error can say where it comes from.
+ * A place in a user's file: the file, a 1-based line and a 1-based column. Every value read from a
+ * plan or an inventory keeps one, so that an error can say where it comes from.
  */
 public record Position(Path file, int line, int column) {
 

@@ -5,8 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Collects every problem found in an input instead of stopping at the first, so that a user fixes
- * a plan in one pass.
+ * Collects every problem found in an input instead of stopping at the first, so that a user fixes a
+ * plan in one pass.
  */
 public final class Problems {
   private static final int LIMIT = 500;

@@ -45,7 +45,8 @@ public final class YamlSource {
     } catch (NoSuchFileException e) {
       problems.error(Position.none(file), "file-not-found", "no such file", "check the path");
     } catch (IOException | java.io.UncheckedIOException e) {
-      problems.error(Position.none(file), "file-unreadable", "cannot read the file: " + e.getMessage(), null);
+      problems.error(
+          Position.none(file), "file-unreadable", "cannot read the file: " + e.getMessage(), null);
     }
     return Optional.empty();
   }
@@ -92,10 +93,12 @@ public final class YamlSource {
     return new Position(file, mark.getLine() + 1, mark.getColumn() + 1);
   }
 
-  private Node convert(org.yaml.snakeyaml.nodes.Node node, int depth, Set<org.yaml.snakeyaml.nodes.Node> path) {
+  private Node convert(
+      org.yaml.snakeyaml.nodes.Node node, int depth, Set<org.yaml.snakeyaml.nodes.Node> path) {
     Position at = position(node.getStartMark());
     if (depth > MAX_DEPTH || !path.add(node)) {
-      problems.error(at, "yaml-too-deep", "the document nests too deeply or refers to itself", null);
+      problems.error(
+          at, "yaml-too-deep", "the document nests too deeply or refers to itself", null);
       return null;
     }
     try {
@@ -122,7 +125,8 @@ public final class YamlSource {
     }
   }
 
-  private Node mapping(MappingNode m, Position at, int depth, Set<org.yaml.snakeyaml.nodes.Node> path) {
+  private Node mapping(
+      MappingNode m, Position at, int depth, Set<org.yaml.snakeyaml.nodes.Node> path) {
     List<Node.Entry> entries = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (NodeTuple tuple : m.getValue()) {
@@ -132,11 +136,16 @@ public final class YamlSource {
         continue;
       }
       if (keyNode.getTag().equals(Tag.MERGE)) {
-        problems.error(keyAt, "yaml-merge", "merge keys (`<<`) are not supported", "write the keys out");
+        problems.error(
+            keyAt, "yaml-merge", "merge keys (`<<`) are not supported", "write the keys out");
         continue;
       }
       if (!seen.add(keyNode.getValue())) {
-        problems.error(keyAt, "duplicate-key", "key `" + keyNode.getValue() + "` appears twice", "remove one of them");
+        problems.error(
+            keyAt,
+            "duplicate-key",
+            "key `" + keyNode.getValue() + "` appears twice",
+            "remove one of them");
         continue;
       }
       Node value = convert(tuple.getValueNode(), depth + 1, path);

@@ -18,16 +18,17 @@ class CliTest {
 
   @Test
   void aTypoAWrongTypeAndAnUnknownSelectorAreThreePositionedErrors() {
-    String plan = TestPlans.header("broken")
-        + "stages:\n"
-        + "  - name: Roll\n"
-        + "    steps:\n"
-        + "      - command: \"true\"\n"
-        + "        on: role=node\n"
-        + "        duraton: 5m\n" // line 14: typo
-        + "        waves: {batch: many}\n" // line 15: wrong type
-        + "      - command: \"true\"\n"
-        + "        on: rol=node\n"; // line 17: unknown selector key
+    String plan =
+        TestPlans.header("broken")
+            + "stages:\n"
+            + "  - name: Roll\n"
+            + "    steps:\n"
+            + "      - command: \"true\"\n"
+            + "        on: role=node\n"
+            + "        duraton: 5m\n" // line 14: typo
+            + "        waves: {batch: many}\n" // line 15: wrong type
+            + "      - command: \"true\"\n"
+            + "        on: rol=node\n"; // line 17: unknown selector key
     Path p = TestPlans.write(dir, plan, TestPlans.fleet(1, 3));
     Cli.Result r = cli("validate", p.toString());
     assertThat(r.code()).isEqualTo(1);
@@ -35,7 +36,8 @@ class CliTest {
     assertThat(r.err())
         .contains(file + ":14:9: error[unknown-key]: unknown key `duraton` in a `command` step")
         .contains("hint: did you mean `duration`?")
-        .contains(file + ":15:24: error[wrong-type]: `batch` must be a number of hosts or a percentage")
+        .contains(
+            file + ":15:24: error[wrong-type]: `batch` must be a number of hosts or a percentage")
         .contains(file + ":17:13: error[unknown-selector]: unknown selector key `rol`")
         .contains("hint: did you mean `role`?")
         .contains("3 error(s)")
@@ -46,7 +48,8 @@ class CliTest {
 
   @Test
   void aValidPlanValidates() {
-    String plan = TestPlans.header("fine") + "stages:\n  - name: A\n    steps:\n      - restart: app\n";
+    String plan =
+        TestPlans.header("fine") + "stages:\n  - name: A\n    steps:\n      - restart: app\n";
     Cli.Result r = cli("validate", TestPlans.write(dir, plan, TestPlans.fleet(2, 5)).toString());
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("ok: \"fine\": 1 stages, 1 steps, 10 hosts");
@@ -56,7 +59,10 @@ class CliTest {
   void aMissingPlanIsAnErrorNotATrace() {
     Cli.Result r = cli("run", dir.resolve("nowhere").toString());
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("nowhere: error[file-not-found]").contains("a folder holding plan.yaml").doesNotContain("Exception");
+    assertThat(r.err())
+        .contains("nowhere: error[file-not-found]")
+        .contains("a folder holding plan.yaml")
+        .doesNotContain("Exception");
   }
 
   @Test
@@ -75,7 +81,8 @@ class CliTest {
 
   @Test
   void aBadFaultSpecIsAPositionedError() {
-    String plan = TestPlans.header("fine") + "stages:\n  - name: A\n    steps:\n      - restart: app\n";
+    String plan =
+        TestPlans.header("fine") + "stages:\n  - name: A\n    steps:\n      - restart: app\n";
     Path p = TestPlans.write(dir, plan, TestPlans.fleet(1, 5));
     Cli.Result r = cli("run", p.toString(), "--fault", "restrat=0.5", "--progress", "none");
     assertThat(r.code()).isEqualTo(1);
@@ -84,7 +91,8 @@ class CliTest {
 
   @Test
   void aHaltedRunExitsWithOneAndAFinishedOneWithZero() {
-    String plan = TestPlans.header("fine") + "stages:\n  - name: A\n    steps:\n      - restart: app\n";
+    String plan =
+        TestPlans.header("fine") + "stages:\n  - name: A\n    steps:\n      - restart: app\n";
     Path p = TestPlans.write(dir, plan, TestPlans.fleet(1, 5));
     assertThat(cli("run", p.toString(), "--progress", "none").code()).isZero();
     Cli.Result halted = cli("run", p.toString(), "--progress", "none", "--fault", "restart=1");

@@ -21,11 +21,16 @@ class FailureBudgetTest {
   @TempDir Path dir;
 
   private Path plan(String maxFailures, double probability) {
-    String plan = TestPlans.header("budget")
-        + "rehearsal:\n  faults:\n    - {kind: command, probability: " + probability + "}\n"
-        + "stages:\n  - name: Roll\n    steps:\n      - command: \"true\"\n        on: role=node\n        duration: 60s\n"
-        + "        waves: {batch: 100, max-failures: " + maxFailures + "}\n"
-        + "      - command: \"true\"\n        name: after\n        on: role=node\n        waves: {max-failures: 100%}\n";
+    String plan =
+        TestPlans.header("budget")
+            + "rehearsal:\n  faults:\n    - {kind: command, probability: "
+            + probability
+            + "}\n"
+            + "stages:\n  - name: Roll\n    steps:\n      - command: \"true\"\n        on: role=node\n        duration: 60s\n"
+            + "        waves: {batch: 100, max-failures: "
+            + maxFailures
+            + "}\n"
+            + "      - command: \"true\"\n        name: after\n        on: role=node\n        waves: {max-failures: 100%}\n";
     return TestPlans.write(dir, plan, TestPlans.fleet(1, 1000));
   }
 
@@ -35,13 +40,17 @@ class FailureBudgetTest {
     VirtualClock clock = new VirtualClock();
     RunSummary summary = new RunSummary(plan, "sim", 7);
     List<int[]> batches = new ArrayList<>(); // per batch: hosts, failures
-    Engine engine = new Engine(plan, new SimTarget(plan, clock, 7, plan.faults()), clock, 7).listen(summary).listen((e, s) -> {
-      if (e instanceof RunEvent.BatchStarted b) {
-        batches.add(new int[] {b.hosts().length, 0});
-      } else if (e instanceof RunEvent.ActionFinished f && !f.outcome().ok()) {
-        batches.get(batches.size() - 1)[1]++;
-      }
-    });
+    Engine engine =
+        new Engine(plan, new SimTarget(plan, clock, 7, plan.faults()), clock, 7)
+            .listen(summary)
+            .listen(
+                (e, s) -> {
+                  if (e instanceof RunEvent.BatchStarted b) {
+                    batches.add(new int[] {b.hosts().length, 0});
+                  } else if (e instanceof RunEvent.ActionFinished f && !f.outcome().ok()) {
+                    batches.get(batches.size() - 1)[1]++;
+                  }
+                });
     RunState state = engine.run();
 
     assertThat(state.status()).isEqualTo(RunStatus.HALTED);
@@ -50,15 +59,22 @@ class FailureBudgetTest {
       int before = cumulative;
       cumulative += batches.get(i)[1];
       if (i < batches.size() - 1) {
-        assertThat(cumulative).as("budget not yet exceeded after batch %d", i + 1).isLessThanOrEqualTo(20);
+        assertThat(cumulative)
+            .as("budget not yet exceeded after batch %d", i + 1)
+            .isLessThanOrEqualTo(20);
       } else {
         assertThat(before).isLessThanOrEqualTo(20);
-        assertThat(cumulative).as("the last batch is the one that exceeded the budget").isGreaterThan(20);
+        assertThat(cumulative)
+            .as("the last batch is the one that exceeded the budget")
+            .isGreaterThan(20);
       }
     }
     assertThat(batches.size()).isLessThan(10);
     assertThat(state.failures()).hasSize(cumulative);
-    assertThat(state.haltReason()).contains("budget of 20 (2% of 1000 hosts)").contains("21 hosts failed").contains("in wave " + batches.size());
+    assertThat(state.haltReason())
+        .contains("budget of 20 (2% of 1000 hosts)")
+        .contains("21 hosts failed")
+        .contains("in wave " + batches.size());
     assertThat(state.stepsSucceeded() + state.stepsFailed()).isEqualTo(100L * batches.size());
 
     Map<String, Object> json = SummaryJson.tree(summary);

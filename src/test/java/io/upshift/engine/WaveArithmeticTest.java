@@ -15,9 +15,14 @@ class WaveArithmeticTest {
   @TempDir Path dir;
 
   private RunSummary run(int cells, int perCell, String waves, String duration) {
-    String plan = TestPlans.header("waves")
-        + "stages:\n  - name: Roll\n    steps:\n      - command: \"true\"\n        on: role=node\n"
-        + "        duration: " + duration + "\n        waves: " + waves + "\n";
+    String plan =
+        TestPlans.header("waves")
+            + "stages:\n  - name: Roll\n    steps:\n      - command: \"true\"\n        on: role=node\n"
+            + "        duration: "
+            + duration
+            + "\n        waves: "
+            + waves
+            + "\n";
     return TestPlans.rehearse(TestPlans.write(dir, plan, TestPlans.fleet(cells, perCell)), 1);
   }
 
@@ -35,21 +40,23 @@ class WaveArithmeticTest {
   }
 
   @ParameterizedTest(name = "{0} cells x {1} hosts, waves {2}: {3} s")
-  @CsvSource(delimiter = ';', value = {
-    // one group: ceil(hosts / batch) batches of 60 s
-    "1; 1000; {batch: 100}; 600",
-    "1; 1000; {batch: 300}; 240",
-    "1; 1000; {batch: 10%}; 600",
-    "1; 5; {batch: 10%}; 300",
-    // groups one at a time: the groups' batches add up
-    "4; 100; {batch: 50, group-by: cell}; 480",
-    // two at a time: two rounds of 2 batches
-    "4; 100; {batch: 50, group-by: cell, parallel: 2}; 240",
-    // pause between batches, not after the last: 3 x 60 + 2 x 30
-    "1; 30; {batch: 10, pause: 30s}; 240",
-    // everything at once
-    "3; 100; {}; 60"
-  })
+  @CsvSource(
+      delimiter = ';',
+      value = {
+        // one group: ceil(hosts / batch) batches of 60 s
+        "1; 1000; {batch: 100}; 600",
+        "1; 1000; {batch: 300}; 240",
+        "1; 1000; {batch: 10%}; 600",
+        "1; 5; {batch: 10%}; 300",
+        // groups one at a time: the groups' batches add up
+        "4; 100; {batch: 50, group-by: cell}; 480",
+        // two at a time: two rounds of 2 batches
+        "4; 100; {batch: 50, group-by: cell, parallel: 2}; 240",
+        // pause between batches, not after the last: 3 x 60 + 2 x 30
+        "1; 30; {batch: 10, pause: 30s}; 240",
+        // everything at once
+        "3; 100; {}; 60"
+      })
   void makespanFollowsTheBatchArithmetic(int cells, int perCell, String waves, long seconds) {
     assertThat(run(cells, perCell, waves, "60s").makespan()).isEqualTo(seconds * 1000);
   }

@@ -32,20 +32,33 @@ class CernHavanaTest {
   void theInventoryHasTheScenariosShape() {
     Plan plan = PlanLoader.load(EXAMPLE);
     var hosts = plan.inventory().hosts();
-    assertThat(hosts.stream().map(h -> h.site()).distinct()).containsExactlyInAnyOrder("geneva", "budapest");
-    assertThat(hosts.stream().map(h -> h.cell()).filter(c -> !c.equals("top")).distinct()).hasSize(10);
+    assertThat(hosts.stream().map(h -> h.site()).distinct())
+        .containsExactlyInAnyOrder("geneva", "budapest");
+    assertThat(hosts.stream().map(h -> h.cell()).filter(c -> !c.equals("top")).distinct())
+        .hasSize(10);
     long hypervisors = hosts.stream().filter(h -> h.components().containsKey("hypervisor")).count();
     assertThat(hypervisors).isBetween(2000L, 2200L);
-    assertThat(hosts.stream().filter(h -> h.os().equals("windows")).map(h -> h.cell()).distinct()).containsExactlyInAnyOrder("gva-6", "bud-4");
+    assertThat(hosts.stream().filter(h -> h.os().equals("windows")).map(h -> h.cell()).distinct())
+        .containsExactlyInAnyOrder("gva-6", "bud-4");
     assertThat(plan.stages().stream().map(s -> s.name()))
-        .containsExactly("Ceilometer", "Glance", "Keystone", "Cinder", "Client CLIs", "Horizon", "Nova", "After");
-    assertThat(plan.capabilities().keySet()).contains("vm-running", "image-api", "volume-ops", "identity", "vm-launch", "dashboard");
+        .containsExactly(
+            "Ceilometer",
+            "Glance",
+            "Keystone",
+            "Cinder",
+            "Client CLIs",
+            "Horizon",
+            "Nova",
+            "After");
+    assertThat(plan.capabilities().keySet())
+        .contains("vm-running", "image-api", "volume-ops", "identity", "vm-launch", "dashboard");
   }
 
   @Test
   void theRehearsalFromTheCommandLineShowsTheStorysFigures() throws IOException {
     Path json = dir.resolve("s.json");
-    Cli.Result r = Cli.run("run", EXAMPLE.toString(), "--summary-json", json.toString(), "--progress", "none");
+    Cli.Result r =
+        Cli.run("run", EXAMPLE.toString(), "--summary-json", json.toString(), "--progress", "none");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("SUCCEEDED").contains("image-api").contains("STAGE");
 
@@ -63,11 +76,15 @@ class CernHavanaTest {
       for (JsonNode w : c.get("windows")) {
         sum += w.get("end_s").asDouble() - w.get("start_s").asDouble();
       }
-      assertThat(sum).as("windows add up to the downtime of %s", c.get("name")).isCloseTo(c.get("downtime_s").asDouble(), within(0.01));
+      assertThat(sum)
+          .as("windows add up to the downtime of %s", c.get("name"))
+          .isCloseTo(c.get("downtime_s").asDouble(), within(0.01));
     }
     assertFigures(down, stageSeconds(s, "Nova"));
     JsonNode steps = s.get("steps");
-    assertThat(steps.get("total").asLong()).isEqualTo(steps.get("succeeded").asLong()).isGreaterThan(20_000);
+    assertThat(steps.get("total").asLong())
+        .isEqualTo(steps.get("succeeded").asLong())
+        .isGreaterThan(20_000);
     assertThat(steps.get("failed").asLong()).isZero();
   }
 
@@ -77,7 +94,8 @@ class CernHavanaTest {
     RunSummary s = TestPlans.rehearse(EXAMPLE, seed);
     Map<String, Double> down = new HashMap<>();
     s.windows().keySet().forEach(c -> down.put(c, s.downtime(c) / 1000.0));
-    RunSummary.StageResult nova = s.stages().stream().filter(r -> r.name().equals("Nova")).findFirst().orElseThrow();
+    RunSummary.StageResult nova =
+        s.stages().stream().filter(r -> r.name().equals("Nova")).findFirst().orElseThrow();
     assertFigures(down, (nova.end() - nova.start()) / 1000.0);
   }
 
@@ -90,7 +108,8 @@ class CernHavanaTest {
     java.nio.file.Files.copy(EXAMPLE.resolve("inventory.yaml"), copy.resolve("inventory.yaml"));
     String plan = java.nio.file.Files.readString(EXAMPLE.resolve("plan.yaml"));
     assertThat(plan).containsOnlyOnce("duration: 12m..16m");
-    java.nio.file.Files.writeString(copy.resolve("plan.yaml"), plan.replace("duration: 12m..16m", "duration: 32m..36m"));
+    java.nio.file.Files.writeString(
+        copy.resolve("plan.yaml"), plan.replace("duration: 12m..16m", "duration: 32m..36m"));
     long before = TestPlans.rehearse(EXAMPLE, 5).downtime("image-api");
     long after = TestPlans.rehearse(copy, 5).downtime("image-api");
     assertThat(after - before).isEqualTo(20 * 60_000L);

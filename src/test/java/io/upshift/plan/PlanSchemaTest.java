@@ -34,9 +34,9 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Keeps the published JSON Schemas (docs/plan.schema.json, docs/inventory.schema.json) in step
- * with the loaders: the keys the loaders read are the keys the schemas describe, and every key of
- * the example plans and of a sample that uses every feature is one the schemas allow.
+ * Keeps the published JSON Schemas (docs/plan.schema.json, docs/inventory.schema.json) in step with
+ * the loaders: the keys the loaders read are the keys the schemas describe, and every key of the
+ * example plans and of a sample that uses every feature is one the schemas allow.
  */
 class PlanSchemaTest {
   private static final Path PLAN_SCHEMA = Path.of("docs/plan.schema.json");
@@ -71,9 +71,11 @@ class PlanSchemaTest {
     JsonNode plan = schema(PLAN_SCHEMA);
     Set<String> expected = new LinkedHashSet<>(StepKind.keys());
     expected.addAll(staticField(StepReader.class, "STEP_KEYS"));
-    assertThat(keys(plan.at("/$defs/step/properties"))).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(keys(plan.at("/$defs/step/properties")))
+        .containsExactlyInAnyOrderElementsOf(expected);
     Set<String> required = new LinkedHashSet<>();
-    plan.at("/$defs/step/oneOf").forEach(b -> b.path("required").forEach(k -> required.add(k.asText())));
+    plan.at("/$defs/step/oneOf")
+        .forEach(b -> b.path("required").forEach(k -> required.add(k.asText())));
     assertThat(required).containsExactlyInAnyOrderElementsOf(StepKind.keys());
     assertThat(values(plan.at("/$defs/fault/properties/kind/enum")))
         .containsExactlyInAnyOrderElementsOf(StepKind.keys());
@@ -93,9 +95,11 @@ class PlanSchemaTest {
     assertThat(values(inventory.at("/$defs/os/enum")))
         .containsExactlyInAnyOrderElementsOf(staticField(InventoryLoader.class, "OS"));
     assertThat(values(inventory.at("/$defs/serviceManager/enum")))
-        .containsExactlyInAnyOrderElementsOf(staticField(InventoryLoader.class, "SERVICE_MANAGERS"));
+        .containsExactlyInAnyOrderElementsOf(
+            staticField(InventoryLoader.class, "SERVICE_MANAGERS"));
     assertThat(values(inventory.at("/$defs/packageManager/enum")))
-        .containsExactlyInAnyOrderElementsOf(staticField(InventoryLoader.class, "PACKAGE_MANAGERS"));
+        .containsExactlyInAnyOrderElementsOf(
+            staticField(InventoryLoader.class, "PACKAGE_MANAGERS"));
     assertThat(values(inventory.at("/$defs/state/enum")))
         .containsExactlyInAnyOrderElementsOf(staticField(InventoryLoader.class, "STATES"));
     assertThat(values(inventory.at("/$defs/labels/propertyNames/not/enum")))
@@ -187,7 +191,8 @@ class PlanSchemaTest {
    * mapping key is allowed when some schema lists it in {@code properties} or has a schema for
    * {@code additionalProperties}; the walk goes on into the schemas of the allowed key.
    */
-  private static void walk(Node yaml, List<JsonNode> schemas, JsonNode root, String path, List<String> out) {
+  private static void walk(
+      Node yaml, List<JsonNode> schemas, JsonNode root, String path, List<String> out) {
     List<JsonNode> flat = new ArrayList<>();
     schemas.forEach(s -> flatten(s, root, flat));
     if (flat.stream().anyMatch(s -> s.isBoolean() && s.asBoolean())) {
@@ -195,11 +200,15 @@ class PlanSchemaTest {
     }
     if (yaml instanceof MappingNode map) {
       for (NodeTuple t : map.getValue()) {
-        String key = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : t.getKeyNode().toString();
+        String key =
+            t.getKeyNode() instanceof ScalarNode s ? s.getValue() : t.getKeyNode().toString();
         String at = path.isEmpty() ? key : path + "." + key;
         List<JsonNode> next = new ArrayList<>();
         for (JsonNode s : flat) {
-          JsonNode sub = s.path("properties").has(key) ? s.path("properties").get(key) : s.get("additionalProperties");
+          JsonNode sub =
+              s.path("properties").has(key)
+                  ? s.path("properties").get(key)
+                  : s.get("additionalProperties");
           if (sub != null && !(sub.isBoolean() && !sub.asBoolean())) {
             next.add(sub);
           }
@@ -211,7 +220,8 @@ class PlanSchemaTest {
         }
       }
     } else if (yaml instanceof SequenceNode seq) {
-      List<JsonNode> items = flat.stream().filter(s -> s.has("items")).map(s -> s.get("items")).toList();
+      List<JsonNode> items =
+          flat.stream().filter(s -> s.has("items")).map(s -> s.get("items")).toList();
       for (int i = 0; i < seq.getValue().size(); i++) {
         walk(seq.getValue().get(i), items, root, path + "[" + i + "]", out);
       }

@@ -2,8 +2,8 @@ package io.upshift.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.upshift.TestPlans;
 import io.upshift.Cli;
+import io.upshift.TestPlans;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,14 +12,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A plan of real shell commands on the local target: the files they write prove the order of
- * steps and waves, that a failed check keeps a host from its next step, and that an exceeded
- * budget halts the run before the next step.
+ * A plan of real shell commands on the local target: the files they write prove the order of steps
+ * and waves, that a failed check keeps a host from its next step, and that an exceeded budget halts
+ * the run before the next step.
  */
 class LocalRunTest {
   @TempDir Path dir;
 
-  private static final String INVENTORY = """
+  private static final String INVENTORY =
+      """
       defaults: {version: v1}
       sites:
         s1:
@@ -32,7 +33,8 @@ class LocalRunTest {
                   labels: {note: "$(touch pwned); `touch pwned2` 'quoted'"}
       """;
 
-  private static final String PLAN = """
+  private static final String PLAN =
+      """
       upshift: 1
       name: local ledger
       inventory: inventory.yaml
@@ -64,7 +66,16 @@ class LocalRunTest {
   @Test
   void realCommandsRunInOrderAndChecksGateTheNextStep() throws IOException {
     Path p = TestPlans.write(dir, PLAN, INVENTORY);
-    Cli.Result r = Cli.run("run", p.toString(), "--target", "local", "--progress", "plain", "--summary-json", dir.resolve("s.json").toString());
+    Cli.Result r =
+        Cli.run(
+            "run",
+            p.toString(),
+            "--target",
+            "local",
+            "--progress",
+            "plain",
+            "--summary-json",
+            dir.resolve("s.json").toString());
 
     List<String> ledger = Files.readAllLines(dir.resolve("ledger.txt"));
     List<String> steps = ledger.stream().map(l -> l.split(" ")[0]).toList();
@@ -75,11 +86,16 @@ class LocalRunTest {
     assertThat(ledger).filteredOn(l -> l.startsWith("step2")).hasSize(4);
     assertThat(ledger).filteredOn(l -> l.startsWith("step3")).hasSize(4);
     // h2 failed its check after step 3: it gets no step 4, the others do
-    assertThat(ledger).filteredOn(l -> l.startsWith("step4")).containsExactlyInAnyOrder("step4 h1", "step4 h3", "step4 h4");
+    assertThat(ledger)
+        .filteredOn(l -> l.startsWith("step4"))
+        .containsExactlyInAnyOrder("step4 h1", "step4 h3", "step4 h4");
     // h3 fails the check of stage Three with no budget: the run halts before step 6
     assertThat(ledger).noneMatch(l -> l.startsWith("step6"));
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.out()).contains("HALTED").contains("h2  Two › echo step3").contains("h3  Three › check");
+    assertThat(r.out())
+        .contains("HALTED")
+        .contains("h2  Two › echo step3")
+        .contains("h3  Three › check");
 
     // values in commands are quoted: the payload is written as text and never runs
     assertThat(ledger).contains("step2 h1 $(touch pwned); `touch pwned2` 'quoted'");
@@ -87,12 +103,16 @@ class LocalRunTest {
     assertThat(dir.resolve("pwned2")).doesNotExist();
 
     String json = Files.readString(dir.resolve("s.json"));
-    assertThat(json).contains("\"status\" : \"halted\"").contains("\"host\" : \"h2\"").contains("\"phase\" : \"check\"");
+    assertThat(json)
+        .contains("\"status\" : \"halted\"")
+        .contains("\"host\" : \"h2\"")
+        .contains("\"phase\" : \"check\"");
   }
 
   @Test
   void aCommandThatOutlivesItsTimeoutFailsTheStep() throws IOException {
-    String plan = """
+    String plan =
+        """
         upshift: 1
         name: slow
         inventory: inventory.yaml
@@ -114,7 +134,8 @@ class LocalRunTest {
 
   @Test
   void builtInStepsWithoutACommandAreRefusedBeforeAnythingRuns() {
-    String plan = """
+    String plan =
+        """
         upshift: 1
         name: builtin
         inventory: inventory.yaml
@@ -131,7 +152,9 @@ class LocalRunTest {
     Path p = TestPlans.write(dir, plan, INVENTORY);
     Cli.Result r = Cli.run("run", p.toString(), "--target", "local", "--progress", "none");
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("plan.yaml:12:9: error[target-local]: the local target cannot perform a built-in `restart` step")
+    assertThat(r.err())
+        .contains(
+            "plan.yaml:12:9: error[target-local]: the local target cannot perform a built-in `restart` step")
         .contains("give the step a `run:` command");
     assertThat(dir.resolve("ran")).doesNotExist();
   }

@@ -35,19 +35,23 @@ public abstract class TargetContract {
   protected abstract String steps();
 
   protected Plan plan() {
-    String plan = TestPlans.header("contract") + "stages:\n  - name: Contract\n    steps:\n" + steps();
+    String plan =
+        TestPlans.header("contract") + "stages:\n  - name: Contract\n    steps:\n" + steps();
     return PlanLoader.load(TestPlans.write(dir, plan, TestPlans.fleet(1, 20)));
   }
 
-  private List<Outcome> runAll(Plan plan, RunClock clock, Target target, Step step, Execution.Phase phase) {
+  private List<Outcome> runAll(
+      Plan plan, RunClock clock, Target target, Step step, Execution.Phase phase) {
     List<Outcome> outcomes = new ArrayList<>();
     boolean[] inStart = {false};
     for (int h : step.hosts()) {
       inStart[0] = true;
-      target.start(new Execution(step, plan.inventory().host(h), phase, 1), o -> {
-        assertThat(inStart[0]).as("outcome delivered from inside start").isFalse();
-        outcomes.add(o);
-      });
+      target.start(
+          new Execution(step, plan.inventory().host(h), phase, 1),
+          o -> {
+            assertThat(inStart[0]).as("outcome delivered from inside start").isFalse();
+            outcomes.add(o);
+          });
       inStart[0] = false;
     }
     while (outcomes.size() < step.hosts().length) {
@@ -64,7 +68,8 @@ public abstract class TargetContract {
       Problems problems = new Problems();
       target.check(plan, problems);
       assertThat(problems.hasErrors()).isFalse();
-      List<Outcome> outcomes = runAll(plan, clock, target, plan.stages().get(0).steps().get(0), Execution.Phase.ACTION);
+      List<Outcome> outcomes =
+          runAll(plan, clock, target, plan.stages().get(0).steps().get(0), Execution.Phase.ACTION);
       assertThat(outcomes).hasSize(20).allMatch(Outcome::ok);
       assertThat(clock.runNext(false)).as("no stray outcome").isFalse();
     }
@@ -75,7 +80,8 @@ public abstract class TargetContract {
     Plan plan = plan();
     RunClock clock = clock();
     try (Target target = target(plan, clock)) {
-      List<Outcome> outcomes = runAll(plan, clock, target, plan.stages().get(0).steps().get(1), Execution.Phase.ACTION);
+      List<Outcome> outcomes =
+          runAll(plan, clock, target, plan.stages().get(0).steps().get(1), Execution.Phase.ACTION);
       assertThat(outcomes).hasSize(20).noneMatch(Outcome::ok);
       assertThat(outcomes).allMatch(o -> !o.reason().isBlank());
     }
@@ -86,7 +92,8 @@ public abstract class TargetContract {
     Plan plan = plan();
     RunClock clock = clock();
     try (Target target = target(plan, clock)) {
-      List<Outcome> outcomes = runAll(plan, clock, target, plan.stages().get(0).steps().get(2), Execution.Phase.ACTION);
+      List<Outcome> outcomes =
+          runAll(plan, clock, target, plan.stages().get(0).steps().get(2), Execution.Phase.ACTION);
       assertThat(outcomes).hasSize(20).allMatch(Outcome::ok);
     }
   }

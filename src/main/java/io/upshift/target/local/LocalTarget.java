@@ -27,8 +27,8 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * Runs steps as real processes on this machine: {@code command} steps, checks, and any step given
- * a {@code run:} command. Every inventory host maps to this machine; the host's values reach the
+ * Runs steps as real processes on this machine: {@code command} steps, checks, and any step given a
+ * {@code run:} command. Every inventory host maps to this machine; the host's values reach the
  * command through placeholders (shell-quoted) and {@code UPSHIFT_*} environment variables. For
  * tests and single-host use.
  */
@@ -41,7 +41,8 @@ public final class LocalTarget implements Target {
   private final Path workDir;
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final Semaphore slots;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   /**
    * @param workDir the directory commands run in (the plan's folder)
@@ -62,9 +63,16 @@ public final class LocalTarget implements Target {
   @Override
   public void check(Plan plan, Problems problems) {
     for (Step step : plan.steps()) {
-      boolean runnable = step.kind() == StepKind.COMMAND || step.kind() == StepKind.CHECK || step.kind() == StepKind.APPROVE || step.run() != null;
+      boolean runnable =
+          step.kind() == StepKind.COMMAND
+              || step.kind() == StepKind.CHECK
+              || step.kind() == StepKind.APPROVE
+              || step.run() != null;
       if (!runnable) {
-        problems.error(step.at(), "target-local", "the local target cannot perform a built-in `" + step.kind().key() + "` step by itself",
+        problems.error(
+            step.at(),
+            "target-local",
+            "the local target cannot perform a built-in `" + step.kind().key() + "` step by itself",
             "give the step a `run:` command, or rehearse the plan with `--target sim`");
       }
     }
@@ -72,24 +80,25 @@ public final class LocalTarget implements Target {
 
   @Override
   public void start(Execution execution, Consumer<Outcome> done) {
-    workers.execute(() -> {
-      Outcome outcome;
-      try {
-        slots.acquire();
-        try {
-          outcome = execute(execution);
-        } finally {
-          slots.release();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        outcome = Outcome.failure(-1, "", "interrupted");
-      } catch (RuntimeException e) {
-        outcome = Outcome.failure(-1, "", "local target error: " + e);
-      }
-      Outcome result = outcome;
-      clock.post(() -> done.accept(result));
-    });
+    workers.execute(
+        () -> {
+          Outcome outcome;
+          try {
+            slots.acquire();
+            try {
+              outcome = execute(execution);
+            } finally {
+              slots.release();
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = Outcome.failure(-1, "", "interrupted");
+          } catch (RuntimeException e) {
+            outcome = Outcome.failure(-1, "", "local target error: " + e);
+          }
+          Outcome result = outcome;
+          clock.post(() -> done.accept(result));
+        });
   }
 
   private Outcome execute(Execution e) throws InterruptedException {
@@ -98,22 +107,42 @@ public final class LocalTarget implements Target {
     if (e.phase() == Execution.Phase.CHECK || step.kind() == StepKind.CHECK) {
       Check check = step.check();
       if (check.http() != null) {
-        return httpCheck(Template.render(check.http(), values, Template::urlEncode), check, step.timeoutMillis());
+        return httpCheck(
+            Template.render(check.http(), values, Template::urlEncode),
+            check,
+            step.timeoutMillis());
       }
-      Outcome o = command(Template.render(check.command(), values, Template::shellQuote), values, step.timeoutMillis());
+      Outcome o =
+          command(
+              Template.render(check.command(), values, Template::shellQuote),
+              values,
+              step.timeoutMillis());
       return expect(o, check);
     }
     if (step.kind() == StepKind.APPROVE) {
       return Outcome.success(0, "");
     }
-    Outcome o = command(Template.render(step.run(), values, Template::shellQuote), values, step.timeoutMillis());
+    Outcome o =
+        command(
+            Template.render(step.run(), values, Template::shellQuote),
+            values,
+            step.timeoutMillis());
     return o.exitCode() == 0 && o.reason().isEmpty() ? Outcome.success(0, o.output()) : o;
   }
 
-  private Outcome command(String command, Map<String, String> values, long timeoutMillis) throws InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command).directory(workDir.toFile()).redirectErrorStream(true);
+  private Outcome command(String command, Map<String, String> values, long timeoutMillis)
+      throws InterruptedException {
+    ProcessBuilder pb =
+        new ProcessBuilder("/bin/sh", "-c", command)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true);
     Map<String, String> env = pb.environment();
-    values.forEach((k, v) -> env.put("UPSHIFT_" + k.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'), v));
+    values.forEach(
+        (k, v) ->
+            env.put(
+                "UPSHIFT_"
+                    + k.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'),
+                v));
     Process process;
     try {
       process = pb.start();
@@ -126,10 +155,12 @@ public final class LocalTarget implements Target {
       // The command does not read its input.
     }
     CappedOutput output = new CappedOutput(OUTPUT_CAP);
-    var reader = workers.submit(() -> {
-      output.drain(process.getInputStream());
-      return null;
-    });
+    var reader =
+        workers.submit(
+            () -> {
+              output.drain(process.getInputStream());
+              return null;
+            });
     boolean exited = process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
     if (!exited) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -146,7 +177,9 @@ public final class LocalTarget implements Target {
       return Outcome.failure(-1, text, "timed out after " + DurationModel.format(timeoutMillis));
     }
     int exit = process.exitValue();
-    return exit == 0 ? Outcome.success(0, text) : Outcome.failure(exit, text, "exit status " + exit);
+    return exit == 0
+        ? Outcome.success(0, text)
+        : Outcome.failure(exit, text, "exit status " + exit);
   }
 
   private static Outcome expect(Outcome o, Check check) {
@@ -154,24 +187,49 @@ public final class LocalTarget implements Target {
       return o;
     }
     if (o.exitCode() != check.expectExit()) {
-      return Outcome.failure(o.exitCode(), o.output(), "check wanted exit status " + check.expectExit() + ", got " + o.exitCode());
+      return Outcome.failure(
+          o.exitCode(),
+          o.output(),
+          "check wanted exit status " + check.expectExit() + ", got " + o.exitCode());
     }
-    if (check.expectOutput() != null && !Pattern.compile(check.expectOutput()).matcher(o.output()).find()) {
-      return Outcome.failure(o.exitCode(), o.output(), "check output does not match /" + check.expectOutput() + "/");
+    if (check.expectOutput() != null
+        && !Pattern.compile(check.expectOutput()).matcher(o.output()).find()) {
+      return Outcome.failure(
+          o.exitCode(), o.output(), "check output does not match /" + check.expectOutput() + "/");
     }
     return Outcome.success(o.exitCode(), o.output());
   }
 
-  private Outcome httpCheck(String url, Check check, long timeoutMillis) throws InterruptedException {
+  private Outcome httpCheck(String url, Check check, long timeoutMillis)
+      throws InterruptedException {
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMillis(timeoutMillis)).GET().build();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(url))
+              .timeout(Duration.ofMillis(timeoutMillis))
+              .GET()
+              .build();
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      String body = response.body().length() > OUTPUT_CAP ? response.body().substring(0, OUTPUT_CAP) : response.body();
+      String body =
+          response.body().length() > OUTPUT_CAP
+              ? response.body().substring(0, OUTPUT_CAP)
+              : response.body();
       if (response.statusCode() != check.expectStatus()) {
-        return Outcome.failure(response.statusCode(), body, "GET " + url + " returned " + response.statusCode() + ", wanted " + check.expectStatus());
+        return Outcome.failure(
+            response.statusCode(),
+            body,
+            "GET "
+                + url
+                + " returned "
+                + response.statusCode()
+                + ", wanted "
+                + check.expectStatus());
       }
-      if (check.expectOutput() != null && !Pattern.compile(check.expectOutput()).matcher(body).find()) {
-        return Outcome.failure(response.statusCode(), body, "GET " + url + ": body does not match /" + check.expectOutput() + "/");
+      if (check.expectOutput() != null
+          && !Pattern.compile(check.expectOutput()).matcher(body).find()) {
+        return Outcome.failure(
+            response.statusCode(),
+            body,
+            "GET " + url + ": body does not match /" + check.expectOutput() + "/");
       }
       return Outcome.success(response.statusCode(), body);
     } catch (IOException | IllegalArgumentException ex) {

@@ -35,7 +35,8 @@ public final class SimTarget implements Target {
     this.clock = clock;
     this.seed = seed;
     for (Fault f : faults) {
-      this.faults.add(new ActiveFault(f, f.hosts() == null ? null : plan.inventory().select(f.hosts())));
+      this.faults.add(
+          new ActiveFault(f, f.hosts() == null ? null : plan.inventory().select(f.hosts())));
     }
   }
 
@@ -58,10 +59,12 @@ public final class SimTarget implements Target {
     StepKind kind = check ? StepKind.CHECK : execution.step().kind();
     Outcome outcome = Outcome.success(0, "");
     for (ActiveFault f : faults) {
-      boolean applies = (f.fault().kind() == null || f.fault().kind() == kind)
-          && (f.hosts() == null || f.hosts().get(execution.host().index()));
+      boolean applies =
+          (f.fault().kind() == null || f.fault().kind() == kind)
+              && (f.hosts() == null || f.hosts().get(execution.host().index()));
       if (applies && random.nextDouble() < f.fault().probability()) {
-        outcome = Outcome.failure(1, "", "injected fault (probability " + f.fault().probability() + ")");
+        outcome =
+            Outcome.failure(1, "", "injected fault (probability " + f.fault().probability() + ")");
         break;
       }
     }

@@ -1,0 +1,238 @@
+package io.upshift.bench;
+
+import io.upshift.TestPlans;
+import io.upshift.clock.VirtualClock;
+import io.upshift.engine.Engine;
+import io.upshift.engine.RunEvent;
+import io.upshift.plan.Plan;
+import io.upshift.plan.PlanLoader;
+import io.upshift.report.RunSummary;
+import io.upshift.report.SummaryJson;
+import io.upshift.source.Problems;
+import io.upshift.target.Execution;
+import io.upshift.target.Outcome;
+import io.upshift.target.Target;
+import io.upshift.target.sim.SimTarget;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The engine's benchmarks, one scenario per JVM (see bench/run): the CERN rehearsal from a cold
+ * start, a synthetic fleet of many hosts, and the engine's overhead over the lower bound of the
+ * wave arithmetic. Prints one Markdown table row per measure.
+ */
+public final class Bench {
+  private Bench() {}
+
+  public static void main(String[] args) throws Exception {
+    switch (args[0]) {
+      case "cern" -> cern(Path.of(args.length > 1 ? args[1] : "examples/cern-havana"));
+      case "fleet" -> fleet(Integer.parseInt(args[1]));
+      case "overhead" -> overhead();
+      default -> throw new IllegalArgumentException("cern | fleet N | overhead");
+    }
+  }
+
+  private static RunSummary rehearse(Plan plan, long seed) {
+    VirtualClock clock = new VirtualClock();
+    RunSummary summary = new RunSummary(plan, "sim", seed);
+    new Engine(plan, new SimTarget(plan, clock, seed, plan.faults()), clock, seed)
+        .listen(summary)
+        .run();
+    return summary;
+  }
+
+  /** Load, rehearse and summarise the CERN plan: the first time in this JVM, then warm. */
+  static void cern(Path example) {
+    long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+    long t0 = System.nanoTime();
+    long sinceJvm = System.currentTimeMillis() - jvmStart;
+    Plan plan = PlanLoader.load(example);
+    long loaded = System.nanoTime();
+    RunSummary s = rehearse(plan, 1);
+    SummaryJson.tree(s);
+    long cold = System.nanoTime() - t0;
+    long[] warm = new long[5];
+    for (int i = 0; i < warm.length; i++) {
+      long w = System.nanoTime();
+      rehearse(PlanLoader.load(example), i + 2);
+      warm[i] = System.nanoTime() - w;
+    }
+    Arrays.sort(warm);
+    row(
+        "CERN rehearsal, first run in a fresh JVM (load + simulate + summary)",
+        ms(cold),
+        "<= 1000 ms",
+        "load "
+            + ms(loaded - t0)
+            + ", JVM start to main "
+            + sinceJvm
+            + " ms, "
+            + s.state().stepsTotal()
+            + " host-steps");
+    row("CERN rehearsal, warm (median of 5)", ms(warm[2]), "", "");
+  }
+
+  /** A fleet of {@code hosts} hosts in cells of 1,000, ten stages of rolling steps. */
+  static void fleet(int hosts) throws Exception {
+    Path dir = Files.createTempDirectory("upshift-bench-fleet");
+    int cells = Math.max(1, hosts / 1000);
+    StringBuilder plan =
+        new StringBuilder(TestPlans.header("fleet of " + hosts)).append("stages:\n");
+    for (int i = 1; i <= 10; i++) {
+      plan.append("  - name: Stage ")
+          .append(i)
+          .append("\n    steps:\n")
+          .append(
+              "      - upgrade: app\n        duration: 2m..4m\n        waves: {batch: 10%, group-by: cell, parallel: 25}\n")
+          .append("      - restart: app\n        duration: 30s..60s\n        check: \"true\"\n")
+          .append("        waves: {batch: 10%, group-by: cell, parallel: 25}\n");
+    }
+    TestPlans.write(dir, plan.toString(), TestPlans.fleet(cells, hosts / cells));
+    long t0 = System.nanoTime();
+    Plan p = PlanLoader.load(dir, new Problems());
+    long loaded = System.nanoTime();
+    RunSummary s = rehearse(p, 1);
+    long done = System.nanoTime();
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    long max = Runtime.getRuntime().maxMemory();
+    row(
+        String.format(
+            "%,d hosts, 10 stages, %,d host-steps (load + simulate)",
+            p.inventory().size(), s.state().stepsTotal()),
+        ms(done - t0),
+        "<= 15000 ms",
+        "load "
+            + ms(loaded - t0)
+            + ", simulate "
+            + ms(done - loaded)
+            + ", status "
+            + s.status().word());
+    row(
+        "  heap: peak of pools (includes garbage) / -Xmx",
+        mb(peak) + " / " + mb(max),
+        "<= 2048 MiB",
+        "the run completes inside -Xmx");
+  }
+
+  /** Simulated makespan over the lower bound: each batch lasts as long as its slowest host. */
+  static void overhead() throws Exception {
+    for (String waves :
+        new String[] {
+          "{batch: 100}", "{batch: 50, group-by: cell, parallel: 4}", "{batch: 100, pause: 30s}"
+        }) {
+      Path dir = Files.createTempDirectory("upshift-bench-overhead");
+      String plan =
+          TestPlans.header("overhead")
+              + "stages:\n  - name: Roll\n    steps:\n"
+              + "      - upgrade: app\n        duration: 2m..8m\n        waves: "
+              + waves
+              + "\n"
+              + "      - restart: app\n        duration: 20s..90s\n        waves: "
+              + waves
+              + "\n";
+      Plan p = PlanLoader.load(TestPlans.write(dir, plan, TestPlans.fleet(8, 250)));
+      VirtualClock clock = new VirtualClock();
+      Map<String, Long> durations = new HashMap<>();
+      Map<String, Long> batchOf = new HashMap<>();
+      Map<String, Long> batchLongest = new HashMap<>();
+      Map<String, Integer> batchesPerGroup = new HashMap<>();
+      SimTarget sim = new SimTarget(p, clock, 9, p.faults());
+      Target recording =
+          new Target() {
+            @Override
+            public String name() {
+              return "sim";
+            }
+
+            @Override
+            public void check(Plan plan, Problems problems) {}
+
+            @Override
+            public void start(Execution e, Consumer<Outcome> done) {
+              long start = clock.now();
+              sim.start(
+                  e,
+                  o -> {
+                    durations.put(e.step().index() + "/" + e.host().index(), clock.now() - start);
+                    done.accept(o);
+                  });
+            }
+          };
+      RunSummary s = new RunSummary(p, "sim", 9);
+      long[] counter = {0};
+      new Engine(p, recording, clock, 9)
+          .listen(s)
+          .listen(
+              (ev, st) -> {
+                if (ev instanceof RunEvent.BatchStarted b) {
+                  String key = b.step() + "/" + b.group() + "/" + b.batch();
+                  for (int h : b.hosts()) {
+                    batchOf.put(b.step() + "/" + h, counter[0]);
+                  }
+                  batchLongest.put(key, counter[0]++);
+                  batchesPerGroup.merge(b.step() + "/" + b.group(), 1, Integer::sum);
+                }
+              })
+          .run();
+      // Lower bound: per step, groups in rounds of `parallel`; a group's time is the sum of its
+      // batches' slowest hosts plus the pauses between them. With one group this is exact.
+      Map<Long, Long> slowest = new HashMap<>();
+      durations.forEach((k, d) -> slowest.merge(batchOf.get(k), d, Math::max));
+      long bound = 0;
+      for (int step = 0; step < 2; step++) {
+        Map<Integer, Long> groupTime = new HashMap<>();
+        for (Map.Entry<String, Long> b : batchLongest.entrySet()) {
+          String[] parts = b.getKey().split("/");
+          if (Integer.parseInt(parts[0]) == step) {
+            groupTime.merge(Integer.parseInt(parts[1]), slowest.get(b.getValue()), Long::sum);
+          }
+        }
+        final int current = step;
+        long pause = p.stages().get(0).steps().get(step).waves().pauseMillis();
+        int parallel = p.stages().get(0).steps().get(step).waves().parallel();
+        groupTime.replaceAll((g, t) -> t + pause * (batchesPerGroup.get(stepKey(current, g)) - 1));
+        long[] times = groupTime.values().stream().mapToLong(Long::longValue).toArray();
+        // groups are opened in order as slots free up; a lower bound is the larger of the
+        // longest group and the total spread over the slots
+        long longest = Arrays.stream(times).max().orElse(0);
+        long spread = (Arrays.stream(times).sum() + parallel - 1) / parallel;
+        bound += Math.max(longest, spread);
+      }
+      double ratio = s.makespan() / (double) bound;
+      row(
+          "overhead, 2,000 hosts, 2 steps, waves " + waves,
+          String.format("%.4f", ratio),
+          "<= 1.005",
+          "makespan " + s.makespan() / 1000 + " s, lower bound " + bound / 1000 + " s");
+    }
+  }
+
+  private static String stepKey(int step, int group) {
+    return step + "/" + group;
+  }
+
+  private static void row(String what, String value, String target, String notes) {
+    System.out.println("| " + what + " | " + value + " | " + target + " | " + notes + " |");
+  }
+
+  private static String ms(long nanos) {
+    return nanos / 1_000_000 + " ms";
+  }
+
+  private static String mb(long bytes) {
+    return bytes / (1024 * 1024) + " MiB";
+  }
+}
