@@ -153,7 +153,7 @@ final class RunCommand implements Callable<Integer> {
         if (kind == null) {
           problems.error(
               at,
-              "unknown-kind",
+              "unknown-step-kind",
               "--fault " + spec + ": unknown step kind `" + k + "`",
               Suggest.hint(k, StepKind.keys()));
         }

@@ -35,7 +35,7 @@ public record Host(
   /** The value of a selector key on this host: the built-in keys, then the labels. */
   public List<String> values(String key) {
     return switch (key) {
-      case "host", "name" -> List.of(name);
+      case "host" -> List.of(name);
       case "site" -> List.of(site);
       case "cell" -> List.of(cell);
       case "role" -> roles;

@@ -137,6 +137,18 @@ public final class InventoryLoader {
                 problems.error(f.at("name"), "host-range", e.getMessage(), null);
                 return;
               }
+              if (s.os().equals("windows") != s.serviceManager().equals("windows")) {
+                problems.warning(
+                    f.at("name"),
+                    "os-mismatch",
+                    "hosts `"
+                        + pattern.get()
+                        + "` run "
+                        + s.os()
+                        + " with service manager "
+                        + s.serviceManager(),
+                    "Windows hosts use `service-manager: windows`; Linux hosts systemd or sysv");
+              }
               for (String name : names) {
                 Position previous = seen.putIfAbsent(name, f.at("name"));
                 if (previous != null) {

@@ -119,6 +119,7 @@ public final class PlanLoader {
               knownDatabases.addAll(h.databases().keySet());
             });
     readReleases(f);
+    warnUnknownVersions();
     String from = release(f, "from");
     String to = release(f, "to");
     if (from != null && to != null && releases.indexOf(from) > releases.indexOf(to)) {
@@ -205,6 +206,33 @@ public final class PlanLoader {
       } else {
         releases.add(s.value());
       }
+    }
+  }
+
+  /** Inventory versions outside the plan's releases cannot be ordered by compatibility rules. */
+  private void warnUnknownVersions() {
+    if (releases.isEmpty()) {
+      return;
+    }
+    Set<String> reported = new java.util.HashSet<>();
+    for (var h : inventory.hosts()) {
+      h.components()
+          .forEach(
+              (c, v) -> {
+                if (!releases.contains(v) && reported.add(c + "@" + v)) {
+                  problems.warning(
+                      h.at(),
+                      "unknown-version",
+                      "`"
+                          + c
+                          + "` on "
+                          + h.name()
+                          + " is at `"
+                          + v
+                          + "`, which is not in the plan's `releases`",
+                      "list it in `releases` so compatibility rules can order it");
+                }
+              });
     }
   }
 
@@ -313,42 +341,43 @@ public final class PlanLoader {
     }
     for (Node item : seq.items()) {
       Fields.of(item, "a fault", problems, "kind", "on", "probability")
-          .ifPresent(
-              f -> {
-                StepKind kind =
-                    f.string("kind")
-                        .map(
-                            k ->
-                                StepKind.byKey(k)
-                                    .orElseGet(
-                                        () -> {
-                                          problems.error(
-                                              f.at("kind"),
-                                              "unknown-kind",
-                                              "unknown step kind `" + k + "`",
-                                              Suggest.hint(k, StepKind.keys()));
-                                          return null;
-                                        }))
-                        .orElse(null);
-                Selector on = f.node("on").map(this::selector).orElse(null);
-                double p =
-                    f.parsed(
-                            "probability",
-                            "a number from 0 to 1",
-                            s -> {
-                              try {
-                                double v = Double.parseDouble(s.trim());
-                                return v >= 0 && v <= 1 ? v : null;
-                              } catch (NumberFormatException e) {
-                                return null;
-                              }
-                            })
-                        .orElse(0.0);
-                f.finish();
-                out.add(new Fault(kind, on, p, f.at()));
-              });
+          .ifPresent(f -> fault(f).ifPresent(out::add));
     }
     return out;
+  }
+
+  private Optional<Fault> fault(Fields f) {
+    StepKind kind = null;
+    Optional<String> k = f.string("kind");
+    if (k.isPresent()) {
+      kind = StepKind.byKey(k.get()).filter(StepKind::runsOnHosts).orElse(null);
+      if (kind == null) {
+        List<String> kinds = StepKind.keys().stream().filter(x -> !x.equals("approve")).toList();
+        problems.error(
+            f.at("kind"),
+            "unknown-step-kind",
+            "no fault can be injected into `" + k.get() + "` steps",
+            Suggest.hint(k.get(), kinds));
+      }
+    }
+    Selector on = f.node("on").map(this::selector).orElse(null);
+    if (!f.has("probability")) {
+      problems.error(f.at(), "missing-key", "a fault needs `probability`", "e.g. 0.05");
+    }
+    Optional<Double> p = f.parsed("probability", "a number from 0 to 1", PlanLoader::probability);
+    f.finish();
+    StepKind faultKind = kind;
+    return p.map(v -> new Fault(faultKind, on, v, f.at()));
+  }
+
+  /** A probability from 0 to 1, or null. */
+  public static Double probability(String s) {
+    try {
+      double v = Double.parseDouble(s.trim());
+      return v >= 0 && v <= 1 ? v : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /** Parses a selector (text or list of texts) and checks it against the inventory. */

@@ -143,7 +143,7 @@ final class RuleReader {
 
   private static CompatRule.Scope scope(String s) {
     return Arrays.stream(CompatRule.Scope.values())
-        .filter(v -> v.name().equals(s.trim().toUpperCase(Locale.ROOT)))
+        .filter(v -> v.name().toLowerCase(Locale.ROOT).equals(s.trim()))
         .findFirst()
         .orElse(null);
   }

@@ -166,6 +166,7 @@ final class StepReader {
         Fields.of(node, "a `" + kind.key() + "` step", problems, keys.toArray(String[]::new))
             .orElseThrow();
     Node value = f.node(kind.key()).orElseThrow();
+    int errorsBefore = problems.errorCount();
     List<String> subjects = List.of();
     String run = f.string("run").orElse(null);
     Check check = null;
@@ -173,10 +174,28 @@ final class StepReader {
     switch (kind.subject()) {
       case COMPONENTS -> subjects = names(value, components, "component");
       case DATABASES -> subjects = names(value, databases, "database");
-      case COMMAND -> run = Fields.text(value, "`command`", problems).orElse(run);
+      case COMMAND -> {
+        if (run != null) {
+          problems.error(
+              f.at("run"),
+              "step-run",
+              "a `command` step takes its command as its value; `run` is for built-in steps",
+              "write `- command: \"...\"` and drop `run:`");
+        }
+        run = Fields.text(value, "`command`", problems).orElse(run);
+      }
       case CHECK -> check = check(value);
-      case PROMPT ->
-          prompt = value instanceof Node.Scalar s && !s.isNull() ? s.value() : "Continue?";
+      case PROMPT -> {
+        if (value instanceof Node.Scalar s) {
+          prompt = s.isNull() ? "Continue?" : s.value();
+        } else {
+          problems.error(
+              value.at(),
+              "wrong-type",
+              "`approve` takes the question to ask, found " + value.describe(),
+              "e.g. `- approve: \"Start the Nova stage?\"`");
+        }
+      }
       case NONE -> {
         if (!(value instanceof Node.Scalar s) || !(s.isNull() || s.value().equals("true"))) {
           problems.error(
@@ -194,16 +213,18 @@ final class StepReader {
     if (name == null) {
       name = defaultName(kind, subjects, run);
     }
-    int errorsBefore = problems.errorCount();
     Selector on = f.node("on").map(n -> Selectors.read(n, inventory, problems)).orElse(null);
-    boolean selectorOk = problems.errorCount() == errorsBefore;
+    boolean readCleanly = problems.errorCount() == errorsBefore;
     Waves waves = f.node("waves").map(this::waves).orElse(Waves.DEFAULT);
     DurationModel duration =
         f.parsed(
                 "duration",
                 "a duration such as `5m` or a range such as `2m..8m`",
                 DurationModel::parse)
-            .orElse(kind.defaultDuration());
+            .orElse(
+                kind == StepKind.CHECK && check != null
+                    ? check.duration()
+                    : kind.defaultDuration());
     long timeout =
         f.parsed("timeout", "a duration such as `10m`", DurationModel::millis)
             .orElse(DEFAULT_TIMEOUT);
@@ -216,11 +237,35 @@ final class StepReader {
           Suggest.hint(version, releases));
     }
     f.finish();
-    int[] hosts = hosts(kind, subjects, on, previous, f, name, selectorOk);
+    checkPlaceholders(run, f.at("run").equals(f.at()) ? value.at() : f.at("run"));
+    if (check != null) {
+      checkPlaceholders(check.command() != null ? check.command() : check.http(), check.at());
+    }
+    int[] hosts = hosts(kind, subjects, on, previous, f, name, readCleanly);
     return Optional.of(
         new Step(
             stage, index, name, kind, subjects, on, waves, duration, run, check, prompt, version,
             timeout, hosts, f.at()));
+  }
+
+  /** Reports placeholders that no host can fill, which would silently become empty text. */
+  private void checkPlaceholders(String text, Position at) {
+    if (text == null) {
+      return;
+    }
+    Set<String> known = new java.util.TreeSet<>(Template.BUILT_IN);
+    inventory.hosts().stream()
+        .limit(10_000)
+        .forEach(h -> h.labels().keySet().forEach(k -> known.add("label." + k)));
+    for (String name : Template.names(text)) {
+      if (!known.contains(name)) {
+        problems.error(
+            at,
+            "unknown-placeholder",
+            "unknown placeholder `{{" + name + "}}`",
+            Suggest.hint(name, known));
+      }
+    }
   }
 
   private int[] hosts(
@@ -230,7 +275,7 @@ final class StepReader {
       int[] previous,
       Fields f,
       String name,
-      boolean selectorOk) {
+      boolean readCleanly) {
     if (!kind.runsOnHosts() || inventory.size() == 0) {
       return new int[0];
     }
@@ -257,14 +302,18 @@ final class StepReader {
         }
       }
     }
-    if (picked.isEmpty() && selectorOk) {
+    if (picked.isEmpty() && readCleanly) {
       problems.error(
           on != null ? on.at() : f.at(),
           "no-hosts",
           "step `" + name + "` selects no hosts",
           on != null
               ? "check the selector `" + on.text() + "` against the inventory"
-              : "no host runs " + String.join(", ", subjects));
+              : kind.subject() == StepKind.Subject.DATABASES
+                  ? "no host holds "
+                      + String.join(", ", subjects)
+                      + "; list it under `databases:` of its host in the inventory"
+                  : "no host runs " + String.join(", ", subjects));
     }
     return picked.stream().toArray();
   }
@@ -361,7 +410,7 @@ final class StepReader {
                           "batch", "a number of hosts or a percentage such as `10%`", Amount::parse)
                       .orElse(Amount.ALL);
               if (batch.value() == 0) {
-                problems.error(f.at("batch"), "wrong-type", "`batch` must be at least 1", null);
+                problems.error(f.at("batch"), "out-of-range", "`batch` must be at least 1", null);
               }
               String groupBy = f.string("group-by").orElse(null);
               if (groupBy != null

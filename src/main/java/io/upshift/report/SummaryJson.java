@@ -53,6 +53,11 @@ public final class SummaryJson {
               Map<String, Object> c = new LinkedHashMap<>();
               c.put("name", name);
               c.put("downtime_s", seconds(s.downtime(name)));
+              long budget = s.plan().capabilities().get(name).maxDowntimeMillis();
+              if (budget >= 0) {
+                c.put("max_downtime_s", seconds(budget));
+                c.put("over_budget", s.downtime(name) > budget);
+              }
               c.put(
                   "windows",
                   windows.stream()

@@ -64,11 +64,17 @@ public final class SummaryTable {
               if (windows.size() > 3) {
                 w.append(", … (").append(windows.size()).append(" in all)");
               }
+              long budget = s.plan().capabilities().get(name).maxDowntimeMillis();
+              String over =
+                  budget >= 0 && s.downtime(name) > budget
+                      ? "  OVER its budget of " + DurationModel.format(budget)
+                      : "";
               out.printf(
-                  "  %-" + capWidth + "s  %9s  %s%n",
+                  "  %-" + capWidth + "s  %9s  %s%s%n",
                   name,
                   DurationModel.format(s.downtime(name)),
-                  windows.isEmpty() ? "none" : w);
+                  windows.isEmpty() ? "none" : w,
+                  over);
             });
     RunState state = s.state();
     if (state == null) {

@@ -1,0 +1,133 @@
+package io.upshift.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.upshift.TestPlans;
+import io.upshift.source.Problem;
+import io.upshift.source.Problems;
+import io.upshift.source.Severity;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The loader reports every problem at its place, with a rule id; table of broken steps. */
+class PlanLoaderTest {
+  @TempDir Path dir;
+
+  private List<Problem> load(String steps) {
+    String plan = TestPlans.header("t") + "stages:\n  - name: S\n    steps:\n" + steps;
+    Problems problems = new Problems();
+    PlanLoader.load(TestPlans.write(dir, plan, TestPlans.fleet(2, 3)), problems);
+    return problems.sorted();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // step (YAML, \n for new lines)                         | id                   | line:col
+        "- stopp: app                                             | unknown-step-kind    | 12:9",
+        "- stop: ap                                               | unknown-component    | 12:15",
+        "- stop: app\\n  waves: {batch: 0}                        | out-of-range         | 13:24",
+        "- stop: app\\n  waves: {batch: -3}                       | wrong-type           | 13:24",
+        "- stop: app\\n  waves: {parallel: lots}                  | wrong-type           | 13:27",
+        "- stop: app\\n  waves: {group-by: cel}                   | unknown-selector     | 13:27",
+        "- stop: app\\n  duration: 5 minutes                      | wrong-type           | 13:19",
+        "- stop: app\\n  duration: 8m..2m                         | wrong-type           | 13:19",
+        "- stop: app\\n  on: cell=c09                             | unknown-selector     | 13:13",
+        "- stop: app\\n  on: role                                 | selector-syntax      | 13:13",
+        "- stop: app\\n  start: app                               | step-kinds           | 12:9",
+        "- command: \"true\"                                       | missing-key          | 12:9",
+        "- command: \"true\"\\n  on: all\\n  run: \"false\"          | step-run             | 14:14",
+        "- command: \"echo {{hots}}\"\\n  on: all                 | unknown-placeholder  | 12:18",
+        "- approve: {question: x}                                 | wrong-type           | 12:18",
+        "- reboot: yes please\\n  on: all                        | wrong-type           | 12:17",
+        "- check: {command: x, http: y}\\n  on: all                | check-kind           | 12:16",
+        "- check: {command: x, output: \"[\"}\\n  on: all          | bad-regex            | 12:37",
+        "- db-sync: appdb                                         | unknown-database     | 12:18",
+        "- upgrade: app\\n  version: v3                           | unknown-release      | 13:18",
+      })
+  void aBrokenStepIsReportedWhereItIs(String step, String id, String lineCol) {
+    String yaml = "      " + step.trim().replace("\\n", "\n      ") + "\n";
+    List<Problem> problems = load(yaml);
+    assertThat(problems).as("one problem, no cascade: %s", problems).hasSize(1);
+    assertThat(problems)
+        .as(yaml)
+        .anySatisfy(
+            p -> {
+              assertThat(p.id()).isEqualTo(id);
+              assertThat(p.position().line() + ":" + p.position().column()).isEqualTo(lineCol);
+              assertThat(p.severity()).isEqualTo(Severity.ERROR);
+            });
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    List<Problem> problems =
+        load(
+            "      - stopp: app\n      - stop: ap\n      - restart: app\n        waves: {batch: x}\n");
+    assertThat(problems)
+        .extracting(Problem::id)
+        .containsExactly("unknown-step-kind", "unknown-component", "wrong-type");
+  }
+
+  @Test
+  void aCheckStepTakesTheDurationOfItsCheck() {
+    String plan =
+        TestPlans.header("t")
+            + "stages:\n  - name: S\n    steps:\n      - check: {command: x, duration: 2m}\n        on: all\n";
+    Plan p = PlanLoader.load(TestPlans.write(dir, plan, TestPlans.fleet(1, 2)));
+    assertThat(p.steps().get(0).duration()).isEqualTo(DurationModel.fixed(120_000));
+  }
+
+  @Test
+  void aStepWithoutOnRunsWhereItsComponentsRunOrWhereThePreviousStepRan() {
+    String plan =
+        TestPlans.header("t")
+            + "stages:\n  - name: S\n    steps:\n"
+            + "      - stop: app\n      - command: x\n      - command: y\n        on: cell=c01\n      - check: z\n";
+    Plan p = PlanLoader.load(TestPlans.write(dir, plan, TestPlans.fleet(2, 3)));
+    assertThat(p.steps()).extracting(s -> s.hosts().length).containsExactly(6, 6, 3, 3);
+  }
+
+  @Test
+  void syntaxErrorsHaveAPosition() {
+    String plan = "upshift: 1\nname: [unclosed\n";
+    Problems problems = new Problems();
+    PlanLoader.load(TestPlans.write(dir, plan, TestPlans.fleet(1, 1)), problems);
+    assertThat(problems.sorted())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.id()).isEqualTo("yaml-syntax");
+              assertThat(p.position().line()).isEqualTo(3);
+            });
+  }
+
+  @Test
+  void duplicateKeysAndSelfReferencesAreErrorsNotCrashes() {
+    Problems problems = new Problems();
+    PlanLoader.load(
+        TestPlans.write(dir, "upshift: 1\nupshift: 1\nx: &a [*a]\n", TestPlans.fleet(1, 1)),
+        problems);
+    assertThat(problems.sorted()).extracting(Problem::id).contains("duplicate-key");
+  }
+
+  @Test
+  void inventoryProblemsArePositionedInTheInventory() {
+    String inventory =
+        "sites:\n  s:\n    cells:\n      c:\n        hosts:\n          - name: a-[5:1]\n          - name: b\n"
+            + "            os: solaris\n          - name: b\n          - {name: w, os: windows}\n";
+    Problems problems = new Problems();
+    PlanLoader.load(
+        TestPlans.write(dir, TestPlans.header("t") + "stages: []\n", inventory), problems);
+    assertThat(problems.sorted())
+        .extracting(p -> p.id() + "@" + p.position().line())
+        .contains("host-range@6", "unknown-value@8", "duplicate-host@9", "os-mismatch@10");
+    assertThat(problems.sorted())
+        .allSatisfy(p -> assertThat(p.position().file().toString()).isNotBlank());
+  }
+}
