@@ -27,6 +27,7 @@ final class StepReader {
   private final Set<String> databases;
   private final List<String> releases;
   private final String to;
+  private Set<String> placeholders;
 
   StepReader(
       Problems problems,
@@ -253,11 +254,18 @@ final class StepReader {
     if (text == null) {
       return;
     }
-    Set<String> known = new java.util.TreeSet<>(Template.BUILT_IN);
-    inventory.hosts().stream()
-        .limit(10_000)
-        .forEach(h -> h.labels().keySet().forEach(k -> known.add("label." + k)));
-    for (String name : Template.names(text)) {
+    Set<String> names = Template.names(text);
+    if (names.isEmpty()) {
+      return;
+    }
+    if (placeholders == null) {
+      placeholders = new java.util.TreeSet<>(Template.BUILT_IN);
+      inventory.selectorKeys().stream()
+          .filter(k -> !Inventory.BUILT_IN_KEYS.contains(k))
+          .forEach(k -> placeholders.add("label." + k));
+    }
+    Set<String> known = placeholders;
+    for (String name : names) {
       if (!known.contains(name)) {
         problems.error(
             at,
