@@ -129,13 +129,26 @@ public final class Decider {
         step.waves().maxFailures().percent()
             ? p.budget + " (" + step.waves().maxFailures() + " of " + p.total + " hosts)"
             : Integer.toString(p.budget);
-    StringBuilder where = new StringBuilder();
+    // "in wave 3", or with groups "in wave 2 of cells gva-1, gva-2, gva-3 and 7 more"
+    java.util.Map<Integer, List<String>> byWave = new java.util.TreeMap<>();
     for (int g : p.open) {
-      where.append(where.isEmpty() ? " in wave " : ", wave ").append(p.batches[g]);
-      if (p.groupCount() > 1) {
-        where.append(" of ").append(step.waves().groupBy()).append(" ").append(p.groupName(g));
-      }
+      byWave.computeIfAbsent(p.batches[g], k -> new ArrayList<>()).add(p.groupName(g));
     }
+    StringBuilder where = new StringBuilder();
+    byWave.forEach(
+        (wave, groups) -> {
+          where.append(where.isEmpty() ? " in wave " : "; wave ").append(wave);
+          if (p.groupCount() > 1) {
+            where
+                .append(" of ")
+                .append(step.waves().groupBy())
+                .append(groups.size() > 1 ? "s " : " ");
+            where.append(String.join(", ", groups.subList(0, Math.min(3, groups.size()))));
+            if (groups.size() > 3) {
+              where.append(" and ").append(groups.size() - 3).append(" more");
+            }
+          }
+        });
     return "stage `"
         + state.currentStage().name()
         + "`, "
