@@ -100,6 +100,43 @@ class CernHavanaTest {
   }
 
   @Test
+  void afterTheRunEveryUpgradedComponentAndSchemaIsAtHavanaAndServing() {
+    RunSummary s = TestPlans.rehearse(EXAMPLE, 1);
+    var fleet = s.state().fleet();
+    for (var host : s.plan().inventory().hosts()) {
+      if (host.labels().getOrDefault("color", "").equals("blue")) {
+        // the old Horizon servers are retired drained, still at Grizzly
+        assertThat(fleet.state("horizon", host.index()))
+            .isEqualTo(io.upshift.plan.ComponentState.DRAINED);
+        continue;
+      }
+      host.components()
+          .keySet()
+          .forEach(
+              c -> {
+                String want = c.equals("hypervisor") || c.equals("rabbitmq") ? "grizzly" : "havana";
+                assertThat(fleet.version(c, host.index()))
+                    .as("%s on %s", c, host.name())
+                    .isEqualTo(want);
+              });
+      host.databases()
+          .keySet()
+          .forEach(
+              d ->
+                  assertThat(fleet.schema(d, host.index()))
+                      .as("%s on %s", d, host.name())
+                      .isEqualTo("havana"));
+      host.components()
+          .keySet()
+          .forEach(
+              c ->
+                  assertThat(fleet.state(c, host.index()))
+                      .as("%s on %s", c, host.name())
+                      .isEqualTo(io.upshift.plan.ComponentState.SERVING));
+    }
+  }
+
+  @Test
   void downtimeFollowsTheStepDurations() throws IOException {
     // The same seed draws the same offset in a range of the same width: moving Glance's db-sync
     // from 12m..16m to 32m..36m must add exactly 20 minutes to the image API's downtime.
