@@ -33,7 +33,24 @@ public final class Main {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
+    warmUp();
     System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Loads the YAML reader's classes on a second core while the command line is parsed: most
+   * commands read a plan next, and a rehearsal is short enough for start-up to matter.
+   */
+  private static void warmUp() {
+    Thread.ofPlatform()
+        .daemon()
+        .name("upshift-warm-up")
+        .start(
+            () ->
+                io.upshift.source.YamlSource.parse(
+                    java.nio.file.Path.of("warm-up.yaml"),
+                    new java.io.StringReader("a: [b, {c: 1}]\nd: 'e'\n"),
+                    new io.upshift.source.Problems()));
   }
 
   /** Runs the command line with the given streams; returns the exit code. */
