@@ -15,7 +15,13 @@ import picocli.CommandLine.Option;
     versionProvider = Main.Version.class,
     description =
         "Upgrades large clouds in place: validate a plan, rehearse it on a simulated fleet, run it.",
-    subcommands = {ValidateCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      ValidateCommand.class,
+      VerifyCommand.class,
+      PlanCommand.class,
+      RunCommand.class,
+      CommandLine.HelpCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success (valid plan; run succeeded)",

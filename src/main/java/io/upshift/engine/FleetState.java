@@ -211,17 +211,7 @@ public final class FleetState {
     if (ci == null || state[ci] == null || state[ci][host] == ABSENT) {
       return;
     }
-    byte s = state[ci][host];
-    set(
-        ci,
-        host,
-        (byte)
-            switch (effect) {
-              case STOPS -> s | STOPPED;
-              case STARTS -> s & ~STOPPED;
-              case DRAINS -> s | DRAINED;
-              case UNDRAINS -> s & ~DRAINED;
-            });
+    set(ci, host, effect(state[ci][host], effect));
   }
 
   private void set(int ci, int host, byte s) {
@@ -246,6 +236,117 @@ public final class FleetState {
         changes.add(t.capability.name());
       }
     }
+  }
+
+  /**
+   * What one host runs at one moment: each component's version and whether it serves, and each
+   * database's schema version. Null versions are unknown releases.
+   */
+  public record HostPhase(
+      int host,
+      Map<String, String> versions,
+      java.util.Set<String> serving,
+      Map<String, String> schemas) {}
+
+  /** The host as it is now. */
+  public HostPhase now(int host) {
+    return phase(
+        host,
+        bits(host),
+        versions(host, version, componentIndex),
+        versions(host, schema, databaseIndex));
+  }
+
+  /**
+   * The moments a step can put a host through, worst case: as it is, while the step runs (the
+   * effects that hold from its start), and after it succeeded.
+   */
+  public List<HostPhase> phases(Step step, int host) {
+    byte[] before = bits(host);
+    byte[] during = before.clone();
+    byte[] after;
+    if (step.kind() == StepKind.REBOOT) {
+      for (int c = 0; c < during.length; c++) {
+        if (during[c] != ABSENT) {
+          during[c] |= STOPPED;
+        }
+      }
+      after = before.clone();
+    } else {
+      step.kind().during().ifPresent(e -> effect(during, step, e));
+      after = during.clone();
+      step.kind().after().ifPresent(e -> effect(after, step, e));
+    }
+    Map<String, String> versionsBefore = versions(host, version, componentIndex);
+    Map<String, String> schemasBefore = versions(host, schema, databaseIndex);
+    Map<String, String> versionsAfter = versionsBefore;
+    Map<String, String> schemasAfter = schemasBefore;
+    if (step.kind().changesVersion()) {
+      boolean db = step.kind().subject() == StepKind.Subject.DATABASES;
+      Map<String, String> changed = new LinkedHashMap<>(db ? schemasBefore : versionsBefore);
+      for (String subject : step.subjects()) {
+        changed.computeIfPresent(subject, (k, v) -> step.version());
+      }
+      if (db) {
+        schemasAfter = changed;
+      } else {
+        versionsAfter = changed;
+      }
+    }
+    return List.of(
+        phase(host, before, versionsBefore, schemasBefore),
+        phase(host, during, versionsBefore, schemasBefore),
+        phase(host, after, versionsAfter, schemasAfter));
+  }
+
+  private void effect(byte[] bits, Step step, StepKind.Effect e) {
+    for (String subject : step.subjects()) {
+      Integer ci = componentIndex.get(subject);
+      if (ci != null && bits[ci] != ABSENT) {
+        bits[ci] = effect(bits[ci], e);
+      }
+    }
+  }
+
+  private static byte effect(byte s, StepKind.Effect effect) {
+    return (byte)
+        switch (effect) {
+          case STOPS -> s | STOPPED;
+          case STARTS -> s & ~STOPPED;
+          case DRAINS -> s | DRAINED;
+          case UNDRAINS -> s & ~DRAINED;
+        };
+  }
+
+  private byte[] bits(int host) {
+    byte[] b = new byte[state.length];
+    for (int c = 0; c < state.length; c++) {
+      b[c] = state[c] == null ? ABSENT : state[c][host];
+    }
+    return b;
+  }
+
+  private Map<String, String> versions(int host, byte[][] table, Map<String, Integer> index) {
+    Map<String, String> out = new LinkedHashMap<>();
+    index.forEach(
+        (name, i) -> {
+          if (table[i] != null && table[i][host] != ABSENT) {
+            out.put(name, release(table[i][host]));
+          }
+        });
+    return out;
+  }
+
+  private HostPhase phase(
+      int host, byte[] bits, Map<String, String> versions, Map<String, String> schemas) {
+    java.util.Set<String> serving = new java.util.HashSet<>();
+    componentIndex.forEach(
+        (name, i) -> {
+          if (bits[i] == 0) {
+            serving.add(name);
+          }
+        });
+    return new HostPhase(host, versions, serving, schemas);
   }
 
   /** The names of capabilities whose availability flipped since the last call, in order. */

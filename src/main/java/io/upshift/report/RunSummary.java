@@ -74,6 +74,7 @@ public final class RunSummary implements RunListener {
   private final List<StageResult> stages = new ArrayList<>();
   private final Map<String, List<Window>> windows = new LinkedHashMap<>();
   private final Map<String, Long> downSince = new LinkedHashMap<>();
+  private final Map<String, Long> stepStarts = new java.util.HashMap<>();
   private RunState state;
   private RunStatus status = RunStatus.RUNNING;
   private long makespan;
@@ -101,6 +102,7 @@ public final class RunSummary implements RunListener {
                     }
                   });
       case RunEvent.StageStarted e -> stages.get(e.stage()).start = e.at();
+      case RunEvent.StepStarted e -> stepStarts.put(e.stage() + "." + e.step(), e.at());
       case RunEvent.StepFinished e -> {
         StageResult r = stages.get(e.stage());
         r.succeeded += e.succeeded();
@@ -158,6 +160,11 @@ public final class RunSummary implements RunListener {
   /** Downtime windows per capability, in plan order. */
   public Map<String, List<Window>> windows() {
     return windows;
+  }
+
+  /** When a step started, in milliseconds, or -1 when it did not. */
+  public long stepStart(int stage, int step) {
+    return stepStarts.getOrDefault(stage + "." + step, -1L);
   }
 
   public long downtime(String capability) {

@@ -29,9 +29,26 @@ public final class SimTarget implements Target {
   private record ActiveFault(Fault fault, BitSet hosts) {}
 
   /**
+   * Which duration an action takes: a draw from its model, or the model's mean or 95th percentile.
+   */
+  public enum Durations {
+    DRAWN,
+    EXPECTED,
+    P95
+  }
+
+  private final Durations durations;
+
+  /**
    * @param faults faults to inject, from the plan's {@code rehearsal:} and the command line
    */
   public SimTarget(Plan plan, RunClock clock, long seed, List<Fault> faults) {
+    this(plan, clock, seed, faults, Durations.DRAWN);
+  }
+
+  /** A fleet where every action takes its model's mean or 95th percentile, for predictions. */
+  public SimTarget(Plan plan, RunClock clock, long seed, List<Fault> faults, Durations durations) {
+    this.durations = durations;
     this.clock = clock;
     this.seed = seed;
     for (Fault f : faults) {
@@ -55,7 +72,12 @@ public final class SimTarget implements Target {
     SplittableRandom random = new SplittableRandom(key(execution));
     boolean check = execution.phase() == Execution.Phase.CHECK;
     DurationModel model = check ? execution.step().check().duration() : execution.step().duration();
-    long duration = model.sample(random);
+    long duration =
+        switch (durations) {
+          case DRAWN -> model.sample(random);
+          case EXPECTED -> model.expectedMillis();
+          case P95 -> model.p95Millis();
+        };
     StepKind kind = check ? StepKind.CHECK : execution.step().kind();
     Outcome outcome = Outcome.success(0, "");
     for (ActiveFault f : faults) {

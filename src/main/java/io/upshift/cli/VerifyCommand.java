@@ -1,0 +1,101 @@
+package io.upshift.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.upshift.plan.Plan;
+import io.upshift.plan.PlanLoader;
+import io.upshift.source.InvalidInputException;
+import io.upshift.source.Problems;
+import io.upshift.source.Severity;
+import io.upshift.verify.Finding;
+import io.upshift.verify.Verifier;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code upshift verify PLAN}: proves every intermediate state of a plan safe, or says where not.
+ */
+@Command(
+    name = "verify",
+    description =
+        "Prove every intermediate state of a plan safe: compatibility rules, schemas, backups, capabilities.",
+    mixinStandardHelpOptions = true)
+final class VerifyCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "PLAN", description = "A plan file, or a folder holding plan.yaml.")
+  Path plan;
+
+  @Option(names = "--json", description = "Print the findings as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    Problems problems = new Problems();
+    Plan loaded = PlanLoader.load(plan, problems);
+    if (problems.hasErrors()) {
+      throw new InvalidInputException(problems);
+    }
+    Verifier.Report report = Verifier.verify(loaded);
+    PrintStream out = System.out;
+    if (json) {
+      out.println(
+          new ObjectMapper()
+              .enable(SerializationFeature.INDENT_OUTPUT)
+              .writeValueAsString(tree(report)));
+    } else {
+      for (Finding f : report.findings()) {
+        out.println(f.render());
+        out.println();
+      }
+      long errors = report.findings().stream().filter(f -> f.severity() == Severity.ERROR).count();
+      out.printf(
+          "%s: \"%s\": %d stages, %d steps, %,d hosts, %d rules: %s%n",
+          report.safe() ? "safe" : "UNSAFE",
+          loaded.name(),
+          loaded.stages().size(),
+          loaded.steps().size(),
+          loaded.inventory().size(),
+          loaded.compatibility().size(),
+          report.findings().isEmpty()
+              ? "no findings"
+              : errors + " error(s), " + (report.findings().size() - errors) + " warning(s)");
+    }
+    out.flush();
+    return report.safe() ? ExitCode.OK : ExitCode.FAILED;
+  }
+
+  static Map<String, Object> tree(Verifier.Report report) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("plan", report.plan().name());
+    root.put("safe", report.safe());
+    List<Object> findings =
+        report.findings().stream()
+            .map(
+                f -> {
+                  Map<String, Object> m = new LinkedHashMap<>();
+                  m.put("rule", f.rule());
+                  m.put("severity", f.severity().word());
+                  m.put("message", f.message());
+                  m.put("file", String.valueOf(f.at().file()));
+                  m.put("line", f.at().line());
+                  m.put("column", f.at().column());
+                  m.put("stage", f.stage());
+                  m.put("step", f.step());
+                  m.put("wave", f.wave());
+                  m.put("host_count", f.hostCount());
+                  m.put("hosts", f.hosts());
+                  m.put("why", f.why());
+                  m.put("hint", f.hint());
+                  return (Object) m;
+                })
+            .toList();
+    root.put("findings", findings);
+    return root;
+  }
+}

@@ -1,0 +1,163 @@
+package io.upshift.verify;
+
+import io.upshift.clock.VirtualClock;
+import io.upshift.engine.Engine;
+import io.upshift.plan.Capability;
+import io.upshift.plan.DurationModel;
+import io.upshift.plan.Plan;
+import io.upshift.plan.Stage;
+import io.upshift.plan.Step;
+import io.upshift.plan.StepKind;
+import io.upshift.report.RunSummary;
+import io.upshift.source.Severity;
+import io.upshift.target.sim.SimTarget;
+import io.upshift.target.sim.SimTarget.Durations;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Proves a plan safe before it runs: walks every intermediate state with the engine's own decision
+ * code (on a simulated fleet where every step succeeds and takes its expected time, then its
+ * 95th-percentile time) and checks the compatibility rules, the built-in safety rules and the
+ * capabilities' downtime budgets on each.
+ */
+public final class Verifier {
+  private Verifier() {}
+
+  /** What the verifier found and what it predicts. */
+  public record Report(
+      Plan plan,
+      List<Finding> findings,
+      RunSummary expected,
+      RunSummary p95,
+      List<NoReturn> pointsOfNoReturn) {
+    public boolean safe() {
+      return findings.stream().noneMatch(f -> f.severity() == Severity.ERROR);
+    }
+  }
+
+  /** A step after which going back means restoring a backup: a schema migration. */
+  public record NoReturn(Stage stage, Step step, long atMillis) {}
+
+  public static Report verify(Plan plan) {
+    Findings findings = new Findings();
+    backupBeforeSync(plan, findings);
+    RunSummary expected = walk(plan, Durations.EXPECTED, findings);
+    RunSummary p95 = walk(plan, Durations.P95, null);
+    budgets(plan, expected, p95, findings);
+    List<NoReturn> noReturn = new ArrayList<>();
+    for (Stage stage : plan.stages()) {
+      for (Step step : stage.steps()) {
+        if (step.kind() == StepKind.DB_SYNC) {
+          noReturn.add(new NoReturn(stage, step, expected.stepStart(stage.index(), step.index())));
+        }
+      }
+    }
+    return new Report(plan, findings.list(), expected, p95, noReturn);
+  }
+
+  private static RunSummary walk(Plan plan, Durations durations, Findings findings) {
+    VirtualClock clock = new VirtualClock();
+    RunSummary summary = new RunSummary(plan, "sim", 0);
+    Engine engine =
+        new Engine(plan, new SimTarget(plan, clock, 0, List.of(), durations), clock, 0)
+            .listen(summary);
+    if (findings != null) {
+      engine.listen(new RuleWatch(plan, findings));
+    }
+    engine.run();
+    return summary;
+  }
+
+  /** A db-sync of a database needs a db-backup of it on the same host earlier in the stage. */
+  private static void backupBeforeSync(Plan plan, Findings findings) {
+    for (Stage stage : plan.stages()) {
+      Map<String, Set<Integer>> backedUp = new HashMap<>();
+      for (Step step : stage.steps()) {
+        if (step.kind() == StepKind.DB_BACKUP) {
+          for (String db : step.subjects()) {
+            Set<Integer> hosts = backedUp.computeIfAbsent(db, k -> new HashSet<>());
+            for (int h : step.hosts()) {
+              hosts.add(h);
+            }
+          }
+        }
+        if (step.kind() != StepKind.DB_SYNC) {
+          continue;
+        }
+        for (String db : step.subjects()) {
+          List<String> missing = new ArrayList<>();
+          for (int h : step.hosts()) {
+            if (plan.inventory().host(h).databases().containsKey(db)
+                && !backedUp.getOrDefault(db, Set.of()).contains(h)) {
+              missing.add(plan.inventory().host(h).name());
+            }
+          }
+          if (!missing.isEmpty()) {
+            findings.add(
+                "backup-before-sync",
+                Severity.ERROR,
+                stage.name(),
+                step.describe(),
+                "",
+                step.at(),
+                "`db-sync` of `" + db + "` without a `db-backup` of it earlier in the stage",
+                "a schema migration has no undo: the backup is the way back",
+                "add `- db-backup: " + db + "` before this step in stage `" + stage.name() + "`",
+                missing);
+          }
+        }
+      }
+    }
+  }
+
+  private static void budgets(Plan plan, RunSummary expected, RunSummary p95, Findings findings) {
+    for (Capability cap : plan.capabilities().values()) {
+      if (cap.maxDowntimeMillis() < 0) {
+        continue;
+      }
+      long e = expected.downtime(cap.name());
+      long p = p95.downtime(cap.name());
+      String budget = DurationModel.format(cap.maxDowntimeMillis());
+      if (e > cap.maxDowntimeMillis()) {
+        findings.add(
+            "capability-budget",
+            Severity.ERROR,
+            null,
+            null,
+            "",
+            cap.at(),
+            "`"
+                + cap.name()
+                + "` would be down "
+                + DurationModel.format(e)
+                + " (expected), over its budget of "
+                + budget,
+            "the plan sets `max-downtime: " + budget + "`",
+            "shorten or split the steps inside its windows, or raise the budget",
+            List.of());
+      } else if (p > cap.maxDowntimeMillis()) {
+        findings.add(
+            "capability-budget",
+            Severity.WARNING,
+            null,
+            null,
+            "",
+            cap.at(),
+            "`"
+                + cap.name()
+                + "` may be down "
+                + DurationModel.format(p)
+                + " (95th percentile), over its budget of "
+                + budget,
+            "the plan sets `max-downtime: " + budget + "`",
+            "shorten the slowest steps inside its windows, or raise the budget",
+            List.of());
+      }
+    }
+  }
+}
