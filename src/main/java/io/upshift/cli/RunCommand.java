@@ -73,6 +73,12 @@ final class RunCommand implements Callable<Integer> {
   List<String> faults = new ArrayList<>();
 
   @Option(
+      names = "--unsafe",
+      description =
+          "Run even when `upshift verify` finds problems, and do not re-check the rest of the plan between stages.")
+  boolean unsafe;
+
+  @Option(
       names = "--max-processes",
       defaultValue = "64",
       description = "Local target: commands running at once (default: ${DEFAULT-VALUE}).")
@@ -93,6 +99,15 @@ final class RunCommand implements Callable<Integer> {
       throw new InvalidInputException(problems);
     }
     problems.sorted().forEach(p -> err.println(p.render()));
+    if (!unsafe) {
+      io.upshift.verify.Verifier.Report report = io.upshift.verify.Verifier.verify(loaded, false);
+      if (!report.safe()) {
+        report.findings().forEach(f -> err.println(f.render() + "\n"));
+        err.println("upshift: the plan is not safe (see the findings above); nothing was run");
+        err.println("  hint: fix the plan, or pass --unsafe to run it anyway");
+        return ExitCode.FAILED;
+      }
+    }
     List<Fault> allFaults = new ArrayList<>(loaded.faults());
     allFaults.addAll(parseFaults(loaded));
     long runSeed = seed != null ? seed : loaded.seed();
@@ -107,6 +122,9 @@ final class RunCommand implements Callable<Integer> {
       targetProblems.throwIfErrors();
       RunSummary summary = new RunSummary(loaded, t.name(), runSeed);
       Engine engine = new Engine(loaded, t, clock, runSeed).listen(summary);
+      if (!unsafe) {
+        engine.guard(io.upshift.verify.Verifier.guard(loaded));
+      }
       ProgressPrinter printer = ProgressPrinter.create(progress, err, new Estimate(loaded));
       if (printer != null) {
         engine.listen(printer);

@@ -26,13 +26,36 @@ public final class Engine {
   private final long seed;
   private final RunState state;
   private final List<RunListener> listeners = new ArrayList<>();
+  private StageGuard guard;
+  private boolean started;
+
+  /**
+   * Looks at the rest of the plan before a stage starts, from the run's state; a reason to stop
+   * halts the run before the stage.
+   */
+  @FunctionalInterface
+  public interface StageGuard {
+    /** Why the run must not start {@code stage} from {@code state}, or null to go on. */
+    String beforeStage(RunState state, int stage);
+  }
 
   public Engine(Plan plan, Target target, RunClock clock, long seed) {
+    this(plan, target, clock, seed, new RunState(plan));
+  }
+
+  /** An engine that carries on from a state between stages (see {@link RunState#branch}). */
+  public Engine(Plan plan, Target target, RunClock clock, long seed, RunState state) {
     this.plan = plan;
     this.target = target;
     this.clock = clock;
     this.seed = seed;
-    this.state = new RunState(plan);
+    this.state = state;
+    this.started = state.stage() >= 0;
+  }
+
+  public Engine guard(StageGuard guard) {
+    this.guard = guard;
+    return this;
   }
 
   public Engine listen(RunListener listener) {
@@ -46,9 +69,21 @@ public final class Engine {
 
   /** Runs the plan to its end (success, failure or halt) and returns the final state. */
   public RunState run() {
-    record(new RunStarted(clock.now(), plan.name(), target.name(), seed, plan.inventory().size()));
+    if (!started) {
+      record(
+          new RunStarted(clock.now(), plan.name(), target.name(), seed, plan.inventory().size()));
+    }
     while (true) {
       List<RunEvent> decided = Decider.decide(state, clock.now());
+      if (guard != null
+          && !decided.isEmpty()
+          && decided.get(0) instanceof RunEvent.StageStarted next) {
+        String reason = guard.beforeStage(state, next.stage());
+        if (reason != null) {
+          record(new RunEvent.RunHalted(clock.now(), reason));
+          continue;
+        }
+      }
       if (!decided.isEmpty()) {
         decided.forEach(this::record);
         continue;

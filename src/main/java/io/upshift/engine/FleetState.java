@@ -28,8 +28,8 @@ public final class FleetState {
   private static final byte DRAINED = 2;
 
   private final Plan plan;
-  private final Map<String, Integer> componentIndex = new LinkedHashMap<>();
-  private final Map<String, Integer> databaseIndex = new LinkedHashMap<>();
+  private final Map<String, Integer> componentIndex;
+  private final Map<String, Integer> databaseIndex;
 
   /** [component][host]: STOPPED and DRAINED bits (0 is serving), or ABSENT. */
   private final byte[][] state;
@@ -75,6 +75,8 @@ public final class FleetState {
 
   public FleetState(Plan plan) {
     this.plan = plan;
+    this.componentIndex = new LinkedHashMap<>();
+    this.databaseIndex = new LinkedHashMap<>();
     Inventory inventory = plan.inventory();
     plan.components().keySet().forEach(c -> componentIndex.putIfAbsent(c, componentIndex.size()));
     for (Host h : inventory.hosts()) {
@@ -135,6 +137,37 @@ public final class FleetState {
       t.up = t.compute();
       capabilities.add(t);
     }
+  }
+
+  /** A copy that can go its own way: for walking the rest of a plan from the state of a run. */
+  public FleetState copy() {
+    return new FleetState(this);
+  }
+
+  private FleetState(FleetState o) {
+    plan = o.plan;
+    componentIndex = o.componentIndex;
+    databaseIndex = o.databaseIndex;
+    state = deep(o.state);
+    version = deep(o.version);
+    schema = deep(o.schema);
+    o.beforeReboot.forEach((h, saved) -> beforeReboot.put(h, saved.clone()));
+    watchers = o.watchers;
+    for (Tracked t : o.capabilities) {
+      Tracked c = new Tracked(t.capability, t.hosts, t.serving.length);
+      System.arraycopy(t.serving, 0, c.serving, 0, t.serving.length);
+      System.arraycopy(t.total, 0, c.total, 0, t.total.length);
+      c.up = t.up;
+      capabilities.add(c);
+    }
+  }
+
+  private static byte[][] deep(byte[][] a) {
+    byte[][] out = new byte[a.length][];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = a[i] == null ? null : a[i].clone();
+    }
+    return out;
   }
 
   private static byte initial(String state) {

@@ -65,6 +65,26 @@ public final class RunState {
     this.groupOfHost = new int[plan.inventory().size()];
   }
 
+  private RunState(RunState o) {
+    plan = o.plan;
+    fleet = o.fleet.copy();
+    failedHosts = (BitSet) o.failedHosts.clone();
+    groupOfHost = new int[o.groupOfHost.length];
+    stage = o.stage;
+    now = o.now;
+  }
+
+  /**
+   * The state of this run between two stages, as a separate run that has not failed: for walking
+   * the rest of the plan from what was observed. Hosts that failed stay out of later steps.
+   */
+  public RunState branch() {
+    if (stageActive) {
+      throw new IllegalStateException("a run branches between stages only");
+    }
+    return new RunState(this);
+  }
+
   /** Folds one event into the state. */
   public void apply(RunEvent event) {
     now = Math.max(now, event.at());

@@ -10,6 +10,7 @@ import io.upshift.plan.Capability;
 import io.upshift.plan.CompatRule;
 import io.upshift.plan.CompatRule.VersionCondition;
 import io.upshift.plan.Component;
+import io.upshift.plan.ComponentState;
 import io.upshift.plan.Plan;
 import io.upshift.plan.Step;
 import io.upshift.source.Severity;
@@ -76,14 +77,10 @@ final class RuleWatch implements RunListener {
       String stage,
       String wave,
       Map<Integer, List<HostPhase>> phases,
-      FleetState fleet) {
-    List<HostPhase> of(int host) {
-      List<HostPhase> p = phases.get(host);
-      return p != null ? p : List.of(fleet.now(host));
-    }
-  }
+      FleetState fleet) {}
 
-  private void initial(FleetState fleet) {
+  /** Checks the rules on the fleet as it is (before a plan, or between stages of a run). */
+  void initial(FleetState fleet) {
     Batch none = new Batch(null, null, "", Map.of(), fleet);
     for (CompatRule.Uniform u : uniform) {
       scopes.get(u.id()).keys().forEach(k -> uniform(u, k, none));
@@ -95,6 +92,14 @@ final class RuleWatch implements RunListener {
 
   private void batch(RunState state, RunEvent.BatchStarted e) {
     Step step = state.progress().step();
+    boolean changesAnything =
+        step.kind() == io.upshift.plan.StepKind.REBOOT
+            || step.kind().during().isPresent()
+            || step.kind().after().isPresent()
+            || step.kind().changesVersion();
+    if (!changesAnything) {
+      return; // a step without effects leaves every state as it was: nothing new can break
+    }
     Map<Integer, List<HostPhase>> phases = new LinkedHashMap<>();
     for (int h : e.hosts()) {
       phases.put(h, state.fleet().phases(step, h));
@@ -120,7 +125,7 @@ final class RuleWatch implements RunListener {
     Scopes s = scopes.get(rule);
     Set<String> keys = new LinkedHashSet<>();
     for (int h : hosts) {
-      String k = s.key(plan.inventory().host(h));
+      String k = s.key(h);
       if (s.members(k).length > 0) {
         keys.add(k);
       }
@@ -132,7 +137,17 @@ final class RuleWatch implements RunListener {
   private void uniform(CompatRule.Uniform u, String key, Batch batch) {
     Map<String, Set<Integer>> who = new LinkedHashMap<>();
     for (int h : scopes.get(u.id()).members(key)) {
-      for (HostPhase p : batch.of(h)) {
+      List<HostPhase> phases = batch.phases().get(h);
+      if (phases == null) {
+        if (batch.fleet().state(u.component(), h) == ComponentState.SERVING) {
+          who.computeIfAbsent(
+                  String.valueOf(batch.fleet().version(u.component(), h)),
+                  v -> new LinkedHashSet<>())
+              .add(h);
+        }
+        continue;
+      }
+      for (HostPhase p : phases) {
         if (p.serving().contains(u.component()) && p.versions().containsKey(u.component())) {
           who.computeIfAbsent(
                   String.valueOf(p.versions().get(u.component())), v -> new LinkedHashSet<>())
@@ -181,18 +196,19 @@ final class RuleWatch implements RunListener {
     List<Version> triggers = new ArrayList<>();
     List<Version> failures = new ArrayList<>();
     for (int h : scopes.get(r.id()).members(key)) {
-      List<HostPhase> phases = batch.of(h);
-      for (int p = 0; p < phases.size(); p++) {
-        Map<String, String> versions = phases.get(p).versions();
+      List<HostPhase> phases = batch.phases().get(h);
+      int count = phases == null ? 1 : phases.size();
+      for (int p = 0; p < count; p++) {
         for (var w : r.when().entrySet()) {
-          if (versions.containsKey(w.getKey()) && matches(versions.get(w.getKey()), w.getValue())) {
-            triggers.add(new Version(h, p, w.getKey(), versions.get(w.getKey())));
+          String v = version(batch, phases, p, w.getKey(), h);
+          if (v != null && matches(v, w.getValue())) {
+            triggers.add(new Version(h, p, w.getKey(), v));
           }
         }
         for (var n : r.needs().entrySet()) {
-          if (versions.containsKey(n.getKey())
-              && !matches(versions.get(n.getKey()), n.getValue())) {
-            failures.add(new Version(h, p, n.getKey(), versions.get(n.getKey())));
+          String v = version(batch, phases, p, n.getKey(), h);
+          if (v != null && !matches(v, n.getValue())) {
+            failures.add(new Version(h, p, n.getKey(), v));
           }
         }
       }
@@ -224,6 +240,19 @@ final class RuleWatch implements RunListener {
         }
       }
     }
+  }
+
+  /** The version of a component on a host in one of its phases; null when it does not run it. */
+  private static String version(
+      Batch batch, List<HostPhase> phases, int phase, String component, int host) {
+    if (phases == null) {
+      return batch.fleet().state(component, host) == null
+          ? null
+          : String.valueOf(batch.fleet().version(component, host));
+    }
+    return phases.get(phase).versions().containsKey(component)
+        ? String.valueOf(phases.get(phase).versions().get(component))
+        : null;
   }
 
   private boolean allowed(Version a, Version b) {
@@ -259,8 +288,13 @@ final class RuleWatch implements RunListener {
             continue;
           }
           for (Host db : holders(component.database(), host)) {
-            for (HostPhase dp : batch.of(db.index())) {
-              String schema = dp.schemas().get(component.database());
+            List<HostPhase> dbPhases = batch.phases().get(db.index());
+            List<String> schemas =
+                dbPhases == null
+                    ? java.util.Collections.singletonList(
+                        batch.fleet().schema(component.database(), db.index()))
+                    : dbPhases.stream().map(dp -> dp.schemas().get(component.database())).toList();
+            for (String schema : schemas) {
               if (schema != null && plan.releaseRank(schema) < plan.releaseRank(code)) {
                 report(
                     "schema-before-code",

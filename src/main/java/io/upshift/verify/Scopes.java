@@ -13,14 +13,19 @@ import java.util.Set;
 final class Scopes {
   private final Scope scope;
   private final Map<String, int[]> members = new LinkedHashMap<>();
+  private final String[] keyOfHost;
 
   Scopes(Scope scope, Inventory inventory, Set<String> components) {
     this.scope = scope;
+    this.keyOfHost = new String[inventory.size()];
+    for (Host h : inventory.hosts()) {
+      keyOfHost[h.index()] = key(scope, h);
+    }
     Map<String, List<Integer>> m = new LinkedHashMap<>();
     for (Host h : inventory.hosts()) {
       boolean runs = h.components().keySet().stream().anyMatch(components::contains);
       if (runs) {
-        m.computeIfAbsent(key(scope, h), k -> new ArrayList<>()).add(h.index());
+        m.computeIfAbsent(keyOfHost[h.index()], k -> new ArrayList<>()).add(h.index());
       }
     }
     m.forEach((k, v) -> members.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
@@ -35,8 +40,8 @@ final class Scopes {
     };
   }
 
-  String key(Host h) {
-    return key(scope, h);
+  String key(int host) {
+    return keyOfHost[host];
   }
 
   int[] members(String key) {

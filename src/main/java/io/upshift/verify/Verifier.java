@@ -2,6 +2,7 @@ package io.upshift.verify;
 
 import io.upshift.clock.VirtualClock;
 import io.upshift.engine.Engine;
+import io.upshift.engine.RunState;
 import io.upshift.plan.Capability;
 import io.upshift.plan.DurationModel;
 import io.upshift.plan.Plan;
@@ -44,10 +45,18 @@ public final class Verifier {
   public record NoReturn(Stage stage, Step step, long atMillis) {}
 
   public static Report verify(Plan plan) {
+    return verify(plan, true);
+  }
+
+  /**
+   * Verifies a plan; without {@code withP95} it skips the second walk (95th-percentile durations),
+   * so that only expected downtime is held against the budgets: quicker, for a check before a run.
+   */
+  public static Report verify(Plan plan, boolean withP95) {
     Findings findings = new Findings();
     backupBeforeSync(plan, findings);
     RunSummary expected = walk(plan, Durations.EXPECTED, findings);
-    RunSummary p95 = walk(plan, Durations.P95, null);
+    RunSummary p95 = withP95 ? walk(plan, Durations.P95, null) : expected;
     budgets(plan, expected, p95, findings);
     List<NoReturn> noReturn = new ArrayList<>();
     for (Stage stage : plan.stages()) {
@@ -58,6 +67,54 @@ public final class Verifier {
       }
     }
     return new Report(plan, findings.list(), expected, p95, noReturn);
+  }
+
+  /**
+   * Walks the rest of a run's plan from its state between stages, as observed (failed hosts stay
+   * behind at the versions they reached), and returns what breaks a rule.
+   */
+  public static List<Finding> recheck(Plan plan, RunState state) {
+    Findings findings = new Findings();
+    RunState branch = state.branch();
+    RuleWatch watch = new RuleWatch(plan, findings);
+    watch.initial(branch.fleet());
+    VirtualClock clock = new VirtualClock();
+    new Engine(plan, new SimTarget(plan, clock, 0, List.of(), Durations.EXPECTED), clock, 0, branch)
+        .listen(watch)
+        .run();
+    return findings.list().stream().filter(f -> f.severity() == Severity.ERROR).toList();
+  }
+
+  /**
+   * A guard for the engine: before each stage, if hosts failed since the last look, re-walk the
+   * rest of the plan from what was observed and stop at the first finding.
+   */
+  public static Engine.StageGuard guard(Plan plan) {
+    int[] seen = {0};
+    return (state, stage) -> {
+      if (state.failures().size() == seen[0]) {
+        return null;
+      }
+      seen[0] = state.failures().size();
+      List<Finding> findings = recheck(plan, state);
+      if (findings.isEmpty()) {
+        return null;
+      }
+      Finding f = findings.get(0);
+      return "before stage `"
+          + plan.stages().get(stage).name()
+          + "`, the rest of the plan is no longer safe after the failures so far: "
+          + f.rule()
+          + ": "
+          + f.message()
+          + " ("
+          + f.at()
+          + (f.step() == null ? "" : ", " + f.stage() + ", " + f.step())
+          + ")"
+          + (findings.size() > 1 ? " and " + (findings.size() - 1) + " more finding(s)" : "")
+          + "; hint: "
+          + f.hint();
+    };
   }
 
   private static RunSummary walk(Plan plan, Durations durations, Findings findings) {
