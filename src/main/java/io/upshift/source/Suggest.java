@@ -27,6 +27,9 @@ public final class Suggest {
 
   /** "did you mean `x`?" or a list of the valid words when nothing is close. */
   public static String hint(String typed, Collection<String> candidates) {
+    if (candidates.isEmpty()) {
+      return null;
+    }
     return closest(typed, candidates)
         .map(c -> "did you mean `" + c + "`?")
         .orElseGet(() -> "expected one of: " + String.join(", ", candidates));

@@ -78,6 +78,10 @@ public final class YamlSource {
   }
 
   private static String syntaxHint(MarkedYAMLException e) {
+    String problem = String.valueOf(e.getProblem());
+    if (problem.contains("got [") || problem.contains("'['")) {
+      return "inside `{...}` a `[` starts a list: quote values with brackets, e.g. `name: \"hv-[001:210]\"`";
+    }
     String context = e.getContext();
     if (context != null && context.contains("mapping")) {
       return "check the indentation and that every key is followed by `: `";
