@@ -40,7 +40,19 @@ public final class Main {
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
     warmUp();
-    System.exit(run(args, System.out, System.err));
+    int code;
+    try {
+      code = run(args, System.out, System.err);
+    } catch (OutOfMemoryError e) {
+      System.err.println("upshift: out of memory");
+      System.err.println("  hint: give the JVM more heap, e.g. UPSHIFT_JAVA_OPTS=-Xmx8g");
+      code = ExitCode.INTERNAL;
+    } catch (StackOverflowError e) {
+      System.err.println("upshift: internal error: stack overflow");
+      System.err.println("  hint: this is a bug; run again with --debug and report the input");
+      code = ExitCode.INTERNAL;
+    }
+    System.exit(code);
   }
 
   /**

@@ -32,12 +32,20 @@ final class ProgressPrinter implements RunListener {
   }
 
   /** A printer for the mode asked for, or null for {@code none}. */
-  static ProgressPrinter create(String mode, PrintStream out, Estimate estimate) {
+  /** How progress is shown. */
+  enum Mode {
+    auto,
+    line,
+    plain,
+    none
+  }
+
+  static ProgressPrinter create(Mode mode, PrintStream out, Estimate estimate) {
     return switch (mode) {
-      case "none" -> null;
-      case "line" -> new ProgressPrinter(out, true, estimate);
-      case "plain" -> new ProgressPrinter(out, false, estimate);
-      default ->
+      case none -> null;
+      case line -> new ProgressPrinter(out, true, estimate);
+      case plain -> new ProgressPrinter(out, false, estimate);
+      case auto ->
           new ProgressPrinter(
               out,
               System.console() != null
@@ -114,6 +122,7 @@ final class ProgressPrinter implements RunListener {
       case RunEvent.CapabilityChanged e ->
           line(state, "  capability " + e.capability() + (e.up() ? " is back" : " is DOWN"));
       case RunEvent.RunHalted e -> line(state, "HALTED: " + e.reason());
+      case RunEvent.RunPaused e -> line(state, "PAUSED: " + e.reason());
       default -> {}
     }
   }

@@ -17,7 +17,6 @@ import io.upshift.report.SummaryJson;
 import io.upshift.report.SummaryTable;
 import io.upshift.source.InvalidInputException;
 import io.upshift.source.Position;
-import io.upshift.source.Problem;
 import io.upshift.source.Problems;
 import io.upshift.source.Suggest;
 import io.upshift.target.Target;
@@ -87,12 +86,21 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--progress",
       defaultValue = "auto",
-      description = "Progress display: auto, line (redrawn), plain (one line per event), none.")
-  String progress;
+      description = "Progress display: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  ProgressPrinter.Mode progress;
+
+  @Option(
+      names = "--auto-approve",
+      description =
+          "Pass `approve` gates without asking (always so in rehearsal on the sim target).")
+  boolean autoApprove;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
     PrintStream err = System.err;
+    checkOptions();
     Problems problems = new Problems();
     Plan loaded = PlanLoader.load(plan, problems);
     if (problems.hasErrors()) {
@@ -121,7 +129,10 @@ final class RunCommand implements Callable<Integer> {
       t.check(loaded, targetProblems);
       targetProblems.throwIfErrors();
       RunSummary summary = new RunSummary(loaded, t.name(), runSeed);
-      Engine engine = new Engine(loaded, t, clock, runSeed).listen(summary);
+      Engine engine =
+          new Engine(loaded, t, clock, runSeed)
+              .listen(summary)
+              .autoApprove(autoApprove || target == TargetName.sim);
       if (!unsafe) {
         engine.guard(io.upshift.verify.Verifier.guard(loaded));
       }
@@ -133,12 +144,41 @@ final class RunCommand implements Callable<Integer> {
       if (printer != null) {
         printer.close();
       }
+      SummaryTable.print(summary, System.out);
+      System.out.flush();
+      if (state.status() == RunStatus.PAUSED) {
+        err.println("upshift: the run stopped at an approval gate; nothing after it was started");
+        err.println(
+            "  hint: approving and resuming a paused run needs the journal (coming); to pass gates without asking, run with --auto-approve");
+      }
       if (summaryJson != null) {
         SummaryJson.write(summary, summaryJson);
       }
-      SummaryTable.print(summary, System.out);
-      System.out.flush();
       return exitCode(state.status());
+    }
+  }
+
+  private picocli.CommandLine.ParameterException usage(String message) {
+    return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
+  }
+
+  /** Options that are wrong whatever the plan: usage errors (exit 2), before anything runs. */
+  private void checkOptions() {
+    if (maxProcesses < 1) {
+      throw usage("--max-processes must be at least 1");
+    }
+    if (summaryJson != null) {
+      Path parent = summaryJson.toAbsolutePath().getParent();
+      if (summaryJson.toString().isBlank() || java.nio.file.Files.isDirectory(summaryJson)) {
+        throw usage("--summary-json " + summaryJson + ": give a file name, not a folder");
+      }
+      if (parent != null && !java.nio.file.Files.isDirectory(parent)) {
+        throw usage("--summary-json " + summaryJson + ": the folder " + parent + " does not exist");
+      }
+      if (parent != null && !java.nio.file.Files.isWritable(parent)) {
+        throw usage(
+            "--summary-json " + summaryJson + ": the folder " + parent + " is not writable");
+      }
     }
   }
 
@@ -151,7 +191,6 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private List<Fault> parseFaults(Plan loaded) {
-    Problems problems = new Problems();
     List<Fault> out = new ArrayList<>();
     for (String spec : faults) {
       Position at = new Position(Path.of("--fault"), 1, 1);
@@ -159,41 +198,53 @@ final class RunCommand implements Callable<Integer> {
       Selector on = null;
       int atSign = rest.indexOf('@');
       if (atSign >= 0) {
+        Problems problems = new Problems();
         on = Selector.parse(rest.substring(atSign + 1), at, problems);
         on.checkKeys(loaded.inventory().selectorKeys(), problems);
+        if (problems.hasErrors()) {
+          throw usage(
+              "--fault "
+                  + spec
+                  + ": "
+                  + problems.sorted().get(0).message()
+                  + hintOf(problems.sorted().get(0).hint()));
+        }
+        if (loaded.inventory().select(on).isEmpty()) {
+          throw usage("--fault " + spec + ": `" + on.text() + "` selects no host");
+        }
         rest = rest.substring(0, atSign);
       }
       StepKind kind = null;
       int eq = rest.indexOf('=');
       if (eq >= 0) {
         String k = rest.substring(0, eq).trim();
-        kind = StepKind.byKey(k).orElse(null);
+        kind = StepKind.byKey(k).filter(StepKind::runsOnHosts).orElse(null);
         if (kind == null) {
-          problems.error(
-              at,
-              "unknown-step-kind",
-              "--fault " + spec + ": unknown step kind `" + k + "`",
-              Suggest.hint(k, StepKind.keys()));
+          throw usage(
+              "--fault "
+                  + spec
+                  + ": no fault can be injected into `"
+                  + k
+                  + "` steps"
+                  + hintOf(
+                      Suggest.hint(
+                          k, StepKind.keys().stream().filter(x -> !x.equals("approve")).toList())));
         }
         rest = rest.substring(eq + 1);
       }
-      try {
-        double p = Double.parseDouble(rest.trim());
-        if (p < 0 || p > 1) {
-          throw new NumberFormatException();
-        }
-        out.add(new Fault(kind, on, p, at));
-      } catch (NumberFormatException e) {
-        problems.add(
-            new Problem(
-                at,
-                io.upshift.source.Severity.ERROR,
-                "bad-fault",
-                "--fault " + spec + ": the probability must be a number from 0 to 1",
-                "e.g. --fault command=0.05"));
+      Double p = io.upshift.plan.PlanLoader.probability(rest);
+      if (p == null) {
+        throw usage(
+            "--fault "
+                + spec
+                + ": the probability must be a number from 0 to 1 (e.g. --fault command=0.05)");
       }
+      out.add(new Fault(kind, on, p, at));
     }
-    problems.throwIfErrors();
     return out;
+  }
+
+  private static String hintOf(String hint) {
+    return hint == null ? "" : " (" + hint + ")";
   }
 }

@@ -31,7 +31,7 @@ public final class Decider {
 
   public static List<RunEvent> decide(RunState state, long now) {
     List<RunEvent> out = new ArrayList<>();
-    if (state.status().isTerminal()) {
+    if (state.status().isTerminal() || state.status() == RunStatus.PAUSED) {
       return out;
     }
     if (!state.stageActive()) {
@@ -66,13 +66,15 @@ public final class Decider {
       out.add(new ActionStarted(now, step.stage(), step.index(), host, Phase.CHECK));
     }
     if (step.kind() == StepKind.APPROVE) {
+      if (!state.autoApprove()) {
+        out.add(
+            new RunEvent.RunPaused(
+                now, step.stage(), step.index(), "approval needed: " + step.prompt()));
+        return out;
+      }
       out.add(
           new Approved(
-              now,
-              step.stage(),
-              step.index(),
-              "auto",
-              "approved automatically (no operator gate in this run)"));
+              now, step.stage(), step.index(), "auto", "approved automatically (rehearsal)"));
       out.add(new StepFinished(now, step.stage(), step.index(), 0, 0, 0));
       return out;
     }
@@ -129,26 +131,18 @@ public final class Decider {
         step.waves().maxFailures().percent()
             ? p.budget + " (" + step.waves().maxFailures() + " of " + p.total + " hosts)"
             : Integer.toString(p.budget);
-    // "in wave 3", or with groups "in wave 2 of cells gva-1, gva-2, gva-3 and 7 more"
-    java.util.Map<Integer, List<String>> byWave = new java.util.TreeMap<>();
-    for (int g : p.open) {
-      byWave.computeIfAbsent(p.batches[g], k -> new ArrayList<>()).add(p.groupName(g));
-    }
+    // "in wave 3", or with groups "in wave 2 of cell gva-1": where the budget ran out
     StringBuilder where = new StringBuilder();
-    byWave.forEach(
-        (wave, groups) -> {
-          where.append(where.isEmpty() ? " in wave " : "; wave ").append(wave);
-          if (p.groupCount() > 1) {
-            where
-                .append(" of ")
-                .append(step.waves().groupBy())
-                .append(groups.size() > 1 ? "s " : " ");
-            where.append(String.join(", ", groups.subList(0, Math.min(3, groups.size()))));
-            if (groups.size() > 3) {
-              where.append(" and ").append(groups.size() - 3).append(" more");
-            }
-          }
-        });
+    if (p.lastFailedGroup >= 0) {
+      where.append(" in wave ").append(p.lastFailedWave);
+      if (p.groupCount() > 1) {
+        where
+            .append(" of ")
+            .append(step.waves().groupBy())
+            .append(' ')
+            .append(p.groupName(p.lastFailedGroup));
+      }
+    }
     return "stage `"
         + state.currentStage().name()
         + "`, "

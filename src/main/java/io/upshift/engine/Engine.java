@@ -27,6 +27,7 @@ public final class Engine {
   private final RunState state;
   private final List<RunListener> listeners = new ArrayList<>();
   private StageGuard guard;
+  private boolean autoApprove = true;
   private boolean started;
 
   /**
@@ -53,6 +54,12 @@ public final class Engine {
     this.started = state.stage() >= 0;
   }
 
+  /** Whether approval gates pass by themselves (the default, for rehearsal) or pause the run. */
+  public Engine autoApprove(boolean autoApprove) {
+    this.autoApprove = autoApprove;
+    return this;
+  }
+
   public Engine guard(StageGuard guard) {
     this.guard = guard;
     return this;
@@ -71,7 +78,8 @@ public final class Engine {
   public RunState run() {
     if (!started) {
       record(
-          new RunStarted(clock.now(), plan.name(), target.name(), seed, plan.inventory().size()));
+          new RunStarted(
+              clock.now(), plan.name(), target.name(), seed, plan.inventory().size(), autoApprove));
     }
     while (true) {
       List<RunEvent> decided = Decider.decide(state, clock.now());
@@ -88,7 +96,7 @@ public final class Engine {
         decided.forEach(this::record);
         continue;
       }
-      if (state.status().isTerminal()) {
+      if (state.status().isTerminal() || state.status() == RunStatus.PAUSED) {
         return state;
       }
       if (!clock.runNext(state.inFlight() > 0)) {

@@ -14,8 +14,11 @@ public sealed interface RunEvent {
   /** When it happened, in milliseconds since the run started. */
   long at();
 
-  /** The run began. */
-  record RunStarted(long at, String plan, String target, long seed, int hosts)
+  /**
+   * The run began. With {@code autoApprove}, approval gates pass by themselves (rehearsal);
+   * without, the run pauses at each.
+   */
+  record RunStarted(long at, String plan, String target, long seed, int hosts, boolean autoApprove)
       implements RunEvent {}
 
   /** A stage began. */
@@ -56,6 +59,9 @@ public sealed interface RunEvent {
 
   /** The run will start nothing new, for {@code reason}; actions in flight finish. */
   record RunHalted(long at, String reason) implements RunEvent {}
+
+  /** The run waits for an operator: an approval gate was reached. */
+  record RunPaused(long at, int stage, int step, String reason) implements RunEvent {}
 
   /** The run ended. */
   record RunFinished(long at, RunStatus status) implements RunEvent {}

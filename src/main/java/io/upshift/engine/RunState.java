@@ -52,6 +52,7 @@ public final class RunState {
   private StepProgress progress;
   private int inFlight;
   private String haltReason;
+  private boolean autoApprove = true;
   private long stepsSucceeded;
   private long stepsFailed;
   private long stepsSkipped;
@@ -89,7 +90,11 @@ public final class RunState {
   public void apply(RunEvent event) {
     now = Math.max(now, event.at());
     switch (event) {
-      case RunStarted e -> status = RunStatus.RUNNING;
+      case RunStarted e -> {
+        status = RunStatus.RUNNING;
+        autoApprove = e.autoApprove();
+      }
+      case RunEvent.RunPaused e -> status = RunStatus.PAUSED;
       case StageStarted e -> {
         stage = e.stage();
         stageActive = true;
@@ -173,6 +178,10 @@ public final class RunState {
               e.at()));
     }
     int g = groupOfHost[e.host()];
+    if (!ok) {
+      progress.lastFailedGroup = g;
+      progress.lastFailedWave = progress.batches[g];
+    }
     if (--progress.batchRemaining[g] == 0 && progress.offset[g] >= progress.groups[g].length) {
       progress.open.remove(Integer.valueOf(g));
       if (progress.nextGroup < progress.groups.length) {
@@ -199,6 +208,11 @@ public final class RunState {
 
   public RunStatus status() {
     return status;
+  }
+
+  /** Whether approval gates pass by themselves. */
+  public boolean autoApprove() {
+    return autoApprove;
   }
 
   /** Whether the run is halting: nothing new starts, what is in flight finishes. */

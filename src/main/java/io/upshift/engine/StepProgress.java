@@ -28,6 +28,11 @@ public final class StepProgress {
   final int budget;
   int succeeded;
   int failed;
+
+  /** The group and wave of the latest failure, for messages. */
+  int lastFailedGroup = -1;
+
+  int lastFailedWave;
   final long startedAt;
 
   StepProgress(Step step, int[] hosts, int skipped, List<Host> inventory, long startedAt) {

@@ -106,10 +106,7 @@ public final class PlanLoader {
     f.string("description");
     inventory =
         f.requiredString("inventory")
-            .map(
-                p ->
-                    InventoryLoader.load(
-                        file.toAbsolutePath().getParent().resolve(p).normalize(), problems))
+            .map(p -> inventory(p, f.at("inventory")))
             .orElseGet(() -> new Inventory(null, List.of()));
     inventory
         .hosts()
@@ -190,6 +187,45 @@ public final class PlanLoader {
         seed[0]);
   }
 
+  private Inventory inventory(String path, Position at) {
+    Path resolved;
+    try {
+      resolved = file.toAbsolutePath().getParent().resolve(path).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      problems.error(
+          at,
+          "file-not-found",
+          "`inventory: " + path.replace("\0", "\\0") + "` is not a valid path",
+          null);
+      return new Inventory(null, List.of());
+    }
+    if (!Files.exists(resolved)) {
+      problems.error(
+          at,
+          "file-not-found",
+          "the inventory " + resolved + " does not exist",
+          "`inventory:` is a path relative to the plan's folder");
+      return new Inventory(resolved, List.of());
+    }
+    if (resolved.equals(file.toAbsolutePath().normalize())) {
+      problems.error(
+          at,
+          "file-unreadable",
+          "the inventory is the plan file itself",
+          "name the inventory file");
+      return new Inventory(resolved, List.of());
+    }
+    Inventory loaded = InventoryLoader.load(resolved, problems);
+    if (loaded.size() == 0 && !problems.hasErrors()) {
+      problems.error(
+          at,
+          "empty-inventory",
+          "the inventory " + resolved.getFileName() + " has no hosts",
+          "list hosts under sites → cells → hosts");
+    }
+    return loaded;
+  }
+
   private void readReleases(Fields f) {
     if (!f.has("releases")) {
       problems.error(
@@ -199,7 +235,15 @@ public final class PlanLoader {
           "e.g. `releases: [grizzly, havana]`");
       return;
     }
-    for (Node.Scalar s : f.scalars("releases")) {
+    List<Node.Scalar> listed = f.scalars("releases");
+    if (listed.isEmpty()) {
+      problems.error(
+          f.at("releases"),
+          "missing-key",
+          "`releases` lists no release",
+          "e.g. `releases: [grizzly, havana]`");
+    }
+    for (Node.Scalar s : listed) {
       if (releases.contains(s.value())) {
         problems.error(
             s.at(), "duplicate-release", "release `" + s.value() + "` is listed twice", null);
@@ -327,9 +371,39 @@ public final class PlanLoader {
                     c.parsed("max-downtime", "a duration such as `20m`", DurationModel::millis)
                         .orElse(-1L);
                 c.finish();
+                noInstances(name, needed, on, c);
                 out.put(
                     name, new Capability(name, every, List.copyOf(needed), on, max, e.key().at()));
               });
+    }
+  }
+
+  /** A capability about components that no (selected) host runs would be down, or up, forever. */
+  private void noInstances(String name, List<String> needed, Selector on, Fields c) {
+    if (inventory.size() == 0) {
+      return;
+    }
+    java.util.BitSet hosts = on == null ? null : inventory.select(on);
+    for (String component : needed) {
+      boolean runs =
+          inventory.hosts().stream()
+              .anyMatch(
+                  h ->
+                      (hosts == null || hosts.get(h.index()))
+                          && h.components().containsKey(component));
+      if (!runs && knownComponents.contains(component)) {
+        problems.error(
+            c.at(),
+            "no-instances",
+            "capability `"
+                + name
+                + "` needs `"
+                + component
+                + "`, which no host"
+                + (on == null ? "" : " selected by `" + on.text() + "`")
+                + " runs",
+            "check the capability's `on:` and the inventory's components");
+      }
     }
   }
 
@@ -374,7 +448,7 @@ public final class PlanLoader {
   public static Double probability(String s) {
     try {
       double v = Double.parseDouble(s.trim());
-      return v >= 0 && v <= 1 ? v : null;
+      return v >= 0 && v <= 1 ? v : null; // NaN fails both comparisons
     } catch (NumberFormatException e) {
       return null;
     }

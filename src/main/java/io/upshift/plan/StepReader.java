@@ -19,6 +19,8 @@ import java.util.Set;
 final class StepReader {
   private static final Set<String> STEP_KEYS =
       Set.of("name", "on", "waves", "duration", "timeout", "version", "run");
+
+  /** A step may take an hour, or three times its longest expected duration, by default. */
   private static final long DEFAULT_TIMEOUT = 3_600_000;
 
   private final Problems problems;
@@ -175,6 +177,23 @@ final class StepReader {
     switch (kind.subject()) {
       case COMPONENTS -> subjects = names(value, components, "component");
       case DATABASES -> subjects = names(value, databases, "database");
+      default -> {}
+    }
+    if ((kind.subject() == StepKind.Subject.COMPONENTS
+            || kind.subject() == StepKind.Subject.DATABASES)
+        && subjects.isEmpty()
+        && value instanceof Node.Sequence) {
+      problems.error(
+          value.at(),
+          "wrong-type",
+          "`"
+              + kind.key()
+              + "` names no "
+              + kind.subject().name().toLowerCase(java.util.Locale.ROOT).replaceAll("s$", ""),
+          "list at least one, e.g. `" + kind.key() + ": [glance-api]`");
+    }
+    switch (kind.subject()) {
+      case COMPONENTS, DATABASES -> {}
       case COMMAND -> {
         if (run != null) {
           problems.error(
@@ -184,6 +203,9 @@ final class StepReader {
               "write `- command: \"...\"` and drop `run:`");
         }
         run = Fields.text(value, "`command`", problems).orElse(run);
+        if (run != null && run.isBlank()) {
+          problems.error(value.at(), "wrong-type", "the command is empty", null);
+        }
       }
       case CHECK -> check = check(value);
       case PROMPT -> {
@@ -228,7 +250,24 @@ final class StepReader {
                     : kind.defaultDuration());
     long timeout =
         f.parsed("timeout", "a duration such as `10m`", DurationModel::millis)
-            .orElse(DEFAULT_TIMEOUT);
+            .orElse(Math.max(DEFAULT_TIMEOUT, 3 * duration.maxMillis()));
+    if (timeout <= 0) {
+      problems.error(
+          f.at("timeout"),
+          "out-of-range",
+          "`timeout` must be longer than 0",
+          "e.g. `timeout: 10m`");
+    } else if (duration.maxMillis() > timeout) {
+      problems.warning(
+          f.at("timeout"),
+          "timeout-shorter",
+          "the step's `duration` ("
+              + duration
+              + ") can be longer than its `timeout` ("
+              + DurationModel.format(timeout)
+              + "): rehearsal will fail it",
+          null);
+    }
     String version = f.string("version").orElse(to);
     if (f.has("version") && version != null && !releases.contains(version)) {
       problems.error(
@@ -379,6 +418,16 @@ final class StepReader {
                     "a check has either `command` or `http`",
                     "e.g. `check: {http: \"http://{{host}}:9292/\", expect: 200}`");
               }
+              http.ifPresent(
+                  url -> {
+                    if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                      problems.error(
+                          f.at("http"),
+                          "wrong-type",
+                          "`http` must be an http:// or https:// URL, found `" + url + "`",
+                          null);
+                    }
+                  });
               int expect = f.integer("expect", 0, 599).orElse(http.isPresent() ? 200 : 0);
               String output = f.string("output").orElse(null);
               if (output != null) {

@@ -17,8 +17,11 @@ import java.util.Map;
  * events.
  */
 public final class RunSummary implements RunListener {
-  /** A stretch of time in milliseconds from the run's start. */
-  public record Window(long start, long end) {
+  /**
+   * A stretch of time in milliseconds from the run's start; {@code open} when the capability was
+   * still down when the run ended.
+   */
+  public record Window(long start, long end, boolean open) {
     public long length() {
       return end - start;
     }
@@ -118,15 +121,21 @@ public final class RunSummary implements RunListener {
           downSince.putIfAbsent(e.capability(), e.at());
         } else {
           Long since = downSince.remove(e.capability());
-          if (since != null) {
-            windows.get(e.capability()).add(new Window(since, e.at()));
+          if (since != null && e.at() > since) {
+            windows.get(e.capability()).add(new Window(since, e.at(), false));
           }
         }
+      }
+      case RunEvent.RunPaused e -> {
+        status = RunStatus.PAUSED;
+        makespan = e.at();
+        downSince.forEach((c, since) -> windows.get(c).add(new Window(since, e.at(), true)));
+        downSince.clear();
       }
       case RunEvent.RunFinished e -> {
         status = e.status();
         makespan = e.at();
-        downSince.forEach((c, since) -> windows.get(c).add(new Window(since, e.at())));
+        downSince.forEach((c, since) -> windows.get(c).add(new Window(since, e.at(), true)));
         downSince.clear();
       }
       default -> {}

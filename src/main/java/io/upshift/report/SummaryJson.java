@@ -66,6 +66,9 @@ public final class SummaryJson {
                             Map<String, Object> m = new LinkedHashMap<>();
                             m.put("start_s", seconds(w.start()));
                             m.put("end_s", seconds(w.end()));
+                            if (w.open()) {
+                              m.put("still_down", true);
+                            }
                             return m;
                           })
                       .toList());
@@ -78,6 +81,14 @@ public final class SummaryJson {
     steps.put("succeeded", state == null ? 0 : state.stepsSucceeded());
     steps.put("failed", state == null ? 0 : state.stepsFailed());
     steps.put("skipped", state == null ? 0 : state.stepsSkipped());
+    steps.put(
+        "not_run",
+        state == null
+            ? 0
+            : state.stepsTotal()
+                - state.stepsSucceeded()
+                - state.stepsFailed()
+                - state.stepsSkipped());
     root.put("steps", steps);
     if (state != null && state.haltReason() != null) {
       root.put("halt_reason", state.haltReason());

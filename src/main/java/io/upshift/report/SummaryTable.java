@@ -59,7 +59,7 @@ public final class SummaryTable {
                 w.append(i > 0 ? ", " : "")
                     .append(clock(win.start()))
                     .append("–")
-                    .append(clock(win.end()));
+                    .append(win.open() ? " (still down at the end)" : clock(win.end()));
               }
               if (windows.size() > 3) {
                 w.append(", … (").append(windows.size()).append(" in all)");
@@ -82,8 +82,12 @@ public final class SummaryTable {
     }
     out.println();
     out.printf(
-        "  Host-steps: %d in all, %d succeeded, %d failed, %d skipped%n",
-        state.stepsTotal(), state.stepsSucceeded(), state.stepsFailed(), state.stepsSkipped());
+        "  Host-steps: %d in all, %d succeeded, %d failed, %d skipped, %d not run%n",
+        state.stepsTotal(),
+        state.stepsSucceeded(),
+        state.stepsFailed(),
+        state.stepsSkipped(),
+        state.stepsTotal() - state.stepsSucceeded() - state.stepsFailed() - state.stepsSkipped());
     if (state.haltReason() != null) {
       out.println("  Halted: " + state.haltReason());
     }

@@ -30,6 +30,11 @@ public final class YamlSource {
   private static final int MAX_DEPTH = 64;
   private static final int MAX_CODE_POINTS = 32 * 1024 * 1024;
 
+  /** The most values one file may stand for once aliases are expanded ("billion laughs"). */
+  private static final int MAX_NODES = 2_000_000;
+
+  private int nodes;
+
   private final Path file;
   private final Problems problems;
 
@@ -40,6 +45,22 @@ public final class YamlSource {
 
   /** Reads {@code file}; empty when it could not be read or parsed (the reason is in problems). */
   public static Optional<Node> read(Path file, Problems problems) {
+    if (Files.isDirectory(file)) {
+      problems.error(
+          Position.none(file),
+          "file-unreadable",
+          "this is a folder, not a file",
+          "name the YAML file");
+      return Optional.empty();
+    }
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      problems.error(
+          Position.none(file),
+          "file-unreadable",
+          "this is not a regular file",
+          "name the YAML file");
+      return Optional.empty();
+    }
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       return parse(file, reader, problems);
     } catch (NoSuchFileException e) {
@@ -72,7 +93,29 @@ public final class YamlSource {
       String what = e.getProblem() != null ? e.getProblem() : e.getMessage();
       problems.error(at, "yaml-syntax", "YAML syntax: " + oneLine(what), syntaxHint(e));
     } catch (YAMLException | IllegalArgumentException | IllegalStateException e) {
-      problems.error(Position.none(file), "yaml-syntax", "YAML: " + oneLine(e.getMessage()), null);
+      Throwable cause = e.getCause();
+      if (cause instanceof java.nio.charset.CharacterCodingException) {
+        problems.error(
+            Position.none(file),
+            "file-unreadable",
+            "the file is not UTF-8 text",
+            "save it as UTF-8");
+      } else if (cause instanceof IOException io) {
+        problems.error(
+            Position.none(file),
+            "file-unreadable",
+            "cannot read the file: " + io.getMessage(),
+            null);
+      } else if (String.valueOf(e.getMessage()).contains("Nesting Depth")) {
+        problems.error(
+            Position.none(file),
+            "yaml-too-deep",
+            "the document nests more than " + MAX_DEPTH + " levels deep",
+            null);
+      } else {
+        problems.error(
+            Position.none(file), "yaml-syntax", "YAML: " + oneLine(e.getMessage()), null);
+      }
     }
     return Optional.empty();
   }

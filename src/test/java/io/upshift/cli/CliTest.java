@@ -80,13 +80,13 @@ class CliTest {
   }
 
   @Test
-  void aBadFaultSpecIsAPositionedError() {
+  void aBadFaultSpecIsAUsageError() {
     String plan =
         TestPlans.header("fine") + "stages:\n  - name: A\n    steps:\n      - restart: app\n";
     Path p = TestPlans.write(dir, plan, TestPlans.fleet(1, 5));
     Cli.Result r = cli("run", p.toString(), "--fault", "restrat=0.5", "--progress", "none");
-    assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("unknown step kind `restrat`").contains("did you mean `restart`?");
+    assertThat(r.code()).as("a usage error").isEqualTo(2);
+    assertThat(r.err()).contains("no fault can be injected into `restrat` steps").contains("did you mean `restart`?");
   }
 
   @Test

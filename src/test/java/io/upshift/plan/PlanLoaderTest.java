@@ -45,7 +45,7 @@ class PlanLoaderTest {
         "- command: \"echo {{hots}}\"\\n  on: all                 | unknown-placeholder  | 12:18",
         "- approve: {question: x}                                 | wrong-type           | 12:18",
         "- reboot: yes please\\n  on: all                        | wrong-type           | 12:17",
-        "- check: {command: x, http: y}\\n  on: all                | check-kind           | 12:16",
+        "- check: {command: x, http: \"http://y\"}\\n  on: all                | check-kind           | 12:16",
         "- check: {command: x, output: \"[\"}\\n  on: all          | bad-regex            | 12:37",
         "- db-sync: appdb                                         | unknown-database     | 12:18",
         "- upgrade: app\\n  version: v3                           | unknown-release      | 13:18",

@@ -2,7 +2,6 @@ package io.upshift.target.local;
 
 import io.upshift.clock.RunClock;
 import io.upshift.plan.Check;
-import io.upshift.plan.DurationModel;
 import io.upshift.plan.Plan;
 import io.upshift.plan.Step;
 import io.upshift.plan.StepKind;
@@ -11,18 +10,13 @@ import io.upshift.source.Problems;
 import io.upshift.target.Execution;
 import io.upshift.target.Outcome;
 import io.upshift.target.Target;
-import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -43,6 +37,8 @@ public final class LocalTarget implements Target {
   private final Semaphore slots;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final ProcessRunner processes;
+  private final HttpCheck httpCheck;
 
   /**
    * @param workDir the directory commands run in (the plan's folder)
@@ -53,6 +49,8 @@ public final class LocalTarget implements Target {
     this.clock = clock;
     this.workDir = workDir;
     this.slots = new Semaphore(maxProcesses);
+    this.processes = new ProcessRunner(workDir, workers);
+    this.httpCheck = new HttpCheck(http, workers);
   }
 
   @Override
@@ -93,8 +91,13 @@ public final class LocalTarget implements Target {
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             outcome = Outcome.failure(-1, "", "interrupted");
-          } catch (RuntimeException e) {
+          } catch (RuntimeException | StackOverflowError e) {
             outcome = Outcome.failure(-1, "", "local target error: " + e);
+          } catch (Throwable e) {
+            outcome = Outcome.failure(-1, "", "local target error: " + e);
+            Outcome result = outcome;
+            clock.post(() -> done.accept(result));
+            throw e;
           }
           Outcome result = outcome;
           clock.post(() -> done.accept(result));
@@ -132,54 +135,7 @@ public final class LocalTarget implements Target {
 
   private Outcome command(String command, Map<String, String> values, long timeoutMillis)
       throws InterruptedException {
-    ProcessBuilder pb =
-        new ProcessBuilder("/bin/sh", "-c", command)
-            .directory(workDir.toFile())
-            .redirectErrorStream(true);
-    Map<String, String> env = pb.environment();
-    values.forEach(
-        (k, v) ->
-            env.put(
-                "UPSHIFT_"
-                    + k.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'),
-                v));
-    Process process;
-    try {
-      process = pb.start();
-    } catch (IOException ex) {
-      return Outcome.failure(-1, "", "cannot start /bin/sh: " + ex.getMessage());
-    }
-    try {
-      process.getOutputStream().close();
-    } catch (IOException ignored) {
-      // The command does not read its input.
-    }
-    CappedOutput output = new CappedOutput(OUTPUT_CAP);
-    var reader =
-        workers.submit(
-            () -> {
-              output.drain(process.getInputStream());
-              return null;
-            });
-    boolean exited = process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
-    if (!exited) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      process.waitFor();
-    }
-    try {
-      reader.get(5, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
-      // Output of a killed process group may end abruptly; what was read is kept.
-    }
-    String text = output.text();
-    if (!exited) {
-      return Outcome.failure(-1, text, "timed out after " + DurationModel.format(timeoutMillis));
-    }
-    int exit = process.exitValue();
-    return exit == 0
-        ? Outcome.success(0, text)
-        : Outcome.failure(exit, text, "exit status " + exit);
+    return processes.run(command, values, timeoutMillis);
   }
 
   private static Outcome expect(Outcome o, Check check) {
@@ -202,43 +158,12 @@ public final class LocalTarget implements Target {
 
   private Outcome httpCheck(String url, Check check, long timeoutMillis)
       throws InterruptedException {
-    try {
-      HttpRequest request =
-          HttpRequest.newBuilder(URI.create(url))
-              .timeout(Duration.ofMillis(timeoutMillis))
-              .GET()
-              .build();
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      String body =
-          response.body().length() > OUTPUT_CAP
-              ? response.body().substring(0, OUTPUT_CAP)
-              : response.body();
-      if (response.statusCode() != check.expectStatus()) {
-        return Outcome.failure(
-            response.statusCode(),
-            body,
-            "GET "
-                + url
-                + " returned "
-                + response.statusCode()
-                + ", wanted "
-                + check.expectStatus());
-      }
-      if (check.expectOutput() != null
-          && !Pattern.compile(check.expectOutput()).matcher(body).find()) {
-        return Outcome.failure(
-            response.statusCode(),
-            body,
-            "GET " + url + ": body does not match /" + check.expectOutput() + "/");
-      }
-      return Outcome.success(response.statusCode(), body);
-    } catch (IOException | IllegalArgumentException ex) {
-      return Outcome.failure(-1, "", "GET " + url + " failed: " + ex.getMessage());
-    }
+    return httpCheck.get(url, check, timeoutMillis);
   }
 
   @Override
   public void close() {
     workers.shutdownNow();
+    http.close();
   }
 }

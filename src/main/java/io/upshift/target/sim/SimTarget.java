@@ -90,6 +90,13 @@ public final class SimTarget implements Target {
         break;
       }
     }
+    long timeout = execution.step().timeoutMillis();
+    if (duration > timeout) {
+      duration = timeout;
+      outcome =
+          Outcome.failure(
+              -1, "", "timed out after " + DurationModel.format(timeout) + " (rehearsal)");
+    }
     Outcome result = outcome;
     clock.at(clock.now() + duration, () -> done.accept(result));
   }
