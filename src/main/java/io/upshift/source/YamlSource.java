@@ -35,6 +35,15 @@ public final class YamlSource {
 
   private int nodes;
 
+  /** Stops the conversion of a document that is too large; reported before it is thrown. */
+  private static final class TooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge() {
+      super(null, null, false, false);
+    }
+  }
+
   private final Path file;
   private final Problems problems;
 
@@ -86,7 +95,11 @@ public final class YamlSource {
         problems.error(new Position(file, 1, 1), "empty-file", "the file is empty", null);
         return Optional.empty();
       }
-      return Optional.ofNullable(source.convert(root, 0, new HashSet<>()));
+      try {
+        return Optional.ofNullable(source.convert(root, 0, new HashSet<>()));
+      } catch (TooLarge e) {
+        return Optional.empty();
+      }
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       Position at = mark == null ? Position.none(file) : source.position(mark);
@@ -143,6 +156,16 @@ public final class YamlSource {
   private Node convert(
       org.yaml.snakeyaml.nodes.Node node, int depth, Set<org.yaml.snakeyaml.nodes.Node> path) {
     Position at = position(node.getStartMark());
+    if (++nodes > MAX_NODES) {
+      problems.error(
+          at,
+          "yaml-too-large",
+          "the document stands for more than "
+              + MAX_NODES
+              + " values once its aliases are expanded",
+          "use fewer aliases (`*name`); host ranges such as `hv-[0001:2100]` describe large fleets compactly");
+      throw new TooLarge();
+    }
     if (depth > MAX_DEPTH || !path.add(node)) {
       problems.error(
           at, "yaml-too-deep", "the document nests too deeply or refers to itself", null);

@@ -86,7 +86,9 @@ class CliTest {
     Path p = TestPlans.write(dir, plan, TestPlans.fleet(1, 5));
     Cli.Result r = cli("run", p.toString(), "--fault", "restrat=0.5", "--progress", "none");
     assertThat(r.code()).as("a usage error").isEqualTo(2);
-    assertThat(r.err()).contains("no fault can be injected into `restrat` steps").contains("did you mean `restart`?");
+    assertThat(r.err())
+        .contains("no fault can be injected into `restrat` steps")
+        .contains("did you mean `restart`?");
   }
 
   @Test
