@@ -117,6 +117,21 @@ class PlanLoaderTest {
   }
 
   @Test
+  void anAliasBombIsRefusedQuickly() {
+    StringBuilder yaml = new StringBuilder("upshift: 1\nl0: &l0 [x,x,x,x,x,x,x,x,x,x]\n");
+    for (int i = 1; i < 9; i++) {
+      yaml.append("l").append(i).append(": &l").append(i).append(" [");
+      for (int j = 0; j < 10; j++) {
+        yaml.append(j > 0 ? "," : "").append("*l").append(i - 1);
+      }
+      yaml.append("]\n");
+    }
+    Problems problems = new Problems();
+    PlanLoader.load(TestPlans.write(dir, yaml.toString(), TestPlans.fleet(1, 1)), problems);
+    assertThat(problems.sorted()).extracting(Problem::id).containsExactly("yaml-too-large");
+  }
+
+  @Test
   void inventoryProblemsArePositionedInTheInventory() {
     String inventory =
         "sites:\n  s:\n    cells:\n      c:\n        hosts:\n          - name: a-[5:1]\n          - name: b\n"
