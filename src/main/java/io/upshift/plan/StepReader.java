@@ -331,6 +331,8 @@ final class StepReader {
       picked = inventory.select(on);
       if (kind.subject() == StepKind.Subject.COMPONENTS && kind != StepKind.UPGRADE) {
         picked.and(running(subjects, false));
+      } else if (kind.subject() == StepKind.Subject.DATABASES) {
+        picked.and(running(subjects, true)); // only the hosts that hold the database
       }
     } else {
       switch (kind.subject()) {

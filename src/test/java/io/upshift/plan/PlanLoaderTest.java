@@ -94,6 +94,18 @@ class PlanLoaderTest {
   }
 
   @Test
+  void databaseStepsRunOnlyWhereTheDatabaseIsEvenWithASelector() {
+    String inventory =
+        "defaults: {version: v1}\nsites:\n  s:\n    cells:\n      c:\n        hosts:\n"
+            + "          - {name: db1, databases: [appdb]}\n          - {name: \"web-[1:3]\", roles: [node], components: [app]}\n";
+    String plan =
+        TestPlans.header("t").replace("capabilities:\n  service: {needs: [app]}\n", "")
+            + "stages:\n  - name: S\n    steps:\n      - db-backup: appdb\n        on: cell=c\n      - db-sync: appdb\n";
+    Plan p = PlanLoader.load(TestPlans.write(dir, plan, inventory));
+    assertThat(p.steps()).extracting(s -> s.hosts().length).containsExactly(1, 1);
+  }
+
+  @Test
   void syntaxErrorsHaveAPosition() {
     String plan = "upshift: 1\nname: [unclosed\n";
     Problems problems = new Problems();
