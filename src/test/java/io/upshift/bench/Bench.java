@@ -36,6 +36,8 @@ public final class Bench {
       case "cern" -> cern(Path.of(args.length > 1 ? args[1] : "examples/cern-havana"));
       case "fleet" -> fleet(Integer.parseInt(args[1]));
       case "overhead" -> overhead();
+      case "verify" -> verify(Path.of(args.length > 1 ? args[1] : "examples/cern-havana"));
+      case "verify-fleet" -> verifyFleet(Integer.parseInt(args[1]));
       default -> throw new IllegalArgumentException("cern | fleet N | overhead");
     }
   }
@@ -78,6 +80,69 @@ public final class Bench {
             + s.state().stepsTotal()
             + " host-steps");
     row("CERN rehearsal, warm (median of 5)", ms(warm[2]), "", "");
+  }
+
+  /** Load and verify the CERN plan, the first time in this JVM. */
+  static void verify(Path example) {
+    long t0 = System.nanoTime();
+    Plan plan = PlanLoader.load(example);
+    long loaded = System.nanoTime();
+    io.upshift.verify.Verifier.Report report = io.upshift.verify.Verifier.verify(plan, false);
+    long done = System.nanoTime();
+    row(
+        "`verify` of the CERN plan, first run in a fresh JVM (load + walk + rules)",
+        ms(done - t0),
+        "<= 200 ms",
+        "load "
+            + ms(loaded - t0)
+            + ", verify "
+            + ms(done - loaded)
+            + ", "
+            + report.findings().size()
+            + " findings");
+  }
+
+  /** Verify a fleet of {@code hosts} hosts: the fleet plan with a rule per cell. */
+  static void verifyFleet(int hosts) throws Exception {
+    Path dir =
+        fleetPlan(
+            hosts,
+            "compatibility:\n  - {id: app-needs-app, when: {app: v2}, needs: {app: \">=v1\"}, scope: cell}\n");
+    long t0 = System.nanoTime();
+    Plan p = PlanLoader.load(dir, new Problems());
+    long loaded = System.nanoTime();
+    io.upshift.verify.Verifier.Report report = io.upshift.verify.Verifier.verify(p, false);
+    long done = System.nanoTime();
+    row(
+        String.format(
+            "`verify` of %,d hosts, 10 stages (load + walk + rules)", p.inventory().size()),
+        ms(done - t0),
+        "<= 5000 ms",
+        "load "
+            + ms(loaded - t0)
+            + ", verify "
+            + ms(done - loaded)
+            + ", "
+            + report.findings().size()
+            + " findings");
+  }
+
+  private static Path fleetPlan(int hosts, String rules) throws Exception {
+    Path dir = Files.createTempDirectory("upshift-bench-fleet");
+    int cells = Math.max(1, hosts / 1000);
+    StringBuilder plan =
+        new StringBuilder(TestPlans.header("fleet of " + hosts)).append(rules).append("stages:\n");
+    for (int i = 1; i <= 10; i++) {
+      plan.append("  - name: Stage ")
+          .append(i)
+          .append("\n    steps:\n")
+          .append(
+              "      - upgrade: app\n        duration: 2m..4m\n        waves: {batch: 10%, group-by: cell, parallel: 25}\n")
+          .append("      - restart: app\n        duration: 30s..60s\n        check: \"true\"\n")
+          .append("        waves: {batch: 10%, group-by: cell, parallel: 25}\n");
+    }
+    TestPlans.write(dir, plan.toString(), TestPlans.fleet(cells, hosts / cells));
+    return dir;
   }
 
   /** A fleet of {@code hosts} hosts in cells of 1,000, ten stages of rolling steps. */
