@@ -36,11 +36,14 @@ final class Selectors {
         Set<String> values = inventory.valuesOf(t.key());
         for (String v : t.values()) {
           if (v.indexOf('*') < 0 && v.indexOf('?') < 0 && !values.contains(v)) {
-            problems.error(
-                t.at(),
-                "unknown-selector",
-                "no host has " + t.key() + "=" + v,
-                Suggest.hint(v, values.stream().limit(50).toList()));
+            String message = "no host has " + t.key() + "=" + v;
+            String hint = Suggest.hint(v, values.stream().limit(50).toList());
+            if (t.negated()) {
+              // `key!=value` with an unknown value excludes nothing: probably a typo, not fatal
+              problems.warning(t.at(), "unknown-selector", message + " (so `!=` excludes nothing)", hint);
+            } else {
+              problems.error(t.at(), "unknown-selector", message, hint);
+            }
           }
         }
       }
