@@ -2,15 +2,11 @@ package io.upshift.cli;
 
 import io.upshift.plan.DurationModel;
 import io.upshift.plan.Plan;
-import io.upshift.plan.PlanLoader;
 import io.upshift.report.RunSummary;
 import io.upshift.report.SummaryTable;
-import io.upshift.source.InvalidInputException;
-import io.upshift.source.Problems;
 import io.upshift.verify.Verifier;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -30,11 +26,7 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Problems problems = new Problems();
-    Plan loaded = PlanLoader.load(plan, problems);
-    if (problems.hasErrors()) {
-      throw new InvalidInputException(problems);
-    }
+    Plan loaded = PlanArgument.load(plan, System.err);
     Verifier.Report report = Verifier.verify(loaded);
     RunSummary e = report.expected();
     RunSummary p = report.p95();
@@ -77,7 +69,7 @@ final class PlanCommand implements Callable<Integer> {
                     name,
                     DurationModel.format(e.downtime(name)),
                     DurationModel.format(p.downtime(name)),
-                    windows(windows)));
+                    SummaryTable.windows(windows)));
     out.println();
     if (report.pointsOfNoReturn().isEmpty()) {
       out.println("  No point of no return: every step can be undone.");
@@ -104,22 +96,5 @@ final class PlanCommand implements Callable<Integer> {
     }
     out.flush();
     return report.safe() ? ExitCode.OK : ExitCode.FAILED;
-  }
-
-  private static String windows(List<RunSummary.Window> windows) {
-    if (windows.isEmpty()) {
-      return "none";
-    }
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < Math.min(3, windows.size()); i++) {
-      b.append(i > 0 ? ", " : "")
-          .append(SummaryTable.clock(windows.get(i).start()))
-          .append("–")
-          .append(SummaryTable.clock(windows.get(i).end()));
-    }
-    if (windows.size() > 3) {
-      b.append(", … (").append(windows.size()).append(" in all)");
-    }
-    return b.toString();
   }
 }

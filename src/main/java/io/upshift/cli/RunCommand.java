@@ -15,7 +15,6 @@ import io.upshift.plan.StepKind;
 import io.upshift.report.RunSummary;
 import io.upshift.report.SummaryJson;
 import io.upshift.report.SummaryTable;
-import io.upshift.source.InvalidInputException;
 import io.upshift.source.Position;
 import io.upshift.source.Problems;
 import io.upshift.source.Suggest;
@@ -101,12 +100,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintStream err = System.err;
     checkOptions();
-    Problems problems = new Problems();
-    Plan loaded = PlanLoader.load(plan, problems);
-    if (problems.hasErrors()) {
-      throw new InvalidInputException(problems);
-    }
-    problems.sorted().forEach(p -> err.println(p.render()));
+    Plan loaded = PlanArgument.load(plan, System.err);
     if (!unsafe) {
       io.upshift.verify.Verifier.Report report = io.upshift.verify.Verifier.verify(loaded, false);
       if (!report.safe()) {

@@ -1,10 +1,6 @@
 package io.upshift.cli;
 
 import io.upshift.plan.Plan;
-import io.upshift.plan.PlanLoader;
-import io.upshift.source.InvalidInputException;
-import io.upshift.source.Problem;
-import io.upshift.source.Problems;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,15 +20,8 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Problems problems = new Problems();
-    Plan loaded = PlanLoader.load(plan, problems);
-    if (problems.hasErrors()) {
-      throw new InvalidInputException(problems);
-    }
+    Plan loaded = PlanArgument.load(plan, System.err);
     var out = spec.commandLine().getOut();
-    for (Problem p : problems.sorted()) {
-      spec.commandLine().getErr().println(p.render());
-    }
     out.printf(
         "ok: \"%s\": %d stages, %d steps, %,d hosts, %d capabilities, %d compatibility rules%n",
         loaded.name(),

@@ -3,9 +3,6 @@ package io.upshift.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.upshift.plan.Plan;
-import io.upshift.plan.PlanLoader;
-import io.upshift.source.InvalidInputException;
-import io.upshift.source.Problems;
 import io.upshift.source.Severity;
 import io.upshift.verify.Finding;
 import io.upshift.verify.Verifier;
@@ -36,11 +33,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Problems problems = new Problems();
-    Plan loaded = PlanLoader.load(plan, problems);
-    if (problems.hasErrors()) {
-      throw new InvalidInputException(problems);
-    }
+    Plan loaded = PlanArgument.load(plan, System.err);
     Verifier.Report report = Verifier.verify(loaded);
     PrintStream out = System.out;
     if (json) {

@@ -40,7 +40,8 @@ final class Selectors {
             String hint = Suggest.hint(v, values.stream().limit(50).toList());
             if (t.negated()) {
               // `key!=value` with an unknown value excludes nothing: probably a typo, not fatal
-              problems.warning(t.at(), "unknown-selector", message + " (so `!=` excludes nothing)", hint);
+              problems.warning(
+                  t.at(), "unknown-selector", message + " (so `!=` excludes nothing)", hint);
             } else {
               problems.error(t.at(), "unknown-selector", message, hint);
             }

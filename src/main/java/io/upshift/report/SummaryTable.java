@@ -53,17 +53,7 @@ public final class SummaryTable {
     s.windows()
         .forEach(
             (name, windows) -> {
-              StringBuilder w = new StringBuilder();
-              for (int i = 0; i < Math.min(3, windows.size()); i++) {
-                RunSummary.Window win = windows.get(i);
-                w.append(i > 0 ? ", " : "")
-                    .append(clock(win.start()))
-                    .append("–")
-                    .append(win.open() ? " (still down at the end)" : clock(win.end()));
-              }
-              if (windows.size() > 3) {
-                w.append(", … (").append(windows.size()).append(" in all)");
-              }
+              String w = windows(windows);
               long budget = s.plan().capabilities().get(name).maxDowntimeMillis();
               String over =
                   budget >= 0 && s.downtime(name) > budget
@@ -73,7 +63,7 @@ public final class SummaryTable {
                   "  %-" + capWidth + "s  %9s  %s%s%n",
                   name,
                   DurationModel.format(s.downtime(name)),
-                  windows.isEmpty() ? "none" : w,
+                  w,
                   over);
             });
     RunState state = s.state();
@@ -107,6 +97,23 @@ public final class SummaryTable {
         out.printf("    … and %d more (see --summary-json)%n", failures.size() - SHOWN_FAILURES);
       }
     }
+  }
+
+  /** The first three windows as {@code H:MM:SS–H:MM:SS}, with a count beyond; "none" for none. */
+  public static String windows(List<RunSummary.Window> windows) {
+    if (windows.isEmpty()) {
+      return "none";
+    }
+    StringBuilder w = new StringBuilder();
+    for (int i = 0; i < Math.min(3, windows.size()); i++) {
+      RunSummary.Window win = windows.get(i);
+      w.append(i > 0 ? ", " : "").append(clock(win.start())).append("–");
+      w.append(win.open() ? " (still down at the end)" : clock(win.end()));
+    }
+    if (windows.size() > 3) {
+      w.append(", … (").append(windows.size()).append(" in all)");
+    }
+    return w.toString();
   }
 
   /** Run-clock time as {@code H:MM:SS}. */

@@ -20,15 +20,50 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input never crashes the loader or the verifier: seeded random mutations of real plans and
- * inventories (lines dropped, doubled, re-indented; YAML punctuation and odd values inserted)
- * must give positioned problems or a verdict, never an exception. Bounded in count for CI; set
+ * inventories (lines dropped, doubled, re-indented; YAML punctuation and odd values inserted) must
+ * give positioned problems or a verdict, never an exception. Bounded in count for CI; set
  * UPSHIFT_FUZZ_ITERATIONS for a longer run.
  */
 class MutationFuzzTest {
   private static final String[] TOKENS = {
-    ":", ": ", "[", "]", "{", "}", "- ", "&a ", "*a", "'", "\"", "|", ">", "#", "\t", "  ", "%",
-    "@", "`", "!!binary ", "<<: *a", "~", "null", "-1", "99999999999999999999", "0", "1e400",
-    "NaN", "2m..1m", "[0001:9999999]", "{{host}}", "role=", "|", ",", "!=", "\\0", "é", "\u202e"
+    ":",
+    ": ",
+    "[",
+    "]",
+    "{",
+    "}",
+    "- ",
+    "&a ",
+    "*a",
+    "'",
+    "\"",
+    "|",
+    ">",
+    "#",
+    "\t",
+    "  ",
+    "%",
+    "@",
+    "`",
+    "!!binary ",
+    "<<: *a",
+    "~",
+    "null",
+    "-1",
+    "99999999999999999999",
+    "0",
+    "1e400",
+    "NaN",
+    "2m..1m",
+    "[0001:9999999]",
+    "{{host}}",
+    "role=",
+    "|",
+    ",",
+    "!=",
+    "\\0",
+    "é",
+    "\u202e"
   };
 
   @TempDir Path dir;
@@ -51,7 +86,8 @@ class MutationFuzzTest {
         case 3 -> lines.set(i, line.length() > 2 ? line.substring(2) : "");
         case 4 -> {
           int at = line.isEmpty() ? 0 : r.nextInt(line.length() + 1);
-          lines.set(i, line.substring(0, at) + TOKENS[r.nextInt(TOKENS.length)] + line.substring(at));
+          lines.set(
+              i, line.substring(0, at) + TOKENS[r.nextInt(TOKENS.length)] + line.substring(at));
         }
         case 5 -> lines.set(i, line.replaceAll("[0-9]+", TOKENS[r.nextInt(TOKENS.length)]));
         default -> {
@@ -78,7 +114,9 @@ class MutationFuzzTest {
       try {
         Plan loaded = PlanLoader.load(d, problems);
         for (Problem problem : problems.sorted()) {
-          assertThat(problem.position().file()).as("problem without a file: %s", problem).isNotNull();
+          assertThat(problem.position().file())
+              .as("problem without a file: %s", problem)
+              .isNotNull();
           assertThat(problem.message()).isNotBlank();
         }
         if (!problems.hasErrors() && verify) {
@@ -88,7 +126,18 @@ class MutationFuzzTest {
       } catch (RuntimeException | StackOverflowError e) {
         Files.writeString(dir.resolve("crash-plan.yaml"), p);
         Files.writeString(dir.resolve("crash-inventory.yaml"), i);
-        throw new AssertionError("case " + n + " (seed " + seed + ") crashed: " + e + "\n--- plan ---\n" + p + "\n--- inventory ---\n" + i, e);
+        throw new AssertionError(
+            "case "
+                + n
+                + " (seed "
+                + seed
+                + ") crashed: "
+                + e
+                + "\n--- plan ---\n"
+                + p
+                + "\n--- inventory ---\n"
+                + i,
+            e);
       }
     }
     if (verify) {
@@ -99,13 +148,14 @@ class MutationFuzzTest {
   @Test
   void mutatedSmallPlansNeverCrash() throws IOException {
     Path small = dir.resolve("small");
-    String planText = TestPlans.header("small")
-        + "compatibility:\n  - {id: u, uniform: app, scope: cell}\n  - {id: r, when: {app: v2}, needs: {app: \">=v1\"}, scope: host}\n"
-        + "stages:\n  - name: A\n    steps:\n      - drain: app\n        waves: {batch: 2, group-by: cell, parallel: 2, pause: 1m, max-failures: 10%}\n"
-        + "      - upgrade: app\n        duration: 1m..3m\n        check: {command: \"test -n {{host}}\", output: \"x\"}\n"
-        + "      - undrain: app\n      - command: \"echo {{cell}}\"\n        on: cell=c01|c02,role!=x\n        timeout: 5m\n"
-        + "  - name: B\n    steps:\n      - approve: go\n      - reboot: true\n        on: host=h-c01-*\n"
-        + "rehearsal:\n  seed: 3\n  faults:\n    - {kind: upgrade, probability: 0.1}\n";
+    String planText =
+        TestPlans.header("small")
+            + "compatibility:\n  - {id: u, uniform: app, scope: cell}\n  - {id: r, when: {app: v2}, needs: {app: \">=v1\"}, scope: host}\n"
+            + "stages:\n  - name: A\n    steps:\n      - drain: app\n        waves: {batch: 2, group-by: cell, parallel: 2, pause: 1m, max-failures: 10%}\n"
+            + "      - upgrade: app\n        duration: 1m..3m\n        check: {command: \"test -n {{host}}\", output: \"x\"}\n"
+            + "      - undrain: app\n      - command: \"echo {{cell}}\"\n        on: cell=c01|c02,role!=x\n        timeout: 5m\n"
+            + "  - name: B\n    steps:\n      - approve: go\n      - reboot: true\n        on: host=h-c01-*\n"
+            + "rehearsal:\n  seed: 3\n  faults:\n    - {kind: upgrade, probability: 0.1}\n";
     TestPlans.write(small, planText, TestPlans.fleet(3, 4));
     fuzz(small, iterations(1500), 11, true);
   }
