@@ -83,8 +83,18 @@ public final class Decider {
       return out;
     }
     if (!state.halted()) {
-      for (int g : p.open) {
-        startBatch(p, g, now, out);
+      long pause = step.waves().pauseMillis();
+      for (int g : p.ready) {
+        if (pause > 0 && p.batches[g] > 0) {
+          out.add(new PauseStarted(now, step.stage(), step.index(), g, now + pause));
+        } else {
+          startBatch(p, g, now, out);
+        }
+      }
+      for (int g : p.paused) {
+        if (now >= p.resumeAt[g]) {
+          startBatch(p, g, now, out);
+        }
       }
     }
     boolean finished = state.halted() ? state.inFlight() == 0 && p.checks.isEmpty() : p.allDone();
@@ -95,20 +105,7 @@ public final class Decider {
   }
 
   private static void startBatch(StepProgress p, int g, long now, List<RunEvent> out) {
-    if (p.batchRemaining[g] > 0 || p.offset[g] >= p.groups[g].length) {
-      return;
-    }
     Step step = p.step();
-    long pause = step.waves().pauseMillis();
-    if (pause > 0 && p.batches[g] > 0) {
-      if (p.resumeAt[g] < 0) {
-        out.add(new PauseStarted(now, step.stage(), step.index(), g, now + pause));
-        return;
-      }
-      if (now < p.resumeAt[g]) {
-        return;
-      }
-    }
     int from = p.offset[g];
     int to = Math.min(p.groups[g].length, from + p.batchSize(g));
     int[] hosts = Arrays.copyOfRange(p.groups[g], from, to);

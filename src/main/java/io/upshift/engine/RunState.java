@@ -117,12 +117,18 @@ public final class RunState {
         stepsTotal += s.hosts().length;
       }
       case BatchStarted e -> {
+        progress.ready.remove(e.group());
+        progress.paused.remove(e.group());
         progress.offset[e.group()] += e.hosts().length;
         progress.batchRemaining[e.group()] = e.hosts().length;
         progress.batches[e.group()]++;
         progress.resumeAt[e.group()] = -1;
       }
-      case PauseStarted e -> progress.resumeAt[e.group()] = e.until();
+      case PauseStarted e -> {
+        progress.ready.remove(e.group());
+        progress.paused.add(e.group());
+        progress.resumeAt[e.group()] = e.until();
+      }
       case ActionStarted e -> {
         inFlight++;
         if (e.phase() == Phase.CHECK) {
@@ -182,10 +188,15 @@ public final class RunState {
       progress.lastFailedGroup = g;
       progress.lastFailedWave = progress.batches[g];
     }
-    if (--progress.batchRemaining[g] == 0 && progress.offset[g] >= progress.groups[g].length) {
-      progress.open.remove(Integer.valueOf(g));
-      if (progress.nextGroup < progress.groups.length) {
-        progress.open.add(progress.nextGroup++);
+    if (--progress.batchRemaining[g] == 0) {
+      if (progress.offset[g] < progress.groups[g].length) {
+        progress.ready.add(g);
+      } else {
+        progress.openCount--;
+        if (progress.nextGroup < progress.groups.length) {
+          progress.ready.add(progress.nextGroup++);
+          progress.openCount++;
+        }
       }
     }
   }

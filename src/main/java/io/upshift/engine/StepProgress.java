@@ -20,7 +20,16 @@ public final class StepProgress {
   final int[] batchRemaining;
   final int[] batches;
   final long[] resumeAt;
-  final List<Integer> open = new ArrayList<>();
+
+  /** Open groups whose next batch can start now, in the order they became ready. */
+  final java.util.LinkedHashSet<Integer> ready = new java.util.LinkedHashSet<>();
+
+  /** Open groups waiting out the pause before their next batch. */
+  final java.util.LinkedHashSet<Integer> paused = new java.util.LinkedHashSet<>();
+
+  /** Groups opened and not finished. */
+  int openCount;
+
   int nextGroup;
   final ArrayDeque<Integer> checks = new ArrayDeque<>();
   final int total;
@@ -61,8 +70,9 @@ public final class StepProgress {
     java.util.Arrays.fill(resumeAt, -1);
     int parallel = Math.min(step.waves().parallel(), groups.length);
     for (int i = 0; i < parallel; i++) {
-      open.add(i);
+      ready.add(i);
     }
+    openCount = parallel;
     nextGroup = parallel;
   }
 
@@ -122,7 +132,7 @@ public final class StepProgress {
 
   /** Whether every group has run all its batches and nothing is left in flight. */
   boolean allDone() {
-    return open.isEmpty() && nextGroup >= groups.length && checks.isEmpty();
+    return openCount == 0 && nextGroup >= groups.length && checks.isEmpty();
   }
 
   int batchSize(int group) {
