@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * UPSHIFT_FUZZ_ITERATIONS for a longer run.
  */
 class MutationFuzzTest {
-  private static final String[] TOKENS = {
+  static final String[] TOKENS = {
     ":",
     ": ",
     "[",
@@ -73,7 +73,7 @@ class MutationFuzzTest {
     return env == null ? normal : Integer.parseInt(env);
   }
 
-  private static String mutate(String text, SplittableRandom r) {
+  static String mutate(String text, SplittableRandom r) {
     List<String> lines = new ArrayList<>(Arrays.asList(text.split("\n", -1)));
     int edits = 1 + r.nextInt(4);
     for (int e = 0; e < edits && !lines.isEmpty(); e++) {
@@ -89,7 +89,12 @@ class MutationFuzzTest {
           lines.set(
               i, line.substring(0, at) + TOKENS[r.nextInt(TOKENS.length)] + line.substring(at));
         }
-        case 5 -> lines.set(i, line.replaceAll("[0-9]+", TOKENS[r.nextInt(TOKENS.length)]));
+        case 5 ->
+            lines.set(
+                i,
+                line.replaceAll(
+                    "[0-9]+",
+                    java.util.regex.Matcher.quoteReplacement(TOKENS[r.nextInt(TOKENS.length)])));
         default -> {
           int j = r.nextInt(lines.size());
           lines.set(i, lines.get(j));
@@ -148,15 +153,8 @@ class MutationFuzzTest {
   @Test
   void mutatedSmallPlansNeverCrash() throws IOException {
     Path small = dir.resolve("small");
-    String planText =
-        TestPlans.header("small")
-            + "compatibility:\n  - {id: u, uniform: app, scope: cell}\n  - {id: r, when: {app: v2}, needs: {app: \">=v1\"}, scope: host}\n"
-            + "stages:\n  - name: A\n    steps:\n      - drain: app\n        waves: {batch: 2, group-by: cell, parallel: 2, pause: 1m, max-failures: 10%}\n"
-            + "      - upgrade: app\n        duration: 1m..3m\n        check: {command: \"test -n {{host}}\", output: \"x\"}\n"
-            + "      - undrain: app\n      - command: \"echo {{cell}}\"\n        on: cell=c01|c02,role!=x\n        timeout: 5m\n"
-            + "  - name: B\n    steps:\n      - approve: go\n      - reboot: true\n        on: host=h-c01-*\n"
-            + "rehearsal:\n  seed: 3\n  faults:\n    - {kind: upgrade, probability: 0.1}\n";
-    TestPlans.write(small, planText, TestPlans.fleet(3, 4));
+    String planText = Corpus.SMALL_PLAN;
+    TestPlans.write(small, planText, Corpus.SMALL_INVENTORY);
     fuzz(small, iterations(1500), 11, true);
   }
 
