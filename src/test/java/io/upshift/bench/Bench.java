@@ -147,20 +147,7 @@ public final class Bench {
 
   /** A fleet of {@code hosts} hosts in cells of 1,000, ten stages of rolling steps. */
   static void fleet(int hosts) throws Exception {
-    Path dir = Files.createTempDirectory("upshift-bench-fleet");
-    int cells = Math.max(1, hosts / 1000);
-    StringBuilder plan =
-        new StringBuilder(TestPlans.header("fleet of " + hosts)).append("stages:\n");
-    for (int i = 1; i <= 10; i++) {
-      plan.append("  - name: Stage ")
-          .append(i)
-          .append("\n    steps:\n")
-          .append(
-              "      - upgrade: app\n        duration: 2m..4m\n        waves: {batch: 10%, group-by: cell, parallel: 25}\n")
-          .append("      - restart: app\n        duration: 30s..60s\n        check: \"true\"\n")
-          .append("        waves: {batch: 10%, group-by: cell, parallel: 25}\n");
-    }
-    TestPlans.write(dir, plan.toString(), TestPlans.fleet(cells, hosts / cells));
+    Path dir = fleetPlan(hosts, "");
     long t0 = System.nanoTime();
     Plan p = PlanLoader.load(dir, new Problems());
     long loaded = System.nanoTime();
