@@ -50,9 +50,4 @@ public final class VirtualClock implements RunClock {
   public boolean isVirtual() {
     return true;
   }
-
-  /** How many tasks are queued. */
-  public int pending() {
-    return queue.size();
-  }
 }

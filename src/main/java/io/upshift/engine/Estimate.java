@@ -15,11 +15,9 @@ import java.util.Map;
  * batches; groups running {@code parallel} at a time share the step's time.
  */
 public final class Estimate {
-  private final Plan plan;
   private final long[][] expected;
 
   public Estimate(Plan plan) {
-    this.plan = plan;
     expected = new long[plan.stages().size()][];
     for (Stage stage : plan.stages()) {
       expected[stage.index()] =
@@ -75,20 +73,5 @@ public final class Estimate {
       }
     }
     return left;
-  }
-
-  /** The expected duration of the whole plan. */
-  public long totalMillis() {
-    long t = 0;
-    for (long[] stage : expected) {
-      for (long e : stage) {
-        t += e;
-      }
-    }
-    return t;
-  }
-
-  public Plan plan() {
-    return plan;
   }
 }

@@ -14,13 +14,6 @@ public final class InvalidInputException extends RuntimeException {
     this.problems = problems;
   }
 
-  /** A single problem, when only one thing went wrong. */
-  public static InvalidInputException of(Position at, String id, String message, String hint) {
-    Problems problems = new Problems();
-    problems.error(at, id, message, hint);
-    return new InvalidInputException(problems);
-  }
-
   public Problems problems() {
     return problems;
   }

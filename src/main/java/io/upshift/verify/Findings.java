@@ -16,39 +16,8 @@ import java.util.Set;
 final class Findings {
   private static final int NAMED_HOSTS = 5;
 
-  private static final class Draft {
-    final String rule;
-    final Severity severity;
-    final String stage;
-    final String step;
-    final String wave;
-    final Position at;
-    final String message;
-    final String why;
-    final String hint;
-    final Set<String> hosts = new LinkedHashSet<>();
-
-    Draft(
-        String rule,
-        Severity severity,
-        String stage,
-        String step,
-        String wave,
-        Position at,
-        String message,
-        String why,
-        String hint) {
-      this.rule = rule;
-      this.severity = severity;
-      this.stage = stage;
-      this.step = step;
-      this.wave = wave;
-      this.at = at;
-      this.message = message;
-      this.why = why;
-      this.hint = hint;
-    }
-  }
+  /** The first finding of its kind (its hosts left out) and every host concerned so far. */
+  private record Draft(Finding first, Set<String> hosts) {}
 
   private final Map<String, Draft> drafts = new LinkedHashMap<>();
 
@@ -66,31 +35,43 @@ final class Findings {
     String key = rule + '\u0000' + stage + '\u0000' + step + '\u0000' + message;
     Draft d =
         drafts.computeIfAbsent(
-            key, k -> new Draft(rule, severity, stage, step, wave, at, message, why, hint));
-    hosts.forEach(d.hosts::add);
-  }
-
-  boolean isEmpty() {
-    return drafts.isEmpty();
+            key,
+            k ->
+                new Draft(
+                    new Finding(
+                        rule,
+                        severity,
+                        stage,
+                        step,
+                        wave == null ? "" : wave,
+                        at,
+                        0,
+                        List.of(),
+                        message,
+                        why,
+                        hint),
+                    new LinkedHashSet<>()));
+    hosts.forEach(d.hosts()::add);
   }
 
   List<Finding> list() {
     List<Finding> out = new ArrayList<>();
     for (Draft d : drafts.values()) {
-      List<String> named = d.hosts.stream().limit(NAMED_HOSTS).toList();
+      Finding f = d.first();
+      List<String> named = d.hosts().stream().limit(NAMED_HOSTS).toList();
       out.add(
           new Finding(
-              d.rule,
-              d.severity,
-              d.stage,
-              d.step,
-              d.wave == null ? "" : d.wave,
-              d.at,
-              d.hosts.size(),
+              f.rule(),
+              f.severity(),
+              f.stage(),
+              f.step(),
+              f.wave(),
+              f.at(),
+              d.hosts().size(),
               named,
-              d.message,
-              d.why,
-              d.hint));
+              f.message(),
+              f.why(),
+              f.hint()));
     }
     return out;
   }
