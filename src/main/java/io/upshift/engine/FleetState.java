@@ -272,30 +272,35 @@ public final class FleetState {
   }
 
   /**
-   * What one host runs at one moment: each component's version and whether it serves, and each
-   * database's schema version. Null versions are unknown releases.
+   * What one host runs at one moment, indexed like {@link #componentIndex} and {@link
+   * #databaseIndex}: each component's state bits (0 is serving, -1 absent) and release rank, each
+   * database's schema rank (-1 absent).
    */
-  public record HostPhase(
-      int host,
-      Map<String, String> versions,
-      java.util.Set<String> serving,
-      Map<String, String> schemas) {}
+  public record Moment(byte[] bits, byte[] versions, byte[] schemas) {
+    public boolean present(int component) {
+      return bits[component] != ABSENT;
+    }
 
-  /** The host as it is now. */
-  public HostPhase now(int host) {
-    return phase(
-        host,
-        bits(host),
-        versions(host, version, componentIndex),
-        versions(host, schema, databaseIndex));
+    public boolean serving(int component) {
+      return bits[component] == 0;
+    }
+
+    /** The release rank of a component, or -1 when the host does not run it. */
+    public int version(int component) {
+      return bits[component] == ABSENT ? -1 : versions[component];
+    }
+
+    public int schema(int database) {
+      return schemas[database];
+    }
   }
 
   /**
    * The moments a step can put a host through, worst case: as it is, while the step runs (the
    * effects that hold from its start), and after it succeeded.
    */
-  public List<HostPhase> phases(Step step, int host) {
-    byte[] before = bits(host);
+  public Moment[] moments(Step step, int host) {
+    byte[] before = column(state, host);
     byte[] during = before.clone();
     byte[] after;
     if (step.kind() == StepKind.REBOOT) {
@@ -310,15 +315,19 @@ public final class FleetState {
       after = during.clone();
       step.kind().after().ifPresent(e -> effect(after, step, e));
     }
-    Map<String, String> versionsBefore = versions(host, version, componentIndex);
-    Map<String, String> schemasBefore = versions(host, schema, databaseIndex);
-    Map<String, String> versionsAfter = versionsBefore;
-    Map<String, String> schemasAfter = schemasBefore;
+    byte[] versionsBefore = column(version, host);
+    byte[] schemasBefore = column(schema, host);
+    byte[] versionsAfter = versionsBefore;
+    byte[] schemasAfter = schemasBefore;
     if (step.kind().changesVersion()) {
       boolean db = step.kind().subject() == StepKind.Subject.DATABASES;
-      Map<String, String> changed = new LinkedHashMap<>(db ? schemasBefore : versionsBefore);
+      byte[] changed = (db ? schemasBefore : versionsBefore).clone();
+      byte r = rank(step.version());
       for (String subject : step.subjects()) {
-        changed.computeIfPresent(subject, (k, v) -> step.version());
+        Integer i = (db ? databaseIndex : componentIndex).get(subject);
+        if (i != null && changed[i] != ABSENT) {
+          changed[i] = r;
+        }
       }
       if (db) {
         schemasAfter = changed;
@@ -326,10 +335,47 @@ public final class FleetState {
         versionsAfter = changed;
       }
     }
-    return List.of(
-        phase(host, before, versionsBefore, schemasBefore),
-        phase(host, during, versionsBefore, schemasBefore),
-        phase(host, after, versionsAfter, schemasAfter));
+    return new Moment[] {
+      new Moment(before, versionsBefore, schemasBefore),
+      new Moment(during, versionsBefore, schemasBefore),
+      new Moment(after, versionsAfter, schemasAfter)
+    };
+  }
+
+  /** The index of a component in {@link Moment}s and the accessors below, or -1. */
+  public int componentIndex(String component) {
+    return componentIndex.getOrDefault(component, -1);
+  }
+
+  /** The index of a database in {@link Moment}s and the accessors below, or -1. */
+  public int databaseIndex(String database) {
+    return databaseIndex.getOrDefault(database, -1);
+  }
+
+  /** Whether the component (by index) is on the host and serving. */
+  public boolean serving(int component, int host) {
+    return component >= 0 && state[component] != null && state[component][host] == 0;
+  }
+
+  /** The release rank of the component (by index) on the host, or -1 when it does not run it. */
+  public int versionRank(int component, int host) {
+    if (component < 0 || state[component] == null || state[component][host] == ABSENT) {
+      return -1;
+    }
+    return version[component][host];
+  }
+
+  /** The schema rank of the database (by index) on the host, or -1 when it holds none. */
+  public int schemaRank(int database, int host) {
+    return database < 0 || schema[database] == null ? -1 : schema[database][host];
+  }
+
+  private static byte[] column(byte[][] table, int host) {
+    byte[] out = new byte[table.length];
+    for (int i = 0; i < table.length; i++) {
+      out[i] = table[i] == null ? ABSENT : table[i][host];
+    }
+    return out;
   }
 
   private void effect(byte[] bits, Step step, StepKind.Effect e) {
@@ -349,37 +395,6 @@ public final class FleetState {
           case DRAINS -> s | DRAINED;
           case UNDRAINS -> s & ~DRAINED;
         };
-  }
-
-  private byte[] bits(int host) {
-    byte[] b = new byte[state.length];
-    for (int c = 0; c < state.length; c++) {
-      b[c] = state[c] == null ? ABSENT : state[c][host];
-    }
-    return b;
-  }
-
-  private Map<String, String> versions(int host, byte[][] table, Map<String, Integer> index) {
-    Map<String, String> out = new LinkedHashMap<>();
-    index.forEach(
-        (name, i) -> {
-          if (table[i] != null && table[i][host] != ABSENT) {
-            out.put(name, release(table[i][host]));
-          }
-        });
-    return out;
-  }
-
-  private HostPhase phase(
-      int host, byte[] bits, Map<String, String> versions, Map<String, String> schemas) {
-    java.util.Set<String> serving = new java.util.HashSet<>();
-    componentIndex.forEach(
-        (name, i) -> {
-          if (bits[i] == 0) {
-            serving.add(name);
-          }
-        });
-    return new HostPhase(host, versions, serving, schemas);
   }
 
   /** The names of capabilities whose availability flipped since the last call, in order. */

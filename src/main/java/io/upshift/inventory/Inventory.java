@@ -1,14 +1,17 @@
 package io.upshift.inventory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The fleet a plan runs on: every host, in file order, with indexes that the engine uses as dense
@@ -32,6 +35,7 @@ public final class Inventory {
   private final List<Host> hosts;
   private final Map<String, Host> byName = new HashMap<>();
   private final Set<String> labelKeys = new LinkedHashSet<>();
+  private final Map<String, Map<String, int[]>> index = new ConcurrentHashMap<>();
 
   public Inventory(Path file, List<Host> hosts) {
     this.file = file;
@@ -72,23 +76,76 @@ public final class Inventory {
   /** The hosts a selector picks, as a set of indexes. */
   public BitSet select(Selector selector) {
     BitSet out = new BitSet(hosts.size());
-    for (Host h : hosts) {
-      if (selector.matches(h)) {
-        out.set(h.index());
+    for (List<Selector.Term> terms : selector.alternatives()) {
+      BitSet all = new BitSet(hosts.size());
+      all.set(0, hosts.size());
+      for (Selector.Term t : terms) {
+        all.and(matching(t));
       }
+      out.or(all);
     }
     return out;
   }
 
-  /** All values a key takes across the fleet, for "did you mean" hints on selector values. */
-  public Set<String> valuesOf(String key) {
-    Set<String> out = new LinkedHashSet<>();
-    for (Host h : hosts) {
-      out.addAll(h.values(key));
-      if (out.size() > 10_000) {
-        break;
-      }
+  /** The hosts where a key takes any of the values, e.g. the hosts that run some components. */
+  public BitSet having(String key, List<String> values) {
+    BitSet out = new BitSet(hosts.size());
+    Map<String, int[]> postings = postings(key);
+    for (String v : values) {
+      setAll(out, postings.getOrDefault(v, new int[0]));
     }
     return out;
+  }
+
+  /** The hosts a term picks, from the index of its key's values. */
+  private BitSet matching(Selector.Term term) {
+    BitSet out = new BitSet(hosts.size());
+    Map<String, int[]> postings = postings(term.key());
+    for (String wanted : term.values()) {
+      if (Selector.isGlob(wanted)) {
+        postings.forEach(
+            (value, holders) -> {
+              if (Selector.glob(wanted, value)) {
+                setAll(out, holders);
+              }
+            });
+      } else {
+        setAll(out, postings.getOrDefault(wanted, new int[0]));
+      }
+    }
+    if (term.negated()) {
+      out.flip(0, hosts.size());
+    }
+    return out;
+  }
+
+  private static void setAll(BitSet bits, int[] indexes) {
+    for (int i : indexes) {
+      bits.set(i);
+    }
+  }
+
+  /**
+   * Each value a key takes, with the hosts that have it, in inventory order; built on first use.
+   */
+  private Map<String, int[]> postings(String key) {
+    return index.computeIfAbsent(
+        key,
+        k -> {
+          Map<String, List<Integer>> lists = new LinkedHashMap<>();
+          for (Host h : hosts) {
+            for (String v : h.values(k)) {
+              lists.computeIfAbsent(v, x -> new ArrayList<>()).add(h.index());
+            }
+          }
+          Map<String, int[]> out = new LinkedHashMap<>();
+          lists.forEach((v, l) -> out.put(v, l.stream().mapToInt(Integer::intValue).toArray()));
+          return Collections.unmodifiableMap(out);
+        });
+  }
+
+  /** All values a key takes across the fleet, for "did you mean" hints on selector values. */
+  public Set<String> valuesOf(String key) {
+    return postings(key).keySet();
   }
 }

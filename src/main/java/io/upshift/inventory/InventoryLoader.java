@@ -149,8 +149,9 @@ public final class InventoryLoader {
                         + s.serviceManager(),
                     "Windows hosts use `service-manager: windows`; Linux hosts systemd or sysv");
               }
+              Position at = f.at("name");
               for (String name : names) {
-                Position previous = seen.putIfAbsent(name, f.at("name"));
+                Position previous = seen.putIfAbsent(name, at);
                 if (previous != null) {
                   problems.error(
                       f.at("name"),
@@ -176,7 +177,7 @@ public final class InventoryLoader {
                         address.orElse(name),
                         s.port(),
                         s.user(),
-                        f.at("name")));
+                        at));
               }
             });
   }

@@ -126,8 +126,12 @@ public record Selector(String text, Position at, List<List<Term>> alternatives) 
     return i;
   }
 
+  static boolean isGlob(String pattern) {
+    return pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0;
+  }
+
   static boolean glob(String pattern, String value) {
-    if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0) {
+    if (!isGlob(pattern)) {
       return pattern.equals(value);
     }
     return GLOBS.computeIfAbsent(pattern, Selector::compile).matcher(value).matches();

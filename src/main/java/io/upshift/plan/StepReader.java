@@ -1,6 +1,5 @@
 package io.upshift.plan;
 
-import io.upshift.inventory.Host;
 import io.upshift.inventory.Inventory;
 import io.upshift.inventory.Selector;
 import io.upshift.source.Fields;
@@ -368,16 +367,7 @@ final class StepReader {
   }
 
   private BitSet running(List<String> subjects, boolean databases) {
-    BitSet out = new BitSet(inventory.size());
-    for (Host h : inventory.hosts()) {
-      for (String s : subjects) {
-        if (databases ? h.databases().containsKey(s) : h.components().containsKey(s)) {
-          out.set(h.index());
-          break;
-        }
-      }
-    }
-    return out;
+    return inventory.having(databases ? "database" : "component", subjects);
   }
 
   private List<String> names(Node value, Set<String> known, String what) {

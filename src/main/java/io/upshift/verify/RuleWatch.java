@@ -1,7 +1,7 @@
 package io.upshift.verify;
 
 import io.upshift.engine.FleetState;
-import io.upshift.engine.FleetState.HostPhase;
+import io.upshift.engine.FleetState.Moment;
 import io.upshift.engine.RunEvent;
 import io.upshift.engine.RunListener;
 import io.upshift.engine.RunState;
@@ -10,13 +10,14 @@ import io.upshift.plan.Capability;
 import io.upshift.plan.CompatRule;
 import io.upshift.plan.CompatRule.VersionCondition;
 import io.upshift.plan.Component;
-import io.upshift.plan.ComponentState;
 import io.upshift.plan.Plan;
 import io.upshift.plan.Step;
+import io.upshift.plan.StepKind;
+import io.upshift.source.Position;
 import io.upshift.source.Severity;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,9 @@ import java.util.Set;
  * walking the plan; at the start of each batch it looks at the worst case: every host of the batch
  * may be before, during or after its step while the others are anywhere else (hosts of a batch
  * change in any order), and the hosts outside the batch are as they are.
+ *
+ * <p>It works on the fleet's compact tables (release ranks and state bits by component index), as
+ * every batch rescans the scopes its hosts belong to.
  */
 final class RuleWatch implements RunListener {
   private final Plan plan;
@@ -36,10 +40,21 @@ final class RuleWatch implements RunListener {
   private final List<CompatRule.Allow> allows = new ArrayList<>();
   private final Map<String, Scopes> scopes = new HashMap<>();
   private final Map<String, List<Host>> databaseHolders = new HashMap<>();
+  private final Map<String, int[]> nearestHolders = new HashMap<>();
+  private final Map<String, BitSet> capabilityHosts = new HashMap<>();
+  private final int releases;
+
+  /** Index of the fleet's tables, resolved on the first state seen. */
+  private FleetState fleet;
+
+  /** The moments of each host of the current batch, by host index; null outside it. */
+  private Moment[][] batchMoments;
 
   RuleWatch(Plan plan, Findings findings) {
     this.plan = plan;
     this.findings = findings;
+    this.releases = plan.releases().size();
+    this.batchMoments = new Moment[plan.inventory().size()][];
     for (CompatRule rule : plan.compatibility()) {
       switch (rule) {
         case CompatRule.Uniform u -> {
@@ -60,6 +75,11 @@ final class RuleWatch implements RunListener {
           .keySet()
           .forEach(d -> databaseHolders.computeIfAbsent(d, k -> new ArrayList<>()).add(h));
     }
+    for (Capability cap : plan.capabilities().values()) {
+      if (cap.every() && cap.on() != null) {
+        capabilityHosts.put(cap.name(), plan.inventory().select(cap.on()));
+      }
+    }
   }
 
   @Override
@@ -71,17 +91,13 @@ final class RuleWatch implements RunListener {
     }
   }
 
-  /** The phases each host of a batch can be in; hosts outside it have one: as they are. */
-  private record Batch(
-      Step step,
-      String stage,
-      String wave,
-      Map<Integer, List<HostPhase>> phases,
-      FleetState fleet) {}
+  /** Where a state is being checked: a wave of a step, or none (the fleet as it is). */
+  private record Batch(Step step, String stage, String wave, int[] hosts) {}
 
   /** Checks the rules on the fleet as it is (before a plan, or between stages of a run). */
   void initial(FleetState fleet) {
-    Batch none = new Batch(null, null, "", Map.of(), fleet);
+    this.fleet = fleet;
+    Batch none = new Batch(null, null, "", new int[0]);
     for (CompatRule.Uniform u : uniform) {
       scopes.get(u.id()).keys().forEach(k -> uniform(u, k, none));
     }
@@ -93,32 +109,65 @@ final class RuleWatch implements RunListener {
   private void batch(RunState state, RunEvent.BatchStarted e) {
     Step step = state.progress().step();
     boolean changesAnything =
-        step.kind() == io.upshift.plan.StepKind.REBOOT
+        step.kind() == StepKind.REBOOT
             || step.kind().during().isPresent()
             || step.kind().after().isPresent()
             || step.kind().changesVersion();
     if (!changesAnything) {
       return; // a step without effects leaves every state as it was: nothing new can break
     }
-    Map<Integer, List<HostPhase>> phases = new LinkedHashMap<>();
+    fleet = state.fleet();
+    // Only the rules whose components the step changes can break now; the rest held before.
+    List<CompatRule.Uniform> u =
+        uniform.stream().filter(x -> changes(step, Set.of(x.component()))).toList();
+    List<CompatRule.Requires> r =
+        requires.stream()
+            .filter(x -> changes(step, x.when().keySet()) || changes(step, x.needs().keySet()))
+            .toList();
+    List<WithDatabase> code = newCode(step);
+    List<Capability> every =
+        plan.capabilities().values().stream()
+            .filter(c -> c.every() && changes(step, Set.copyOf(c.components())))
+            .toList();
+    if (u.isEmpty() && r.isEmpty() && code.isEmpty() && every.isEmpty()) {
+      return;
+    }
     for (int h : e.hosts()) {
-      phases.put(h, state.fleet().phases(step, h));
+      batchMoments[h] = fleet.moments(step, h);
     }
     String group =
         state.progress().groupCount() > 1
             ? " of " + step.waves().groupBy() + " " + state.progress().groupName(e.group())
             : "";
     Batch batch =
-        new Batch(
-            step, state.currentStage().name(), "wave " + e.batch() + group, phases, state.fleet());
-    for (CompatRule.Uniform u : uniform) {
-      touched(u.id(), e.hosts()).forEach(k -> uniform(u, k, batch));
+        new Batch(step, state.currentStage().name(), "wave " + e.batch() + group, e.hosts());
+    try {
+      u.forEach(rule -> touched(rule.id(), e.hosts()).forEach(k -> uniform(rule, k, batch)));
+      r.forEach(rule -> touched(rule.id(), e.hosts()).forEach(k -> requires(rule, k, batch)));
+      schema(batch, code);
+      every.forEach(cap -> everyInstance(batch, cap));
+    } finally {
+      for (int h : e.hosts()) {
+        batchMoments[h] = null;
+      }
     }
-    for (CompatRule.Requires r : requires) {
-      touched(r.id(), e.hosts()).forEach(k -> requires(r, k, batch));
+  }
+
+  /**
+   * Whether a step can change the state or version of any of the components. A reboot can, but only
+   * while it runs: after it every host is as before, so new states come only from the step's own
+   * subjects and the reboot's "everything stopped" moment.
+   */
+  private static boolean changes(Step step, Set<String> components) {
+    if (step.kind() == StepKind.REBOOT) {
+      return true;
     }
-    schema(batch);
-    everyInstance(batch);
+    for (String s : step.subjects()) {
+      if (components.contains(s)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Set<String> touched(String rule, int[] hosts) {
@@ -135,32 +184,34 @@ final class RuleWatch implements RunListener {
 
   /** All serving instances of the component in the scope must be able to share one version. */
   private void uniform(CompatRule.Uniform u, String key, Batch batch) {
-    Map<String, Set<Integer>> who = new LinkedHashMap<>();
-    for (int h : scopes.get(u.id()).members(key)) {
-      List<HostPhase> phases = batch.phases().get(h);
-      if (phases == null) {
-        if (batch.fleet().state(u.component(), h) == ComponentState.SERVING) {
-          who.computeIfAbsent(
-                  String.valueOf(batch.fleet().version(u.component(), h)),
-                  v -> new LinkedHashSet<>())
-              .add(h);
+    int c = fleet.componentIndex(u.component());
+    if (c < 0) {
+      return;
+    }
+    int[] members = scopes.get(u.id()).members(key);
+    int[] count = new int[releases]; // hosts serving each release
+    int[] lone = new int[releases]; // the first of them
+    for (int h : members) {
+      Moment[] moments = batchMoments[h];
+      if (moments == null) {
+        if (fleet.serving(c, h)) {
+          serves(count, lone, fleet.versionRank(c, h), h);
         }
         continue;
       }
-      for (HostPhase p : phases) {
-        if (p.serving().contains(u.component()) && p.versions().containsKey(u.component())) {
-          who.computeIfAbsent(
-                  String.valueOf(p.versions().get(u.component())), v -> new LinkedHashSet<>())
-              .add(h);
+      for (int i = 0; i < moments.length; i++) {
+        int v = moments[i].version(c);
+        if (moments[i].serving(c) && !servedEarlier(moments, i, c, v)) {
+          serves(count, lone, v, h); // a host counts once for each release it serves
         }
       }
     }
-    List<String> versions = new ArrayList<>(who.keySet());
-    for (int i = 0; i < versions.size(); i++) {
-      for (int j = i + 1; j < versions.size(); j++) {
-        Set<Integer> a = who.get(versions.get(i));
-        Set<Integer> b = who.get(versions.get(j));
-        boolean sameLoneHost = a.size() == 1 && a.equals(b);
+    for (int i = 0; i < releases; i++) {
+      for (int j = i + 1; count[i] > 0 && j < releases; j++) {
+        if (count[j] == 0) {
+          continue;
+        }
+        boolean sameLoneHost = count[i] == 1 && count[j] == 1 && lone[i] == lone[j];
         if (!sameLoneHost) {
           String scope = Scopes.describe(u.scope(), key);
           report(
@@ -172,9 +223,9 @@ final class RuleWatch implements RunListener {
                   + "` instances in "
                   + scope
                   + " would run "
-                  + versions.get(i)
+                  + release(i)
                   + " and "
-                  + versions.get(j)
+                  + release(j)
                   + " at once",
               u.why(),
               "drain every serving `"
@@ -182,139 +233,253 @@ final class RuleWatch implements RunListener {
                   + "` in "
                   + scope
                   + " before the first one changes, and undrain them together after; or change them all in one batch while drained",
-              changing(batch, scopes.get(u.id()).members(key)));
+              changing(members));
           return;
         }
       }
     }
   }
 
-  private record Version(int host, int phase, String component, String version) {}
-
-  /** When a component is at its version, the needed ones in the scope must be at theirs. */
-  private void requires(CompatRule.Requires r, String key, Batch batch) {
-    List<Version> triggers = new ArrayList<>();
-    List<Version> failures = new ArrayList<>();
-    for (int h : scopes.get(r.id()).members(key)) {
-      List<HostPhase> phases = batch.phases().get(h);
-      int count = phases == null ? 1 : phases.size();
-      for (int p = 0; p < count; p++) {
-        for (var w : r.when().entrySet()) {
-          String v = version(batch, phases, p, w.getKey(), h);
-          if (v != null && matches(v, w.getValue())) {
-            triggers.add(new Version(h, p, w.getKey(), v));
-          }
-        }
-        for (var n : r.needs().entrySet()) {
-          String v = version(batch, phases, p, n.getKey(), h);
-          if (v != null && !matches(v, n.getValue())) {
-            failures.add(new Version(h, p, n.getKey(), v));
-          }
-        }
-      }
-    }
-    for (Version t : triggers) {
-      for (Version f : failures) {
-        boolean together = t.host() != f.host() || t.phase() == f.phase();
-        if (together && !allowed(t, f)) {
-          String scope = Scopes.describe(r.scope(), key);
-          String needed = f.component() + "` " + r.needs().get(f.component());
-          report(
-              r.id(),
-              batch,
-              r.at(),
-              "`"
-                  + t.component()
-                  + "` would run "
-                  + t.version()
-                  + " in "
-                  + scope
-                  + " while `"
-                  + f.component()
-                  + "` there is at "
-                  + f.version(),
-              r.why(),
-              "upgrade `" + needed + " in " + scope + " first",
-              changing(batch, scopes.get(r.id()).members(key)));
-          return;
-        }
-      }
-    }
-  }
-
-  /** The version of a component on a host in one of its phases; null when it does not run it. */
-  private static String version(
-      Batch batch, List<HostPhase> phases, int phase, String component, int host) {
-    if (phases == null) {
-      return batch.fleet().state(component, host) == null
-          ? null
-          : String.valueOf(batch.fleet().version(component, host));
-    }
-    return phases.get(phase).versions().containsKey(component)
-        ? String.valueOf(phases.get(phase).versions().get(component))
-        : null;
-  }
-
-  private boolean allowed(Version a, Version b) {
-    for (CompatRule.Allow allow : allows) {
-      VersionCondition ca = allow.versions().get(a.component());
-      VersionCondition cb = allow.versions().get(b.component());
-      if (ca != null && cb != null && matches(a.version(), ca) && matches(b.version(), cb)) {
+  private static boolean servedEarlier(Moment[] moments, int moment, int component, int release) {
+    for (int i = 0; i < moment; i++) {
+      if (moments[i].serving(component) && moments[i].version(component) == release) {
         return true;
       }
     }
     return false;
   }
 
-  private boolean matches(String version, VersionCondition condition) {
-    if (version == null) {
-      return false;
+  private static void serves(int[] count, int[] lone, int release, int host) {
+    if (release < 0 || release >= count.length) {
+      return;
     }
-    if (!condition.orNewer()) {
-      return version.equals(condition.version());
+    if (count[release]++ == 0) {
+      lone[release] = host;
     }
-    return plan.releaseRank(version) >= plan.releaseRank(condition.version());
+  }
+
+  /**
+   * One side of a {@code requires} rule seen on a host: entry {@code entry} of {@code when} (a
+   * trigger) or of {@code needs} (a failure) at a release, on a host of the batch in one of its
+   * moments, or on hosts outside the batch ({@code host} -1).
+   */
+  private record Seen(int entry, int release, int host, int moment) {}
+
+  /**
+   * One side of a {@code requires} rule by index: for each entry, the component's index in the
+   * fleet's tables and the release rank it names.
+   */
+  private record Side(String[] names, int[] component, int[] rank, boolean[] orNewer) {
+    static Side of(Map<String, VersionCondition> entries, FleetState fleet, Plan plan) {
+      int n = entries.size();
+      Side side = new Side(new String[n], new int[n], new int[n], new boolean[n]);
+      int i = 0;
+      for (var e : entries.entrySet()) {
+        side.names[i] = e.getKey();
+        side.component[i] = fleet.componentIndex(e.getKey());
+        side.rank[i] = plan.releaseRank(e.getValue().version());
+        side.orNewer[i] = e.getValue().orNewer();
+        i++;
+      }
+      return side;
+    }
+
+    int size() {
+      return names.length;
+    }
+
+    boolean matches(int entry, int release) {
+      return orNewer[entry] ? release >= rank[entry] : release == rank[entry];
+    }
+
+    /** The release of entry {@code entry}'s component in a moment, or -1. */
+    int version(int entry, Moment m) {
+      return component[entry] < 0 ? -1 : m.version(component[entry]);
+    }
+  }
+
+  private final Map<String, Side[]> sides = new HashMap<>();
+
+  /** When a component is at its version, the needed ones in the scope must be at theirs. */
+  private void requires(CompatRule.Requires r, String key, Batch batch) {
+    Side[] both =
+        sides.computeIfAbsent(
+            r.id(),
+            id -> new Side[] {Side.of(r.when(), fleet, plan), Side.of(r.needs(), fleet, plan)});
+    Side when = both[0];
+    Side needs = both[1];
+    // Hosts outside the batch: which (entry, release) pairs occur at all; any trigger there
+    // meets any failure there (different hosts, or the same host at the same moment).
+    boolean[][] triggerOut = new boolean[when.size()][releases];
+    boolean[][] failureOut = new boolean[needs.size()][releases];
+    List<Seen> triggers = new ArrayList<>();
+    List<Seen> failures = new ArrayList<>();
+    int[] members = scopes.get(r.id()).members(key);
+    for (int h : members) {
+      Moment[] moments = batchMoments[h];
+      if (moments == null) {
+        for (int i = 0; i < when.size(); i++) {
+          int v = fleet.versionRank(when.component[i], h);
+          if (v >= 0 && when.matches(i, v)) {
+            triggerOut[i][v] = true;
+          }
+        }
+        for (int i = 0; i < needs.size(); i++) {
+          int v = fleet.versionRank(needs.component[i], h);
+          if (v >= 0 && !needs.matches(i, v)) {
+            failureOut[i][v] = true;
+          }
+        }
+        continue;
+      }
+      for (int m = 0; m < moments.length; m++) {
+        for (int i = 0; i < when.size(); i++) {
+          int v = when.version(i, moments[m]);
+          if (v >= 0 && when.matches(i, v)) {
+            triggers.add(new Seen(i, v, h, m));
+          }
+        }
+        for (int i = 0; i < needs.size(); i++) {
+          int v = needs.version(i, moments[m]);
+          if (v >= 0 && !needs.matches(i, v)) {
+            failures.add(new Seen(i, v, h, m));
+          }
+        }
+      }
+    }
+    outside(triggerOut, triggers);
+    outside(failureOut, failures);
+    for (Seen t : triggers) {
+      for (Seen f : failures) {
+        boolean together = t.host() != f.host() || t.host() < 0 || t.moment() == f.moment();
+        String tc = when.names[t.entry()];
+        String fc = needs.names[f.entry()];
+        if (together && !allowed(tc, t.release(), fc, f.release())) {
+          String scope = Scopes.describe(r.scope(), key);
+          report(
+              r.id(),
+              batch,
+              r.at(),
+              "`"
+                  + tc
+                  + "` would run "
+                  + release(t.release())
+                  + " in "
+                  + scope
+                  + " while `"
+                  + fc
+                  + "` there is at "
+                  + release(f.release()),
+              r.why(),
+              "upgrade `" + fc + "` " + r.needs().get(fc) + " in " + scope + " first",
+              changing(members));
+          return;
+        }
+      }
+    }
+  }
+
+  private static void outside(boolean[][] seen, List<Seen> into) {
+    for (int i = 0; i < seen.length; i++) {
+      for (int v = 0; v < seen[i].length; v++) {
+        if (seen[i][v]) {
+          into.add(new Seen(i, v, -1, 0));
+        }
+      }
+    }
+  }
+
+  private boolean allowed(String a, int va, String b, int vb) {
+    for (CompatRule.Allow allow : allows) {
+      VersionCondition ca = allow.versions().get(a);
+      VersionCondition cb = allow.versions().get(b);
+      if (ca != null && cb != null && matches(va, ca) && matches(vb, cb)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean matches(int release, VersionCondition condition) {
+    int wanted = plan.releaseRank(condition.version());
+    return condition.orNewer() ? release >= wanted : release == wanted;
+  }
+
+  private String release(int rank) {
+    return rank >= 0 && rank < releases ? plan.releases().get(rank) : "an unknown release";
+  }
+
+  /** A component with a database, by its indexes in the fleet's tables. */
+  private record WithDatabase(Component component, int c, int d) {}
+
+  private List<WithDatabase> withDatabase;
+
+  private List<WithDatabase> withDatabase() {
+    if (withDatabase == null) {
+      withDatabase = new ArrayList<>();
+      for (Component component : plan.components().values()) {
+        int c = fleet.componentIndex(component.name());
+        if (component.database() != null && c >= 0) {
+          withDatabase.add(
+              new WithDatabase(component, c, fleet.databaseIndex(component.database())));
+        }
+      }
+    }
+    return withDatabase;
+  }
+
+  /** The step's components that have a database: the code it may put in service. */
+  private List<WithDatabase> newCode(Step step) {
+    if (step.kind() == StepKind.REBOOT || step.kind().subject() != StepKind.Subject.COMPONENTS) {
+      return List.of(); // a reboot and database steps never put new code in service
+    }
+    List<WithDatabase> out = new ArrayList<>();
+    for (WithDatabase w : withDatabase()) {
+      if (step.subjects().contains(w.component().name())) {
+        out.add(w);
+      }
+    }
+    return out;
   }
 
   /** New code must not serve on an older schema of its database. */
-  private void schema(Batch batch) {
-    for (var entry : batch.phases().entrySet()) {
-      Host host = plan.inventory().host(entry.getKey());
-      for (HostPhase p : entry.getValue()) {
-        for (String c : p.serving()) {
-          Component component = plan.components().get(c);
-          String code = p.versions().get(c);
-          if (component == null || component.database() == null || code == null) {
+  private void schema(Batch batch, List<WithDatabase> changed) {
+    for (int h : batch.hosts()) {
+      Host host = plan.inventory().host(h);
+      for (Moment m : batchMoments[h]) {
+        for (WithDatabase w : changed) {
+          Component component = w.component();
+          int c = w.c();
+          if (!m.serving(c) || m.version(c) < 0) {
             continue;
           }
-          for (Host db : holders(component.database(), host)) {
-            List<HostPhase> dbPhases = batch.phases().get(db.index());
-            List<String> schemas =
-                dbPhases == null
-                    ? java.util.Collections.singletonList(
-                        batch.fleet().schema(component.database(), db.index()))
-                    : dbPhases.stream().map(dp -> dp.schemas().get(component.database())).toList();
-            for (String schema : schemas) {
-              if (schema != null && plan.releaseRank(schema) < plan.releaseRank(code)) {
+          int code = m.version(c);
+          int d = w.d();
+          for (int db : holders(component.database(), host)) {
+            Moment[] dbMoments = batchMoments[db];
+            int count = dbMoments == null ? 1 : dbMoments.length;
+            for (int i = 0; i < count; i++) {
+              int schema = dbMoments == null ? fleet.schemaRank(d, db) : dbMoments[i].schema(d);
+              if (schema >= 0 && schema < code) {
                 report(
                     "schema-before-code",
                     batch,
                     batch.step().at(),
                     "`"
-                        + c
+                        + component.name()
                         + "` would serve "
-                        + code
+                        + release(code)
                         + " while its `"
                         + component.database()
                         + "` database is at "
-                        + schema,
+                        + release(schema),
                     "new code needs the new schema; it may fail or corrupt data on the old one",
                     "run `db-sync: "
                         + component.database()
                         + "` on "
-                        + db.name()
+                        + plan.inventory().host(db).name()
                         + " before this step, or keep `"
-                        + c
+                        + component.name()
                         + "` stopped or drained until it has run",
                     List.of(host.name()));
               }
@@ -326,68 +491,68 @@ final class RuleWatch implements RunListener {
   }
 
   /** The holders of a database nearest a host: in its cell, else its site, else anywhere. */
-  private List<Host> holders(String database, Host near) {
-    List<Host> all = databaseHolders.getOrDefault(database, List.of());
-    List<Host> cell =
-        all.stream()
-            .filter(h -> h.site().equals(near.site()) && h.cell().equals(near.cell()))
-            .toList();
-    if (!cell.isEmpty()) {
-      return cell;
-    }
-    List<Host> site = all.stream().filter(h -> h.site().equals(near.site())).toList();
-    return site.isEmpty() ? all : site;
+  private int[] holders(String database, Host near) {
+    return nearestHolders.computeIfAbsent(
+        database + '\u0000' + near.site() + '\u0000' + near.cell(),
+        k -> {
+          List<Host> all = databaseHolders.getOrDefault(database, List.of());
+          List<Host> cell =
+              all.stream()
+                  .filter(h -> h.site().equals(near.site()) && h.cell().equals(near.cell()))
+                  .toList();
+          List<Host> site = all.stream().filter(h -> h.site().equals(near.site())).toList();
+          List<Host> nearest = !cell.isEmpty() ? cell : site.isEmpty() ? all : site;
+          return nearest.stream().mapToInt(Host::index).toArray();
+        });
   }
 
   /** A capability that needs every instance may never lose one. */
-  private void everyInstance(Batch batch) {
-    for (Capability cap : plan.capabilities().values()) {
-      if (!cap.every()) {
+  private void everyInstance(Batch batch, Capability cap) {
+    BitSet on = capabilityHosts.get(cap.name());
+    int[] components = cap.components().stream().mapToInt(fleet::componentIndex).toArray();
+    List<String> hosts = new ArrayList<>();
+    String lost = null;
+    for (int h : batch.hosts()) {
+      if (on != null && !on.get(h)) {
         continue;
       }
-      java.util.BitSet on = cap.on() == null ? null : plan.inventory().select(cap.on());
-      List<String> hosts = new ArrayList<>();
-      String lost = null;
-      for (var entry : batch.phases().entrySet()) {
-        if (on != null && !on.get(entry.getKey())) {
-          continue;
-        }
-        boolean loses = false;
-        for (HostPhase p : entry.getValue()) {
-          for (String c : cap.components()) {
-            if (p.versions().containsKey(c) && !p.serving().contains(c)) {
-              lost = c;
-              loses = true;
-            }
+      boolean loses = false;
+      for (Moment m : batchMoments[h]) {
+        for (int i = 0; i < components.length; i++) {
+          int c = components[i];
+          if (c >= 0 && m.present(c) && !m.serving(c)) {
+            lost = cap.components().get(i);
+            loses = true;
           }
         }
-        if (loses) {
-          hosts.add(plan.inventory().host(entry.getKey()).name());
-        }
       }
-      if (!hosts.isEmpty()) {
-        report(
-            "needs-every",
-            batch,
-            batch.step().at(),
-            "`" + cap.name() + "` would go down: this step takes `" + lost + "` out of service",
-            "`"
-                + cap.name()
-                + "` needs every `"
-                + String.join("`, `", cap.components())
-                + "` instance serving, all the time",
-            "move the workloads off these hosts first (a step that migrates or evacuates them), or do not stop `"
-                + lost
-                + "`",
-            hosts);
+      if (loses) {
+        hosts.add(plan.inventory().host(h).name());
       }
+    }
+    if (!hosts.isEmpty()) {
+      report(
+          "needs-every",
+          batch,
+          batch.step().at(),
+          "`" + cap.name() + "` would go down: this step takes `" + lost + "` out of service",
+          "`"
+              + cap.name()
+              + "` needs every `"
+              + String.join("`, `", cap.components())
+              + "` instance serving, all the time",
+          "move the workloads off these hosts first (a step that migrates or evacuates them), or do not stop `"
+              + lost
+              + "`",
+          hosts);
     }
   }
 
-  private List<String> changing(Batch batch, int[] members) {
+  /** The hosts of a scope the batch changes, or all of them when it changes none. */
+  private List<String> changing(int[] members) {
     List<String> out = new ArrayList<>();
     for (int h : members) {
-      if (batch.phases().containsKey(h)) {
+      if (batchMoments[h] != null) {
         out.add(plan.inventory().host(h).name());
       }
     }
@@ -402,7 +567,7 @@ final class RuleWatch implements RunListener {
   private void report(
       String rule,
       Batch batch,
-      io.upshift.source.Position ruleAt,
+      Position ruleAt,
       String message,
       String why,
       String hint,

@@ -74,4 +74,39 @@ class SelectorTest {
               assertThat(p.hint()).contains("role");
             });
   }
+
+  /** The inventory's index answers exactly as matching host by host would. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = ';',
+      value = {
+        "role=compute",
+        "role=compute|controller",
+        "cell=gva-*",
+        "cell!=gva-1",
+        "cell!=gva-*|bud-1",
+        "site=geneva,role=compute",
+        "host=hv-gva1-000?",
+        "hypervisor=kvm",
+        "hypervisor!=kvm",
+        "component=nova-compute",
+        "database=nova",
+        "all",
+        "role=nothing",
+      })
+  void indexAgreesWithMatching(String text) {
+    Problems problems = new Problems();
+    Inventory inventory =
+        InventoryLoader.load(
+            java.nio.file.Path.of("examples/cern-havana/inventory.yaml"), problems);
+    Selector s = Selector.parse(text, Position.none(null), problems);
+    Selector twice =
+        Selector.anyOf(List.of(s, Selector.parse("cell=top", Position.none(null), problems)), null);
+    assertThat(problems.hasErrors()).isFalse();
+    for (Selector sel : List.of(s, twice)) {
+      java.util.BitSet expected = new java.util.BitSet();
+      inventory.hosts().stream().filter(sel::matches).forEach(h -> expected.set(h.index()));
+      assertThat(inventory.select(sel)).as(sel.text()).isEqualTo(expected);
+    }
+  }
 }
