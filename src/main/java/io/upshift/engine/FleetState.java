@@ -30,6 +30,7 @@ public final class FleetState {
   private final Plan plan;
   private final Map<String, Integer> componentIndex;
   private final Map<String, Integer> databaseIndex;
+  private final Map<String, Byte> ranks; // release -> rank
 
   /** [component][host]: STOPPED and DRAINED bits (0 is serving), or ABSENT. */
   private final byte[][] state;
@@ -77,6 +78,7 @@ public final class FleetState {
     this.plan = plan;
     this.componentIndex = new LinkedHashMap<>();
     this.databaseIndex = new LinkedHashMap<>();
+    this.ranks = ranks(plan);
     Inventory inventory = plan.inventory();
     plan.components().keySet().forEach(c -> componentIndex.putIfAbsent(c, componentIndex.size()));
     for (Host h : inventory.hosts()) {
@@ -148,6 +150,7 @@ public final class FleetState {
     plan = o.plan;
     componentIndex = o.componentIndex;
     databaseIndex = o.databaseIndex;
+    ranks = o.ranks;
     state = deep(o.state);
     version = deep(o.version);
     schema = deep(o.schema);
@@ -185,8 +188,16 @@ public final class FleetState {
   }
 
   private byte rank(String release) {
-    int r = plan.releaseRank(release);
-    return (byte) (r < 0 ? -2 : Math.min(r, Byte.MAX_VALUE));
+    Byte r = ranks.get(release);
+    return r == null ? -2 : r;
+  }
+
+  private static Map<String, Byte> ranks(Plan plan) {
+    Map<String, Byte> out = new HashMap<>();
+    for (int i = 0; i < plan.releases().size(); i++) {
+      out.putIfAbsent(plan.releases().get(i), (byte) Math.min(i, Byte.MAX_VALUE));
+    }
+    return out;
   }
 
   /** Applies the effects a step has while it runs on {@code host}. */

@@ -87,7 +87,35 @@ final class RuleWatch implements RunListener {
     switch (event) {
       case RunEvent.RunStarted e -> initial(state.fleet());
       case RunEvent.BatchStarted e -> batch(state, e);
+      case RunEvent.ActionStarted e -> changed(e.stage(), e.step(), e.host(), e.phase());
+      case RunEvent.ActionFinished e -> changed(e.stage(), e.step(), e.host(), e.phase());
       default -> {}
+    }
+  }
+
+  /** A host's state may have changed: the tallies of the rules its step concerns read it again. */
+  private void changed(int stage, int step, int host, io.upshift.target.Execution.Phase phase) {
+    if (phase == io.upshift.target.Execution.Phase.CHECK) {
+      return;
+    }
+    Step s = plan.stages().get(stage).steps().get(step);
+    List<Tally> concerned = affected.get(s);
+    if (concerned == null) {
+      concerned = new ArrayList<>();
+      for (CompatRule.Uniform u : uniform) {
+        if (changes(s, Set.of(u.component()))) {
+          concerned.add(tallies.get(u.id()));
+        }
+      }
+      for (CompatRule.Requires r : requires) {
+        if (changes(s, r.when().keySet()) || changes(s, r.needs().keySet())) {
+          concerned.add(tallies.get(r.id()));
+        }
+      }
+      affected.put(s, concerned);
+    }
+    for (Tally t : concerned) {
+      t.dirty(host);
     }
   }
 
@@ -97,6 +125,36 @@ final class RuleWatch implements RunListener {
   /** Checks the rules on the fleet as it is (before a plan, or between stages of a run). */
   void initial(FleetState fleet) {
     this.fleet = fleet;
+    tallies.clear();
+    affected.clear();
+    int hosts = plan.inventory().size();
+    for (CompatRule.Uniform u : uniform) {
+      int c = fleet.componentIndex(u.component());
+      tallies.put(
+          u.id(),
+          new Tally(
+              scopes.get(u.id()),
+              hosts,
+              1,
+              releases,
+              (slot, h) -> this.fleet.serving(c, h) ? this.fleet.versionRank(c, h) : -1));
+    }
+    for (CompatRule.Requires r : requires) {
+      Side when = Side.of(r.when(), fleet, plan);
+      Side needs = Side.of(r.needs(), fleet, plan);
+      sides.put(r.id(), new Side[] {when, needs});
+      tallies.put(
+          r.id(),
+          new Tally(
+              scopes.get(r.id()),
+              hosts,
+              when.size() + needs.size(),
+              releases,
+              (slot, h) ->
+                  slot < when.size()
+                      ? this.fleet.versionRank(when.component[slot], h)
+                      : this.fleet.versionRank(needs.component[slot - when.size()], h)));
+    }
     Batch none = new Batch(null, null, "", new int[0]);
     for (CompatRule.Uniform u : uniform) {
       scopes.get(u.id()).keys().forEach(k -> uniform(u, k, none));
@@ -188,15 +246,16 @@ final class RuleWatch implements RunListener {
     if (c < 0) {
       return;
     }
-    int[] members = scopes.get(u.id()).members(key);
-    int[] count = new int[releases]; // hosts serving each release
-    int[] lone = new int[releases]; // the first of them
-    for (int h : members) {
+    Tally tally = tallies.get(u.id());
+    tally.refresh();
+    int[] count = tally.outside(key, batch.hosts())[0]; // hosts serving each release
+    int[] lone = new int[releases]; // the one host serving it, when there is one
+    for (int v = 0; v < releases; v++) {
+      lone[v] = -2 - v; // hosts outside the batch serve one release each: never the same one
+    }
+    for (int h : batch.hosts()) {
       Moment[] moments = batchMoments[h];
-      if (moments == null) {
-        if (fleet.serving(c, h)) {
-          serves(count, lone, fleet.versionRank(c, h), h);
-        }
+      if (!tally.in(key, h)) {
         continue;
       }
       for (int i = 0; i < moments.length; i++) {
@@ -206,6 +265,7 @@ final class RuleWatch implements RunListener {
         }
       }
     }
+    int[] members = tally.scopes().members(key);
     for (int i = 0; i < releases; i++) {
       for (int j = i + 1; count[i] > 0 && j < releases; j++) {
         if (count[j] == 0) {
@@ -299,13 +359,12 @@ final class RuleWatch implements RunListener {
   }
 
   private final Map<String, Side[]> sides = new HashMap<>();
+  private final Map<String, Tally> tallies = new HashMap<>();
+  private final Map<Step, List<Tally>> affected = new java.util.IdentityHashMap<>();
 
   /** When a component is at its version, the needed ones in the scope must be at theirs. */
   private void requires(CompatRule.Requires r, String key, Batch batch) {
-    Side[] both =
-        sides.computeIfAbsent(
-            r.id(),
-            id -> new Side[] {Side.of(r.when(), fleet, plan), Side.of(r.needs(), fleet, plan)});
+    Side[] both = sides.get(r.id());
     Side when = both[0];
     Side needs = both[1];
     // Hosts outside the batch: which (entry, release) pairs occur at all; any trigger there
@@ -314,22 +373,20 @@ final class RuleWatch implements RunListener {
     boolean[][] failureOut = new boolean[needs.size()][releases];
     List<Seen> triggers = new ArrayList<>();
     List<Seen> failures = new ArrayList<>();
-    int[] members = scopes.get(r.id()).members(key);
-    for (int h : members) {
+    Tally tally = tallies.get(r.id());
+    tally.refresh();
+    int[][] outside = tally.outside(key, batch.hosts()); // when entries, then needs entries
+    for (int v = 0; v < releases; v++) {
+      for (int i = 0; i < when.size(); i++) {
+        triggerOut[i][v] = outside[i][v] > 0 && when.matches(i, v);
+      }
+      for (int i = 0; i < needs.size(); i++) {
+        failureOut[i][v] = outside[when.size() + i][v] > 0 && !needs.matches(i, v);
+      }
+    }
+    for (int h : batch.hosts()) {
       Moment[] moments = batchMoments[h];
-      if (moments == null) {
-        for (int i = 0; i < when.size(); i++) {
-          int v = fleet.versionRank(when.component[i], h);
-          if (v >= 0 && when.matches(i, v)) {
-            triggerOut[i][v] = true;
-          }
-        }
-        for (int i = 0; i < needs.size(); i++) {
-          int v = fleet.versionRank(needs.component[i], h);
-          if (v >= 0 && !needs.matches(i, v)) {
-            failureOut[i][v] = true;
-          }
-        }
+      if (!tally.in(key, h)) {
         continue;
       }
       for (int m = 0; m < moments.length; m++) {
@@ -347,6 +404,7 @@ final class RuleWatch implements RunListener {
         }
       }
     }
+    int[] members = tally.scopes().members(key);
     outside(triggerOut, triggers);
     outside(failureOut, failures);
     for (Seen t : triggers) {
