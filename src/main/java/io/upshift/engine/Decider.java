@@ -31,7 +31,17 @@ public final class Decider {
 
   public static List<RunEvent> decide(RunState state, long now) {
     List<RunEvent> out = new ArrayList<>();
-    if (state.status().isTerminal() || state.status() == RunStatus.PAUSED) {
+    if (state.status().isTerminal()) {
+      return out;
+    }
+    if (state.status() == RunStatus.PAUSED) {
+      // Paused: nothing new starts, but hosts whose action finished still get their check.
+      StepProgress p = state.progress();
+      if (p != null) {
+        for (int host : p.checks) {
+          out.add(new ActionStarted(now, p.step().stage(), p.step().index(), host, Phase.CHECK));
+        }
+      }
       return out;
     }
     if (!state.stageActive()) {
@@ -49,9 +59,11 @@ public final class Decider {
       int next = state.step() + 1;
       if (state.halted() || next >= stage.steps().size()) {
         RunStatus status =
-            state.halted()
-                ? RunStatus.HALTED
-                : state.stageFailures() > 0 ? RunStatus.FAILED : RunStatus.SUCCEEDED;
+            state.aborted()
+                ? RunStatus.ABORTED
+                : state.halted()
+                    ? RunStatus.HALTED
+                    : state.stageFailures() > 0 ? RunStatus.FAILED : RunStatus.SUCCEEDED;
         out.add(new StageFinished(now, stage.index(), status));
       } else {
         Step step = stage.steps().get(next);
@@ -65,7 +77,16 @@ public final class Decider {
     for (int host : p.checks) {
       out.add(new ActionStarted(now, step.stage(), step.index(), host, Phase.CHECK));
     }
+    if (!state.halted()) {
+      for (int host : p.redo) {
+        out.add(new ActionStarted(now, step.stage(), step.index(), host, Phase.ACTION));
+      }
+    }
     if (step.kind() == StepKind.APPROVE) {
+      if (p.approved) {
+        out.add(new StepFinished(now, step.stage(), step.index(), 0, 0, 0));
+        return out;
+      }
       if (!state.autoApprove()) {
         out.add(
             new RunEvent.RunPaused(
@@ -97,7 +118,10 @@ public final class Decider {
         }
       }
     }
-    boolean finished = state.halted() ? state.inFlight() == 0 && p.checks.isEmpty() : p.allDone();
+    boolean finished =
+        state.halted()
+            ? state.inFlight() == 0 && p.checks.isEmpty() && p.settling.isEmpty()
+            : p.allDone();
     if (out.isEmpty() && finished) {
       out.add(new StepFinished(now, step.stage(), step.index(), p.succeeded, p.failed, p.skipped));
     }
@@ -116,6 +140,9 @@ public final class Decider {
   }
 
   private static RunStatus finalStatus(RunState state) {
+    if (state.aborted()) {
+      return RunStatus.ABORTED;
+    }
     if (state.halted()) {
       return RunStatus.HALTED;
     }

@@ -44,6 +44,14 @@ public sealed interface RunEvent {
   record ActionFinished(long at, int stage, int step, int host, Phase phase, Outcome outcome)
       implements RunEvent {}
 
+  /**
+   * On resume, an action whose end was never recorded, and how it is settled: run again, checked
+   * first, or as the operator said (done, failed).
+   */
+  record ActionInDoubt(
+      long at, int stage, int step, int host, Phase phase, io.upshift.plan.InDoubt resolution)
+      implements RunEvent {}
+
   /** An approval gate was passed. */
   record Approved(long at, int stage, int step, String by, String comment) implements RunEvent {}
 
@@ -62,6 +70,14 @@ public sealed interface RunEvent {
 
   /** The run waits for an operator: an approval gate was reached. */
   record RunPaused(long at, int stage, int step, String reason) implements RunEvent {}
+
+  /** The run goes on after a pause or a restart of the orchestrator. */
+  record RunResumed(long at, String by, String reason) implements RunEvent {}
+
+  /**
+   * An operator asked to abort: nothing new starts, actions in flight finish, the run ends aborted.
+   */
+  record AbortRequested(long at, String by, String comment) implements RunEvent {}
 
   /** The run ended. */
   record RunFinished(long at, RunStatus status) implements RunEvent {}

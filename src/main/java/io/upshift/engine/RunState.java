@@ -17,6 +17,7 @@ import io.upshift.plan.Plan;
 import io.upshift.plan.Stage;
 import io.upshift.plan.Step;
 import io.upshift.target.Execution.Phase;
+import io.upshift.target.Outcome;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -52,6 +53,11 @@ public final class RunState {
   private StepProgress progress;
   private int inFlight;
   private String haltReason;
+  private String pauseReason;
+  private boolean aborted;
+  private final List<Approved> approvals = new ArrayList<>();
+  private final BitSet openActions = new BitSet(); // in flight, of the current step
+  private final BitSet openChecks = new BitSet();
   private boolean autoApprove = true;
   private long stepsSucceeded;
   private long stepsFailed;
@@ -94,7 +100,26 @@ public final class RunState {
         status = RunStatus.RUNNING;
         autoApprove = e.autoApprove();
       }
-      case RunEvent.RunPaused e -> status = RunStatus.PAUSED;
+      case RunEvent.RunPaused e -> {
+        status = RunStatus.PAUSED;
+        pauseReason = e.reason();
+      }
+      case RunEvent.RunResumed e -> {
+        if (status == RunStatus.PAUSED) {
+          status = RunStatus.RUNNING;
+        }
+        pauseReason = null;
+      }
+      case RunEvent.AbortRequested e -> {
+        aborted = true;
+        if (haltReason == null) {
+          haltReason = "aborted by " + e.by() + (e.comment().isEmpty() ? "" : ": " + e.comment());
+        }
+        if (status == RunStatus.PAUSED) {
+          status = RunStatus.RUNNING; // to wind down: what is in flight finishes, then it ends
+        }
+      }
+      case RunEvent.ActionInDoubt e -> inDoubt(e);
       case StageStarted e -> {
         stage = e.stage();
         stageActive = true;
@@ -131,14 +156,25 @@ public final class RunState {
       }
       case ActionStarted e -> {
         inFlight++;
+        (e.phase() == Phase.CHECK ? openChecks : openActions).set(e.host());
         if (e.phase() == Phase.CHECK) {
           progress.checks.remove(e.host());
         } else {
+          progress.redo.remove(e.host());
           fleet.started(progress.step, e.host());
         }
       }
       case ActionFinished e -> finished(e);
-      case Approved e -> {}
+      case Approved e -> {
+        if (progress != null && progress.step.kind() == io.upshift.plan.StepKind.APPROVE) {
+          progress.approved = true;
+          approvals.add(e);
+          if (status == RunStatus.PAUSED) {
+            status = RunStatus.RUNNING;
+            pauseReason = null;
+          }
+        }
+      }
       case StepFinished e -> progress = null;
       case StageFinished e -> stageActive = false;
       case CapabilityChanged e -> {}
@@ -147,9 +183,59 @@ public final class RunState {
     }
   }
 
+  /** Settles an action that was in flight when the orchestrator stopped. */
+  private void inDoubt(RunEvent.ActionInDoubt e) {
+    inFlight--;
+    (e.phase() == Phase.CHECK ? openChecks : openActions).clear(e.host());
+    if (e.phase() == Phase.CHECK) {
+      progress.checks.add(e.host()); // a check only looks: run it again
+      return;
+    }
+    switch (e.resolution()) {
+      case RERUN, ASK -> progress.redo.add(e.host());
+      case CHECK -> {
+        progress.settling.add(e.host());
+        progress.checks.add(e.host());
+      }
+      case DONE -> {
+        inFlight++;
+        finished(
+            new ActionFinished(
+                e.at(),
+                e.stage(),
+                e.step(),
+                e.host(),
+                Phase.ACTION,
+                Outcome.success(0, "settled as done by the operator")));
+      }
+      case FAILED -> {
+        inFlight++;
+        finished(
+            new ActionFinished(
+                e.at(),
+                e.stage(),
+                e.step(),
+                e.host(),
+                Phase.ACTION,
+                Outcome.failure(
+                    -1, "", "in doubt after a restart; settled as failed by the operator")));
+      }
+    }
+  }
+
   private void finished(ActionFinished e) {
     inFlight--;
+    (e.phase() == Phase.CHECK ? openChecks : openActions).clear(e.host());
     Step s = progress.step;
+    if (e.phase() == Phase.CHECK && progress.settling.remove(e.host())) {
+      // the check that settles an in-doubt action: passed, the action counts as done (and
+      // checked); failed, the action runs again
+      if (!e.outcome().ok()) {
+        progress.redo.add(e.host());
+        return;
+      }
+      fleet.succeeded(s, e.host());
+    }
     boolean ok = e.outcome().ok();
     if (e.phase() == Phase.ACTION) {
       if (ok) {
@@ -233,6 +319,36 @@ public final class RunState {
 
   public String haltReason() {
     return haltReason;
+  }
+
+  /** Why the run is paused, or null. */
+  public String pauseReason() {
+    return pauseReason;
+  }
+
+  /** Whether an operator asked to abort. */
+  public boolean aborted() {
+    return aborted;
+  }
+
+  /** Every approval given so far, in order. */
+  public List<Approved> approvals() {
+    return approvals;
+  }
+
+  /**
+   * The actions started and not finished, as (stage, step, host, phase): what is in doubt when a
+   * run is rebuilt from a journal after its orchestrator died.
+   */
+  public List<ActionStarted> unfinished() {
+    List<ActionStarted> out = new ArrayList<>();
+    for (int h = openActions.nextSetBit(0); h >= 0; h = openActions.nextSetBit(h + 1)) {
+      out.add(new ActionStarted(now, stage, step, h, Phase.ACTION));
+    }
+    for (int h = openChecks.nextSetBit(0); h >= 0; h = openChecks.nextSetBit(h + 1)) {
+      out.add(new ActionStarted(now, stage, step, h, Phase.CHECK));
+    }
+    return out;
   }
 
   /** Index of the current (or last) stage; -1 before the first. */

@@ -32,6 +32,16 @@ public final class StepProgress {
 
   int nextGroup;
   final ArrayDeque<Integer> checks = new ArrayDeque<>();
+
+  /** Hosts whose action runs again (in doubt after a restart, or its settling check failed). */
+  final ArrayDeque<Integer> redo = new ArrayDeque<>();
+
+  /** Hosts whose in-doubt action is settled by the check now pending or running. */
+  final java.util.Set<Integer> settling = new java.util.HashSet<>();
+
+  /** For an approval gate: whether it was approved. */
+  boolean approved;
+
   final int total;
   final int skipped;
   final int budget;
@@ -132,7 +142,7 @@ public final class StepProgress {
 
   /** Whether every group has run all its batches and nothing is left in flight. */
   boolean allDone() {
-    return openCount == 0 && nextGroup >= groups.length && checks.isEmpty();
+    return openCount == 0 && nextGroup >= groups.length && checks.isEmpty() && redo.isEmpty();
   }
 
   int batchSize(int group) {

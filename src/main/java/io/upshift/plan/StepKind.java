@@ -113,6 +113,20 @@ public enum StepKind {
     return DurationModel.fixed(defaultMillis);
   }
 
+  /**
+   * What resume does by default with an action of this kind that may or may not have run: kinds
+   * that can safely run twice run again; a reboot is settled by its check; a schema migration, a
+   * backup and an arbitrary command are for the operator to settle (a plan may say otherwise per
+   * step with {@code in-doubt:}).
+   */
+  public InDoubt inDoubt() {
+    return switch (this) {
+      case STOP, START, RESTART, DRAIN, UNDRAIN, UPGRADE, CHECK, APPROVE -> InDoubt.RERUN;
+      case REBOOT -> InDoubt.CHECK;
+      case DB_BACKUP, DB_SYNC, COMMAND -> InDoubt.ASK;
+    };
+  }
+
   /** Whether the step acts on hosts (an approval does not). */
   public boolean runsOnHosts() {
     return this != APPROVE;

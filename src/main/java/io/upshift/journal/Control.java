@@ -1,0 +1,29 @@
+package io.upshift.journal;
+
+import java.util.Locale;
+
+/**
+ * An operator's request to a run, written by {@code upshift pause|resume|abort|approve} from any
+ * terminal and carried out by the process that drives the run, which records it as an event.
+ *
+ * @param id increasing; a run's driver reads the ones after the last it carried out
+ * @param at when it was asked (ISO-8601, UTC)
+ */
+public record Control(long id, String run, Kind kind, String by, String comment, String at) {
+
+  /** What is asked. */
+  public enum Kind {
+    PAUSE,
+    RESUME,
+    ABORT,
+    APPROVE;
+
+    public String word() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Kind of(String word) {
+      return valueOf(word.toUpperCase(Locale.ROOT));
+    }
+  }
+}

@@ -1,0 +1,463 @@
+package io.upshift.journal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The journal in a SQL database: SQLite (one file, readable with the {@code sqlite3} tool) or
+ * PostgreSQL. Appends go through their own connection, so a long commit never holds up reads of the
+ * operators' requests; every other call shares a second one.
+ *
+ * <p>Tables (format 1): {@code runs}, {@code events (run, seq, at, type, version, body)}, {@code
+ * controls}, and {@code upshift_meta} with the format number.
+ */
+public final class JdbcJournal implements Journal {
+  /** The table layout this code writes; older ones are upgraded on open, newer ones refused. */
+  static final int FORMAT = 1;
+
+  /** The two databases, and where their SQL differs. */
+  public enum Dialect {
+    SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT"),
+    POSTGRESQL("BIGSERIAL PRIMARY KEY");
+
+    final String serial;
+
+    Dialect(String serial) {
+      this.serial = serial;
+    }
+  }
+
+  private final Dialect dialect;
+  private final String describe;
+  private final Connection appends;
+  private final Connection other;
+
+  private JdbcJournal(Dialect dialect, String describe, Connection appends, Connection other) {
+    this.dialect = dialect;
+    this.describe = describe;
+    this.appends = appends;
+    this.other = other;
+  }
+
+  /** Opens (creating when needed) a SQLite journal file. */
+  public static JdbcJournal sqlite(Path file) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+    } catch (java.io.IOException e) {
+      throw new JournalException("cannot create the folder of the journal " + file + ": " + e);
+    }
+    String url = "jdbc:sqlite:" + file.toAbsolutePath();
+    try {
+      Connection a = sqliteConnection(url);
+      Connection b = sqliteConnection(url);
+      JdbcJournal j = new JdbcJournal(Dialect.SQLITE, file.toString(), a, b);
+      j.migrate();
+      return j;
+    } catch (SQLException e) {
+      throw new JournalException("cannot open the journal " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Connection sqliteConnection(String url) throws SQLException {
+    Properties p = new Properties();
+    // A commit is durable when it returns (WAL, synced at each commit); readers never block the
+    // writer; another process's writes are waited for, not failed on.
+    p.setProperty("journal_mode", "WAL");
+    p.setProperty("synchronous", "FULL");
+    p.setProperty("busy_timeout", "10000");
+    p.setProperty("foreign_keys", "true");
+    Connection c = DriverManager.getConnection(url, p);
+    c.setAutoCommit(true);
+    return c;
+  }
+
+  /**
+   * Opens a PostgreSQL journal: {@code jdbcUrl} is {@code jdbc:postgresql://HOST:PORT/DB}, with the
+   * user and password as parameters or from PGUSER/PGPASSWORD.
+   */
+  public static JdbcJournal postgresql(String jdbcUrl) {
+    String shown = jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
+    try {
+      Properties p = new Properties();
+      String user = System.getenv("PGUSER");
+      String password = System.getenv("PGPASSWORD");
+      if (user != null && !jdbcUrl.contains("user=")) {
+        p.setProperty("user", user);
+      }
+      if (password != null && !jdbcUrl.contains("password=")) {
+        p.setProperty("password", password);
+      }
+      p.setProperty("connectTimeout", "10");
+      Connection a = DriverManager.getConnection(jdbcUrl, p);
+      Connection b = DriverManager.getConnection(jdbcUrl, p);
+      JdbcJournal j = new JdbcJournal(Dialect.POSTGRESQL, shown, a, b);
+      j.migrate();
+      return j;
+    } catch (SQLException e) {
+      throw new JournalException("cannot open the journal " + shown + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void migrate() throws SQLException {
+    synchronized (other) {
+      try (Statement s = other.createStatement()) {
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS upshift_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        int found = 0;
+        try (ResultSet r = s.executeQuery("SELECT value FROM upshift_meta WHERE key = 'format'")) {
+          if (r.next()) {
+            found = Integer.parseInt(r.getString(1));
+          }
+        }
+        if (found > FORMAT) {
+          throw new JournalException(
+              "the journal "
+                  + describe
+                  + " has format "
+                  + found
+                  + ", newer than this Upshift reads ("
+                  + FORMAT
+                  + "); use a newer Upshift");
+        }
+        if (found == FORMAT) {
+          return;
+        }
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, created_at TEXT NOT NULL,"
+                + " plan_file TEXT NOT NULL, plan_name TEXT NOT NULL, fingerprint TEXT NOT NULL,"
+                + " target TEXT NOT NULL, seed BIGINT NOT NULL, options TEXT NOT NULL,"
+                + " status TEXT NOT NULL, owner TEXT, heartbeat_at BIGINT NOT NULL,"
+                + " updated_at TEXT NOT NULL)");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS events (run TEXT NOT NULL, seq BIGINT NOT NULL,"
+                + " at BIGINT NOT NULL, type TEXT NOT NULL, version INTEGER NOT NULL,"
+                + " body TEXT NOT NULL, PRIMARY KEY (run, seq))");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS controls (id "
+                + dialect.serial
+                + ", run TEXT NOT NULL, kind TEXT NOT NULL, by_whom TEXT NOT NULL,"
+                + " comment TEXT NOT NULL, at TEXT NOT NULL)");
+        s.execute("CREATE INDEX IF NOT EXISTS controls_run ON controls (run, id)");
+        s.execute(
+            dialect == Dialect.SQLITE
+                ? "INSERT OR REPLACE INTO upshift_meta (key, value) VALUES ('format', '1')"
+                : "INSERT INTO upshift_meta (key, value) VALUES ('format', '1')"
+                    + " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value");
+      }
+    }
+  }
+
+  @Override
+  public String describe() {
+    return describe;
+  }
+
+  @Override
+  public void create(RunRecord run) {
+    synchronized (other) {
+      try (PreparedStatement p =
+          other.prepareStatement(
+              "INSERT INTO runs (id, created_at, plan_file, plan_name, fingerprint, target, seed,"
+                  + " options, status, owner, heartbeat_at, updated_at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        p.setString(1, run.id());
+        p.setString(2, run.createdAt());
+        p.setString(3, run.planFile());
+        p.setString(4, run.planName());
+        p.setString(5, run.fingerprint());
+        p.setString(6, run.target());
+        p.setLong(7, run.seed());
+        p.setString(8, run.options());
+        p.setString(9, run.status());
+        p.setString(10, run.owner());
+        p.setLong(11, run.heartbeatAt());
+        p.setString(12, run.updatedAt());
+        p.executeUpdate();
+      } catch (SQLException e) {
+        throw failed("record the new run " + run.id(), e);
+      }
+    }
+  }
+
+  @Override
+  public void append(String run, long firstSeq, List<EventCodec.Encoded> events, long heartbeatAt) {
+    synchronized (appends) {
+      try {
+        appends.setAutoCommit(false);
+        try (PreparedStatement p =
+            appends.prepareStatement(
+                "INSERT INTO events (run, seq, at, type, version, body) VALUES (?, ?, ?, ?, ?, ?)")) {
+          long seq = firstSeq;
+          for (EventCodec.Encoded e : events) {
+            p.setString(1, run);
+            p.setLong(2, seq++);
+            p.setLong(3, e.at());
+            p.setString(4, e.type());
+            p.setInt(5, e.version());
+            p.setString(6, e.body());
+            p.addBatch();
+          }
+          p.executeBatch();
+        }
+        try (PreparedStatement p =
+            appends.prepareStatement("UPDATE runs SET heartbeat_at = ? WHERE id = ?")) {
+          p.setLong(1, heartbeatAt);
+          p.setString(2, run);
+          p.executeUpdate();
+        }
+        appends.commit();
+      } catch (SQLException e) {
+        try {
+          appends.rollback();
+        } catch (SQLException ignored) {
+          // the connection is gone; the first error is the one to report
+        }
+        throw failed("append " + events.size() + " event(s) to run " + run, e);
+      } finally {
+        try {
+          appends.setAutoCommit(true);
+        } catch (SQLException ignored) {
+          // as above
+        }
+      }
+    }
+  }
+
+  @Override
+  public void update(String run, String status, String owner, long heartbeatAt) {
+    synchronized (other) {
+      try (PreparedStatement p =
+          other.prepareStatement(
+              "UPDATE runs SET status = ?, owner = ?, heartbeat_at = ?, updated_at = ?"
+                  + " WHERE id = ?")) {
+        p.setString(1, status);
+        p.setString(2, owner);
+        p.setLong(3, heartbeatAt);
+        p.setString(4, Instant.now().toString());
+        p.setString(5, run);
+        p.executeUpdate();
+      } catch (SQLException e) {
+        throw failed("update run " + run, e);
+      }
+    }
+  }
+
+  @Override
+  public void heartbeat(String run, long at) {
+    synchronized (other) {
+      try (PreparedStatement p =
+          other.prepareStatement("UPDATE runs SET heartbeat_at = ? WHERE id = ?")) {
+        p.setLong(1, at);
+        p.setString(2, run);
+        p.executeUpdate();
+      } catch (SQLException e) {
+        throw failed("refresh the heartbeat of run " + run, e);
+      }
+    }
+  }
+
+  private static final String RUN_COLUMNS =
+      "id, created_at, plan_file, plan_name, fingerprint, target, seed, options, status, owner,"
+          + " heartbeat_at, updated_at";
+
+  @Override
+  public Optional<RunRecord> run(String idOrPrefix) {
+    if (idOrPrefix.equals("last")) {
+      List<RunRecord> newest = runs(1);
+      return newest.isEmpty() ? Optional.empty() : Optional.of(newest.get(0));
+    }
+    synchronized (other) {
+      try (PreparedStatement p =
+          other.prepareStatement(
+              "SELECT "
+                  + RUN_COLUMNS
+                  + " FROM runs WHERE id = ? OR id LIKE ? ORDER BY (id = ?) DESC LIMIT 2")) {
+        p.setString(1, idOrPrefix);
+        p.setString(2, idOrPrefix.replace("%", "").replace("_", "") + "%");
+        p.setString(3, idOrPrefix);
+        List<RunRecord> found = runs(p);
+        if (found.isEmpty()) {
+          return Optional.empty();
+        }
+        if (found.get(0).id().equals(idOrPrefix) || found.size() == 1) {
+          return Optional.of(found.get(0));
+        }
+        throw new JournalException(
+            "`" + idOrPrefix + "` names more than one run; give more of the id");
+      } catch (SQLException e) {
+        throw failed("read run " + idOrPrefix, e);
+      }
+    }
+  }
+
+  @Override
+  public List<RunRecord> runs(int limit) {
+    synchronized (other) {
+      try (PreparedStatement p =
+          other.prepareStatement(
+              "SELECT " + RUN_COLUMNS + " FROM runs ORDER BY created_at DESC, id DESC LIMIT ?")) {
+        p.setInt(1, limit);
+        return runs(p);
+      } catch (SQLException e) {
+        throw failed("list the runs", e);
+      }
+    }
+  }
+
+  private static List<RunRecord> runs(PreparedStatement p) throws SQLException {
+    List<RunRecord> out = new ArrayList<>();
+    try (ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        out.add(
+            new RunRecord(
+                r.getString(1),
+                r.getString(2),
+                r.getString(3),
+                r.getString(4),
+                r.getString(5),
+                r.getString(6),
+                r.getLong(7),
+                r.getString(8),
+                r.getString(9),
+                r.getString(10),
+                r.getLong(11),
+                r.getString(12)));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void read(String run, long fromSeq, Reader reader) {
+    synchronized (other) {
+      try (PreparedStatement p =
+          other.prepareStatement(
+              "SELECT seq, type, version, at, body FROM events WHERE run = ? AND seq >= ?"
+                  + " ORDER BY seq")) {
+        p.setFetchSize(10_000);
+        p.setString(1, run);
+        p.setLong(2, fromSeq);
+        boolean autoCommit = other.getAutoCommit();
+        if (dialect == Dialect.POSTGRESQL) {
+          other.setAutoCommit(false); // PostgreSQL streams with a fetch size only in a transaction
+        }
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            reader.accept(
+                new Stored(
+                    r.getLong(1), r.getString(2), r.getInt(3), r.getLong(4), r.getString(5)));
+          }
+        } finally {
+          if (dialect == Dialect.POSTGRESQL) {
+            other.commit();
+            other.setAutoCommit(autoCommit);
+          }
+        }
+      } catch (SQLException e) {
+        throw failed("read the events of run " + run, e);
+      }
+    }
+  }
+
+  @Override
+  public long lastSeq(String run) {
+    synchronized (other) {
+      try (PreparedStatement p =
+          other.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM events WHERE run = ?")) {
+        p.setString(1, run);
+        try (ResultSet r = p.executeQuery()) {
+          r.next();
+          return r.getLong(1);
+        }
+      } catch (SQLException e) {
+        throw failed("read run " + run, e);
+      }
+    }
+  }
+
+  @Override
+  public Control request(String run, Control.Kind kind, String by, String comment) {
+    String at = Instant.now().toString();
+    synchronized (other) {
+      try (PreparedStatement p =
+          other.prepareStatement(
+              "INSERT INTO controls (run, kind, by_whom, comment, at) VALUES (?, ?, ?, ?, ?)",
+              Statement.RETURN_GENERATED_KEYS)) {
+        p.setString(1, run);
+        p.setString(2, kind.word());
+        p.setString(3, by);
+        p.setString(4, comment);
+        p.setString(5, at);
+        p.executeUpdate();
+        try (ResultSet keys = p.getGeneratedKeys()) {
+          keys.next();
+          return new Control(keys.getLong(1), run, kind, by, comment, at);
+        }
+      } catch (SQLException e) {
+        throw failed("record the request to " + kind.word() + " run " + run, e);
+      }
+    }
+  }
+
+  @Override
+  public List<Control> controls(String run, long afterId) {
+    synchronized (other) {
+      try (PreparedStatement p =
+          other.prepareStatement(
+              "SELECT id, run, kind, by_whom, comment, at FROM controls WHERE run = ? AND id > ?"
+                  + " ORDER BY id")) {
+        p.setString(1, run);
+        p.setLong(2, afterId);
+        List<Control> out = new ArrayList<>();
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            out.add(
+                new Control(
+                    r.getLong(1),
+                    r.getString(2),
+                    Control.Kind.of(r.getString(3)),
+                    r.getString(4),
+                    r.getString(5),
+                    r.getString(6)));
+          }
+        }
+        return out;
+      } catch (SQLException e) {
+        throw failed("read the requests to run " + run, e);
+      }
+    }
+  }
+
+  private JournalException failed(String what, SQLException e) {
+    String why = e.getMessage();
+    if (why != null && (why.contains("UNIQUE") || why.contains("duplicate key"))) {
+      why += " (another process is driving this run?)";
+    }
+    return new JournalException("cannot " + what + " in the journal " + describe + ": " + why, e);
+  }
+
+  @Override
+  public void close() {
+    for (Connection c : new Connection[] {appends, other}) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // closing: nothing left to do with it
+      }
+    }
+  }
+}

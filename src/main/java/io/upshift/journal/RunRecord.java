@@ -1,0 +1,31 @@
+package io.upshift.journal;
+
+/**
+ * A run as the journal knows it, apart from its events.
+ *
+ * @param id a short id, e.g. {@code 20261126-143005-3fa2}
+ * @param createdAt when it was created (ISO-8601, UTC)
+ * @param planFile the plan file, as given
+ * @param planName the plan's name
+ * @param fingerprint what the run was started from (see {@link Fingerprint}), as text
+ * @param target sim, local or ssh
+ * @param seed the seed of a rehearsal
+ * @param options the run's command-line options that resume keeps, as {@code key=value} lines
+ * @param status the latest status word (running, paused, succeeded, ...)
+ * @param owner the process that drives it ({@code pid@host}), or null when none does
+ * @param heartbeatAt when the owner last said it was alive (epoch millis), or 0
+ * @param updatedAt when the status last changed (ISO-8601, UTC)
+ */
+public record RunRecord(
+    String id,
+    String createdAt,
+    String planFile,
+    String planName,
+    String fingerprint,
+    String target,
+    long seed,
+    String options,
+    String status,
+    String owner,
+    long heartbeatAt,
+    String updatedAt) {}
