@@ -1,0 +1,36 @@
+package io.upshift.journal;
+
+import io.upshift.engine.RunEvent;
+import io.upshift.engine.RunStatus;
+import io.upshift.plan.InDoubt;
+import io.upshift.target.Execution.Phase;
+import io.upshift.target.Outcome;
+import java.util.List;
+
+/** One event of every type, with awkward text where text goes. */
+final class Events {
+  private Events() {}
+
+  static List<RunEvent> everyType() {
+    return List.of(
+        new RunEvent.RunStarted(0, "CERN \"cloud\"", "local", 7, 2164, false),
+        new RunEvent.StageStarted(1, 0),
+        new RunEvent.StepStarted(2, 0, 1, 10, 2),
+        new RunEvent.BatchStarted(3, 0, 1, 2, 1, new int[] {4, 5, 6}),
+        new RunEvent.PauseStarted(4, 0, 1, 2, 30_004),
+        new RunEvent.ActionStarted(5, 0, 1, 4, Phase.ACTION),
+        new RunEvent.ActionFinished(
+            6, 0, 1, 4, Phase.ACTION, Outcome.failure(2, "line 1\nl\u00e9gume \u2603", "exit 2")),
+        new RunEvent.ActionFinished(7, 0, 1, 5, Phase.CHECK, Outcome.success(0, "")),
+        new RunEvent.ActionInDoubt(8, 0, 1, 6, Phase.ACTION, InDoubt.CHECK),
+        new RunEvent.Approved(9, 0, 2, "alice", "go; 'quoted' \\ back"),
+        new RunEvent.StepFinished(10, 0, 1, 8, 1, 2),
+        new RunEvent.StageFinished(11, 0, RunStatus.FAILED),
+        new RunEvent.CapabilityChanged(12, "image-api", false),
+        new RunEvent.RunHalted(13, "budget exceeded"),
+        new RunEvent.RunPaused(14, 1, 0, "paused by bob"),
+        new RunEvent.RunResumed(15, "bob", "after a restart"),
+        new RunEvent.AbortRequested(16, "carol", ""),
+        new RunEvent.RunFinished(17, RunStatus.ABORTED));
+  }
+}
