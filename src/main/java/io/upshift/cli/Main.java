@@ -20,6 +20,12 @@ import picocli.CommandLine.Option;
       VerifyCommand.class,
       PlanCommand.class,
       RunCommand.class,
+      ResumeCommand.class,
+      ControlCommand.Pause.class,
+      ControlCommand.Abort.class,
+      ControlCommand.Approve.class,
+      RunsCommand.class,
+      ShowCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -81,6 +87,10 @@ public final class Main {
         (ex, line, parsed) -> {
           if (ex instanceof InvalidInputException invalid) {
             printProblems(invalid, err);
+            return ExitCode.FAILED;
+          }
+          if (ex instanceof io.upshift.journal.JournalException journal) {
+            err.println("upshift: journal: " + journal.getMessage());
             return ExitCode.FAILED;
           }
           err.println("upshift: internal error: " + ex);

@@ -1,26 +1,18 @@
 package io.upshift.cli;
 
-import io.upshift.clock.RunClock;
-import io.upshift.clock.VirtualClock;
-import io.upshift.clock.WallClock;
-import io.upshift.engine.Engine;
-import io.upshift.engine.Estimate;
-import io.upshift.engine.RunState;
 import io.upshift.engine.RunStatus;
 import io.upshift.inventory.Selector;
+import io.upshift.journal.Fingerprint;
+import io.upshift.journal.Journal;
+import io.upshift.journal.RunRecord;
 import io.upshift.plan.Fault;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
 import io.upshift.plan.StepKind;
 import io.upshift.report.RunSummary;
-import io.upshift.report.SummaryJson;
-import io.upshift.report.SummaryTable;
 import io.upshift.source.Position;
 import io.upshift.source.Problems;
 import io.upshift.source.Suggest;
-import io.upshift.target.Target;
-import io.upshift.target.local.LocalTarget;
-import io.upshift.target.sim.SimTarget;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -94,12 +86,21 @@ final class RunCommand implements Callable<Integer> {
           "Pass `approve` gates without asking (always so in rehearsal on the sim target).")
   boolean autoApprove;
 
+  @picocli.CommandLine.Mixin JournalOptions journalOptions;
+
+  @Option(
+      names = "--no-journal",
+      description =
+          "Do not record the run (it cannot be resumed, paused or approved from elsewhere). Runs on real targets are recorded by default; rehearsals only when --journal is given.")
+  boolean noJournal;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
     PrintStream err = System.err;
     checkOptions();
+    Path planFile = PlanLoader.planFile(plan).toAbsolutePath();
     Plan loaded = PlanArgument.load(plan, System.err);
     if (!unsafe) {
       io.upshift.verify.Verifier.Report report = io.upshift.verify.Verifier.verify(loaded, false);
@@ -113,43 +114,74 @@ final class RunCommand implements Callable<Integer> {
     List<Fault> allFaults = new ArrayList<>(loaded.faults());
     allFaults.addAll(parseFaults(loaded));
     long runSeed = seed != null ? seed : loaded.seed();
-    RunClock clock = target == TargetName.sim ? new VirtualClock() : new WallClock();
-    Path workDir = PlanLoader.planFile(plan).toAbsolutePath().getParent();
-    try (Target t =
-        target == TargetName.sim
-            ? new SimTarget(loaded, clock, runSeed, allFaults)
-            : new LocalTarget(loaded, clock, workDir, maxProcesses)) {
-      Problems targetProblems = new Problems();
-      t.check(loaded, targetProblems);
-      targetProblems.throwIfErrors();
-      RunSummary summary = new RunSummary(loaded, t.name(), runSeed);
-      Engine engine =
-          new Engine(loaded, t, clock, runSeed)
-              .listen(summary)
-              .autoApprove(autoApprove || target == TargetName.sim);
-      if (!unsafe) {
-        engine.guard(io.upshift.verify.Verifier.guard(loaded));
-      }
-      ProgressPrinter printer = ProgressPrinter.create(progress, err, new Estimate(loaded));
-      if (printer != null) {
-        engine.listen(printer);
-      }
-      RunState state = engine.run();
-      if (printer != null) {
-        printer.close();
-      }
-      SummaryTable.print(summary, System.out);
-      System.out.flush();
-      if (state.status() == RunStatus.PAUSED) {
-        err.println("upshift: the run stopped at an approval gate; nothing after it was started");
-        err.println(
-            "  hint: approving and resuming a paused run needs the journal (coming); to pass gates without asking, run with --auto-approve");
-      }
-      if (summaryJson != null) {
-        SummaryJson.write(summary, summaryJson);
-      }
-      return exitCode(state.status());
+    RunDriver.Settings settings =
+        new RunDriver.Settings(
+            loaded,
+            target,
+            runSeed,
+            allFaults,
+            maxProcesses,
+            autoApprove,
+            unsafe,
+            planFile.getParent());
+    RunSummary summary = new RunSummary(loaded, target.name(), runSeed);
+    boolean record = !noJournal && (target != TargetName.sim || journalOptions.given());
+    if (!record) {
+      return RunDriver.drive(
+          settings, null, null, List.of(), 0, summary, progress, summaryJson, System.out, err);
     }
+    try (Journal journal = journalOptions.open()) {
+      String id = newRunId();
+      String now = java.time.Instant.now().toString();
+      journal.create(
+          new RunRecord(
+              id,
+              now,
+              planFile.toString(),
+              loaded.name(),
+              Fingerprint.of(loaded),
+              target.name(),
+              runSeed,
+              settings.options(),
+              "running",
+              "",
+              "",
+              null,
+              System.currentTimeMillis(),
+              now));
+      err.println(
+          "upshift: run "
+              + id
+              + " (journal "
+              + journal.describe()
+              + "); from another terminal: upshift show|pause|abort "
+              + id);
+      return RunDriver.drive(
+          settings,
+          new RunDriver.Journaled(journal, id, 0),
+          null,
+          List.of(),
+          0,
+          summary,
+          progress,
+          summaryJson,
+          System.out,
+          err);
+    }
+  }
+
+  /** A run id that sorts by time and is short enough to type: {@code 20261126-143005-3fa2}. */
+  static String newRunId() {
+    java.time.LocalDateTime t = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC);
+    return String.format(
+        "%04d%02d%02d-%02d%02d%02d-%04x",
+        t.getYear(),
+        t.getMonthValue(),
+        t.getDayOfMonth(),
+        t.getHour(),
+        t.getMinute(),
+        t.getSecond(),
+        new java.security.SecureRandom().nextInt(0x10000));
   }
 
   private picocli.CommandLine.ParameterException usage(String message) {

@@ -11,7 +11,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * run in the order they were queued.
  */
 public final class WallClock implements RunClock {
-  private final long origin = System.nanoTime();
+  private final long origin;
+
+  /** A clock for a new run: time starts at 0. */
+  public WallClock() {
+    this(0);
+  }
+
+  /** A clock for a run that goes on: time starts at {@code startMillis} (since the run began). */
+  public WallClock(long startMillis) {
+    this.origin = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(startMillis);
+  }
+
   private final DelayQueue<Due> queue = new DelayQueue<>();
   private final AtomicLong seq = new AtomicLong();
 

@@ -29,6 +29,33 @@ public final class Engine {
   private StageGuard guard;
   private boolean autoApprove = true;
   private boolean started;
+  private EventLog log;
+  private boolean writeAhead;
+  private Controls controls;
+  private List<RunEvent> prelude = List.of();
+  private final List<ActionStarted> toStart = new ArrayList<>();
+
+  /**
+   * Where events go to last: the journal. {@link #sync} returns once everything appended is
+   * durable.
+   */
+  public interface EventLog {
+    void append(RunEvent event);
+
+    void sync();
+  }
+
+  /**
+   * Operators' requests from outside (pause, resume, abort, approve), as events to record; asked at
+   * every turn of the loop, and every {@link #CONTROL_POLL_MILLIS} while waiting on the clock.
+   */
+  @FunctionalInterface
+  public interface Controls {
+    List<RunEvent> poll(RunState state, long now);
+  }
+
+  /** How often a run on the wall clock looks for operators' requests while it waits. */
+  public static final long CONTROL_POLL_MILLIS = 250;
 
   /**
    * Looks at the rest of the plan before a stage starts, from the run's state; a reason to stop
@@ -51,12 +78,36 @@ public final class Engine {
     this.clock = clock;
     this.seed = seed;
     this.state = state;
-    this.started = state.stage() >= 0;
+    this.started = state.begun();
   }
 
   /** Whether approval gates pass by themselves (the default, for rehearsal) or pause the run. */
   public Engine autoApprove(boolean autoApprove) {
     this.autoApprove = autoApprove;
+    return this;
+  }
+
+  /**
+   * Records every event in {@code log}. With {@code writeAhead}, an action is sent to its host only
+   * once the event saying it started is durable (for targets with real effects).
+   */
+  public Engine log(EventLog log, boolean writeAhead) {
+    this.log = log;
+    this.writeAhead = writeAhead;
+    return this;
+  }
+
+  /**
+   * Events to record before the loop starts, e.g. on resume: the resumption and how the actions in
+   * doubt are settled.
+   */
+  public Engine prelude(List<RunEvent> events) {
+    this.prelude = List.copyOf(events);
+    return this;
+  }
+
+  public Engine controls(Controls controls) {
+    this.controls = controls;
     return this;
   }
 
@@ -81,7 +132,15 @@ public final class Engine {
           new RunStarted(
               clock.now(), plan.name(), target.name(), seed, plan.inventory().size(), autoApprove));
     }
+    prelude.forEach(this::record);
+    dispatch();
+    if (controls != null && !clock.isVirtual()) {
+      tick();
+    }
     while (true) {
+      if (controls != null) {
+        controls.poll(state, clock.now()).forEach(this::record);
+      }
       List<RunEvent> decided = Decider.decide(state, clock.now());
       if (guard != null
           && !decided.isEmpty()
@@ -94,9 +153,14 @@ public final class Engine {
       }
       if (!decided.isEmpty()) {
         decided.forEach(this::record);
+        dispatch();
         continue;
       }
-      if (state.status().isTerminal() || state.status() == RunStatus.PAUSED) {
+      if (state.status().isTerminal()
+          || (state.status() == RunStatus.PAUSED && state.inFlight() == 0)) {
+        if (log != null) {
+          log.sync();
+        }
         return state;
       }
       if (!clock.runNext(state.inFlight() > 0)) {
@@ -110,7 +174,34 @@ public final class Engine {
     }
   }
 
+  /** Wakes the loop regularly on the wall clock, so that requests are seen while it waits. */
+  private void tick() {
+    clock.at(
+        clock.now() + CONTROL_POLL_MILLIS,
+        () -> {
+          if (!state.status().isTerminal()) {
+            tick();
+          }
+        });
+  }
+
+  /** Sends the actions just recorded to the target, once their start is durable. */
+  private void dispatch() {
+    if (toStart.isEmpty()) {
+      return;
+    }
+    if (log != null && writeAhead) {
+      log.sync();
+    }
+    List<ActionStarted> now = List.copyOf(toStart);
+    toStart.clear();
+    now.forEach(this::start);
+  }
+
   private void record(RunEvent event) {
+    if (log != null) {
+      log.append(event);
+    }
     state.apply(event);
     listeners.forEach(l -> l.onEvent(event, state));
     for (String capability : state.fleet().takeChanges()) {
@@ -119,7 +210,7 @@ public final class Engine {
       listeners.forEach(l -> l.onEvent(change, state));
     }
     switch (event) {
-      case ActionStarted e -> start(e);
+      case ActionStarted e -> toStart.add(e);
       case PauseStarted e -> clock.at(e.until(), () -> {});
       default -> {}
     }

@@ -54,6 +54,7 @@ public final class RunState {
   private int inFlight;
   private String haltReason;
   private String pauseReason;
+  private boolean begun;
   private boolean aborted;
   private final List<Approved> approvals = new ArrayList<>();
   private final BitSet openActions = new BitSet(); // in flight, of the current step
@@ -79,6 +80,7 @@ public final class RunState {
     groupOfHost = new int[o.groupOfHost.length];
     stage = o.stage;
     now = o.now;
+    begun = o.begun;
   }
 
   /**
@@ -97,6 +99,7 @@ public final class RunState {
     now = Math.max(now, event.at());
     switch (event) {
       case RunStarted e -> {
+        begun = true;
         status = RunStatus.RUNNING;
         autoApprove = e.autoApprove();
       }
@@ -319,6 +322,11 @@ public final class RunState {
 
   public String haltReason() {
     return haltReason;
+  }
+
+  /** Whether the run has started (its first event was recorded). */
+  public boolean begun() {
+    return begun;
   }
 
   /** Why the run is paused, or null. */

@@ -8,8 +8,10 @@ import java.util.Locale;
  *
  * @param id increasing; a run's driver reads the ones after the last it carried out
  * @param at when it was asked (ISO-8601, UTC)
+ * @param gate for an approval, the id of the gate approved ({@code 2.3}); else empty
  */
-public record Control(long id, String run, Kind kind, String by, String comment, String at) {
+public record Control(
+    long id, String run, Kind kind, String by, String comment, String gate, String at) {
 
   /** What is asked. */
   public enum Kind {

@@ -140,7 +140,8 @@ public final class JdbcJournal implements Journal {
             "CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, created_at TEXT NOT NULL,"
                 + " plan_file TEXT NOT NULL, plan_name TEXT NOT NULL, fingerprint TEXT NOT NULL,"
                 + " target TEXT NOT NULL, seed BIGINT NOT NULL, options TEXT NOT NULL,"
-                + " status TEXT NOT NULL, owner TEXT, heartbeat_at BIGINT NOT NULL,"
+                + " status TEXT NOT NULL, detail TEXT NOT NULL, gate TEXT NOT NULL,"
+                + " owner TEXT, heartbeat_at BIGINT NOT NULL,"
                 + " updated_at TEXT NOT NULL)");
         s.execute(
             "CREATE TABLE IF NOT EXISTS events (run TEXT NOT NULL, seq BIGINT NOT NULL,"
@@ -150,7 +151,8 @@ public final class JdbcJournal implements Journal {
             "CREATE TABLE IF NOT EXISTS controls (id "
                 + dialect.serial
                 + ", run TEXT NOT NULL, kind TEXT NOT NULL, by_whom TEXT NOT NULL,"
-                + " comment TEXT NOT NULL, at TEXT NOT NULL)");
+                + " comment TEXT NOT NULL, gate TEXT NOT NULL, at TEXT NOT NULL,"
+                + " done INTEGER NOT NULL DEFAULT 0)");
         s.execute("CREATE INDEX IF NOT EXISTS controls_run ON controls (run, id)");
         s.execute(
             dialect == Dialect.SQLITE
@@ -172,8 +174,8 @@ public final class JdbcJournal implements Journal {
       try (PreparedStatement p =
           other.prepareStatement(
               "INSERT INTO runs (id, created_at, plan_file, plan_name, fingerprint, target, seed,"
-                  + " options, status, owner, heartbeat_at, updated_at)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                  + " options, status, detail, gate, owner, heartbeat_at, updated_at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         p.setString(1, run.id());
         p.setString(2, run.createdAt());
         p.setString(3, run.planFile());
@@ -183,9 +185,11 @@ public final class JdbcJournal implements Journal {
         p.setLong(7, run.seed());
         p.setString(8, run.options());
         p.setString(9, run.status());
-        p.setString(10, run.owner());
-        p.setLong(11, run.heartbeatAt());
-        p.setString(12, run.updatedAt());
+        p.setString(10, run.detail());
+        p.setString(11, run.gate());
+        p.setString(12, run.owner());
+        p.setLong(13, run.heartbeatAt());
+        p.setString(14, run.updatedAt());
         p.executeUpdate();
       } catch (SQLException e) {
         throw failed("record the new run " + run.id(), e);
@@ -238,17 +242,20 @@ public final class JdbcJournal implements Journal {
   }
 
   @Override
-  public void update(String run, String status, String owner, long heartbeatAt) {
+  public void update(
+      String run, String status, String detail, String gate, String owner, long heartbeatAt) {
     synchronized (other) {
       try (PreparedStatement p =
           other.prepareStatement(
-              "UPDATE runs SET status = ?, owner = ?, heartbeat_at = ?, updated_at = ?"
-                  + " WHERE id = ?")) {
+              "UPDATE runs SET status = ?, detail = ?, gate = ?, owner = ?, heartbeat_at = ?,"
+                  + " updated_at = ? WHERE id = ?")) {
         p.setString(1, status);
-        p.setString(2, owner);
-        p.setLong(3, heartbeatAt);
-        p.setString(4, Instant.now().toString());
-        p.setString(5, run);
+        p.setString(2, detail);
+        p.setString(3, gate);
+        p.setString(4, owner);
+        p.setLong(5, heartbeatAt);
+        p.setString(6, Instant.now().toString());
+        p.setString(7, run);
         p.executeUpdate();
       } catch (SQLException e) {
         throw failed("update run " + run, e);
@@ -271,8 +278,8 @@ public final class JdbcJournal implements Journal {
   }
 
   private static final String RUN_COLUMNS =
-      "id, created_at, plan_file, plan_name, fingerprint, target, seed, options, status, owner,"
-          + " heartbeat_at, updated_at";
+      "id, created_at, plan_file, plan_name, fingerprint, target, seed, options, status, detail,"
+          + " gate, owner, heartbeat_at, updated_at";
 
   @Override
   public Optional<RunRecord> run(String idOrPrefix) {
@@ -334,8 +341,10 @@ public final class JdbcJournal implements Journal {
                 r.getString(8),
                 r.getString(9),
                 r.getString(10),
-                r.getLong(11),
-                r.getString(12)));
+                r.getString(11),
+                r.getString(12),
+                r.getLong(13),
+                r.getString(14)));
       }
     }
     return out;
@@ -343,14 +352,32 @@ public final class JdbcJournal implements Journal {
 
   @Override
   public void read(String run, long fromSeq, Reader reader) {
+    read(run, fromSeq, null, reader);
+  }
+
+  @Override
+  public void read(String run, long fromSeq, java.util.Set<String> types, Reader reader) {
+    String filter =
+        types == null
+            ? ""
+            : " AND type IN ("
+                + String.join(", ", java.util.Collections.nCopies(types.size(), "?"))
+                + ")";
     synchronized (other) {
       try (PreparedStatement p =
           other.prepareStatement(
               "SELECT seq, type, version, at, body FROM events WHERE run = ? AND seq >= ?"
+                  + filter
                   + " ORDER BY seq")) {
         p.setFetchSize(10_000);
         p.setString(1, run);
         p.setLong(2, fromSeq);
+        if (types != null) {
+          int i = 3;
+          for (String t : types) {
+            p.setString(i++, t);
+          }
+        }
         boolean autoCommit = other.getAutoCommit();
         if (dialect == Dialect.POSTGRESQL) {
           other.setAutoCommit(false); // PostgreSQL streams with a fetch size only in a transaction
@@ -390,22 +417,24 @@ public final class JdbcJournal implements Journal {
   }
 
   @Override
-  public Control request(String run, Control.Kind kind, String by, String comment) {
+  public Control request(String run, Control.Kind kind, String by, String comment, String gate) {
     String at = Instant.now().toString();
     synchronized (other) {
       try (PreparedStatement p =
           other.prepareStatement(
-              "INSERT INTO controls (run, kind, by_whom, comment, at) VALUES (?, ?, ?, ?, ?)",
+              "INSERT INTO controls (run, kind, by_whom, comment, gate, at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?)",
               Statement.RETURN_GENERATED_KEYS)) {
         p.setString(1, run);
         p.setString(2, kind.word());
         p.setString(3, by);
         p.setString(4, comment);
-        p.setString(5, at);
+        p.setString(5, gate);
+        p.setString(6, at);
         p.executeUpdate();
         try (ResultSet keys = p.getGeneratedKeys()) {
           keys.next();
-          return new Control(keys.getLong(1), run, kind, by, comment, at);
+          return new Control(keys.getLong(1), run, kind, by, comment, gate, at);
         }
       } catch (SQLException e) {
         throw failed("record the request to " + kind.word() + " run " + run, e);
@@ -414,14 +443,13 @@ public final class JdbcJournal implements Journal {
   }
 
   @Override
-  public List<Control> controls(String run, long afterId) {
+  public List<Control> pending(String run) {
     synchronized (other) {
       try (PreparedStatement p =
           other.prepareStatement(
-              "SELECT id, run, kind, by_whom, comment, at FROM controls WHERE run = ? AND id > ?"
-                  + " ORDER BY id")) {
+              "SELECT id, run, kind, by_whom, comment, gate, at FROM controls"
+                  + " WHERE run = ? AND done = 0 ORDER BY id")) {
         p.setString(1, run);
-        p.setLong(2, afterId);
         List<Control> out = new ArrayList<>();
         try (ResultSet r = p.executeQuery()) {
           while (r.next()) {
@@ -432,12 +460,26 @@ public final class JdbcJournal implements Journal {
                     Control.Kind.of(r.getString(3)),
                     r.getString(4),
                     r.getString(5),
-                    r.getString(6)));
+                    r.getString(6),
+                    r.getString(7)));
           }
         }
         return out;
       } catch (SQLException e) {
         throw failed("read the requests to run " + run, e);
+      }
+    }
+  }
+
+  @Override
+  public void done(long controlId) {
+    synchronized (other) {
+      try (PreparedStatement p =
+          other.prepareStatement("UPDATE controls SET done = 1 WHERE id = ?")) {
+        p.setLong(1, controlId);
+        p.executeUpdate();
+      } catch (SQLException e) {
+        throw failed("mark request " + controlId + " as carried out", e);
       }
     }
   }

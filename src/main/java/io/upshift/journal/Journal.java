@@ -25,8 +25,12 @@ public interface Journal extends AutoCloseable {
    */
   void append(String run, long firstSeq, List<EventCodec.Encoded> events, long heartbeatAt);
 
-  /** Sets a run's status word and owner (null: none), and its heartbeat. */
-  void update(String run, String status, String owner, long heartbeatAt);
+  /**
+   * Sets a run's status word, its detail (why it paused or halted), the gate it waits at, its owner
+   * (null: none) and its heartbeat.
+   */
+  void update(
+      String run, String status, String detail, String gate, String owner, long heartbeatAt);
 
   /** Says the run's driver is alive. */
   void heartbeat(String run, long at);
@@ -49,14 +53,20 @@ public interface Journal extends AutoCloseable {
   /** Reads a run's events with numbers from {@code fromSeq}, in order. */
   void read(String run, long fromSeq, Reader reader);
 
+  /** Reads a run's events of some types only, in order. */
+  void read(String run, long fromSeq, java.util.Set<String> types, Reader reader);
+
   /** The number of a run's last event, or 0 when it has none. */
   long lastSeq(String run);
 
   /** Records an operator's request; returns it with its id. */
-  Control request(String run, Control.Kind kind, String by, String comment);
+  Control request(String run, Control.Kind kind, String by, String comment, String gate);
 
-  /** A run's requests with ids above {@code afterId}, oldest first. */
-  List<Control> controls(String run, long afterId);
+  /** A run's requests not yet carried out, oldest first. */
+  List<Control> pending(String run);
+
+  /** Marks a request as carried out (before the event that records it is written). */
+  void done(long controlId);
 
   @Override
   void close();

@@ -12,6 +12,8 @@ package io.upshift.journal;
  * @param seed the seed of a rehearsal
  * @param options the run's command-line options that resume keeps, as {@code key=value} lines
  * @param status the latest status word (running, paused, succeeded, ...)
+ * @param detail why it is paused or halted, or empty
+ * @param gate the id of the approval gate it waits at ({@code 2.3}), or empty
  * @param owner the process that drives it ({@code pid@host}), or null when none does
  * @param heartbeatAt when the owner last said it was alive (epoch millis), or 0
  * @param updatedAt when the status last changed (ISO-8601, UTC)
@@ -26,6 +28,17 @@ public record RunRecord(
     long seed,
     String options,
     String status,
+    String detail,
+    String gate,
     String owner,
     long heartbeatAt,
-    String updatedAt) {}
+    String updatedAt) {
+
+  /**
+   * Whether a live process drives the run: its owner's process exists (on this host) or its
+   * heartbeat is fresh (elsewhere).
+   */
+  public boolean live(long nowMillis) {
+    return Owner.alive(owner, heartbeatAt, nowMillis);
+  }
+}

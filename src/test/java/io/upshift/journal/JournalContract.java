@@ -33,7 +33,20 @@ abstract class JournalContract {
 
   static RunRecord run(String id, String created) {
     return new RunRecord(
-        id, created, "plan.yaml", "test plan", "{}", "local", 1, "", "running", "1@h", 5, created);
+        id,
+        created,
+        "plan.yaml",
+        "test plan",
+        "{}",
+        "local",
+        1,
+        "",
+        "running",
+        "",
+        "",
+        "1@h",
+        5,
+        created);
   }
 
   @Test
@@ -84,28 +97,31 @@ abstract class JournalContract {
   }
 
   @Test
-  void operatorRequestsAreReadInOrderAfterAnId() {
+  void operatorRequestsArePendingUntilCarriedOut() {
     journal.create(run("r1", Instant.now().toString()));
     journal.create(run("r2", Instant.now().toString()));
-    Control pause = journal.request("r1", Control.Kind.PAUSE, "alice", "lunch");
-    journal.request("r2", Control.Kind.ABORT, "bob", "");
-    Control approve = journal.request("r1", Control.Kind.APPROVE, "carol", "ok by CAB-123");
-    assertThat(journal.controls("r1", 0))
-        .extracting(Control::kind, Control::by, Control::comment)
+    Control pause = journal.request("r1", Control.Kind.PAUSE, "alice", "lunch", "");
+    journal.request("r2", Control.Kind.ABORT, "bob", "", "");
+    Control approve = journal.request("r1", Control.Kind.APPROVE, "carol", "ok by CAB-123", "1.2");
+    assertThat(journal.pending("r1"))
+        .extracting(Control::kind, Control::by, Control::comment, Control::gate)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(Control.Kind.PAUSE, "alice", "lunch"),
-            org.assertj.core.groups.Tuple.tuple(Control.Kind.APPROVE, "carol", "ok by CAB-123"));
-    assertThat(journal.controls("r1", pause.id()))
-        .extracting(Control::id)
-        .containsExactly(approve.id());
+            org.assertj.core.groups.Tuple.tuple(Control.Kind.PAUSE, "alice", "lunch", ""),
+            org.assertj.core.groups.Tuple.tuple(
+                Control.Kind.APPROVE, "carol", "ok by CAB-123", "1.2"));
+    journal.done(pause.id());
+    assertThat(journal.pending("r1")).extracting(Control::id).containsExactly(approve.id());
   }
 
   @Test
   void statusOwnerAndHeartbeatAreKept() {
     journal.create(run("r1", Instant.now().toString()));
-    journal.update("r1", "paused", null, 42);
+    journal.update("r1", "paused", "approval needed: go?", "2.3", null, 42);
     RunRecord r = journal.run("r1").orElseThrow();
     assertThat(r.status()).isEqualTo("paused");
+    assertThat(r.detail()).isEqualTo("approval needed: go?");
+    assertThat(r.gate()).isEqualTo("2.3");
+    assertThat(r.live(43)).isFalse();
     assertThat(r.owner()).isNull();
     assertThat(r.heartbeatAt()).isEqualTo(42);
     journal.heartbeat("r1", 43);

@@ -72,6 +72,8 @@ class LocalRunTest {
             p.toString(),
             "--target",
             "local",
+            "--journal",
+            dir.resolve("journal.db").toString(),
             "--progress",
             "plain",
             "--summary-json",
@@ -127,7 +129,16 @@ class LocalRunTest {
                 timeout: 300ms
         """;
     Path p = TestPlans.write(dir, plan, INVENTORY);
-    Cli.Result r = Cli.run("run", p.toString(), "--target", "local", "--progress", "none");
+    Cli.Result r =
+        Cli.run(
+            "run",
+            p.toString(),
+            "--target",
+            "local",
+            "--journal",
+            dir.resolve("journal.db").toString(),
+            "--progress",
+            "none");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).contains("h1  One › sleep 30: timed out after 300ms");
   }
@@ -150,7 +161,16 @@ class LocalRunTest {
               - restart: app
         """;
     Path p = TestPlans.write(dir, plan, INVENTORY);
-    Cli.Result r = Cli.run("run", p.toString(), "--target", "local", "--progress", "none");
+    Cli.Result r =
+        Cli.run(
+            "run",
+            p.toString(),
+            "--target",
+            "local",
+            "--journal",
+            dir.resolve("journal.db").toString(),
+            "--progress",
+            "none");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err())
         .contains(

@@ -33,7 +33,16 @@ class LocalSafetyTest {
     Path p =
         plan(
             "      - command: \"(sleep 31.4159 &) ; sleep 27.1828\"\n        on: all\n        timeout: 500ms\n");
-    Cli.Result r = Cli.run("run", p.toString(), "--target", "local", "--progress", "none");
+    Cli.Result r =
+        Cli.run(
+            "run",
+            p.toString(),
+            "--target",
+            "local",
+            "--journal",
+            dir.resolve("journal.db").toString(),
+            "--progress",
+            "none");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).contains("timed out after 500ms");
     assertThat(running("sleep 31.4159")).as("the detached child").isZero();
@@ -45,9 +54,20 @@ class LocalSafetyTest {
     Path p =
         plan(
             "      - command: \"touch before\"\n        on: all\n      - approve: \"go on?\"\n      - command: \"touch after\"\n        on: all\n");
-    Cli.Result paused = Cli.run("run", p.toString(), "--target", "local", "--progress", "none");
+    Cli.Result paused =
+        Cli.run(
+            "run",
+            p.toString(),
+            "--target",
+            "local",
+            "--journal",
+            dir.resolve("journal.db").toString(),
+            "--progress",
+            "none");
     assertThat(paused.code()).isEqualTo(3);
-    assertThat(paused.err()).contains("approval gate");
+    assertThat(paused.err())
+        .contains("paused: approval needed: go on?")
+        .contains("upshift approve ");
     assertThat(dir.resolve("before")).exists();
     assertThat(dir.resolve("after")).doesNotExist();
     assertThat(
@@ -56,6 +76,8 @@ class LocalSafetyTest {
                     p.toString(),
                     "--target",
                     "local",
+                    "--journal",
+                    dir.resolve("journal.db").toString(),
                     "--progress",
                     "none",
                     "--auto-approve")
@@ -81,7 +103,16 @@ class LocalSafetyTest {
               "      - check: {http: \"http://127.0.0.1:"
                   + silent.getLocalPort()
                   + "/\"}\n        on: all\n        timeout: 700ms\n");
-      Cli.Result r = Cli.run("run", p.toString(), "--target", "local", "--progress", "none");
+      Cli.Result r =
+          Cli.run(
+              "run",
+              p.toString(),
+              "--target",
+              "local",
+              "--journal",
+              dir.resolve("journal.db").toString(),
+              "--progress",
+              "none");
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.out()).containsAnyOf("within the timeout", "timed out");
     }

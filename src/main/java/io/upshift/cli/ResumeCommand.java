@@ -1,0 +1,233 @@
+package io.upshift.cli;
+
+import io.upshift.engine.RunEvent;
+import io.upshift.engine.RunState;
+import io.upshift.journal.Control;
+import io.upshift.journal.Fingerprint;
+import io.upshift.journal.Journal;
+import io.upshift.journal.JournalException;
+import io.upshift.journal.Resumption;
+import io.upshift.journal.RunRecord;
+import io.upshift.plan.InDoubt;
+import io.upshift.plan.Plan;
+import io.upshift.report.RunSummary;
+import io.upshift.verify.Finding;
+import io.upshift.verify.Verifier;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code upshift resume RUN}: goes on with a paused run, or one whose driver died, from its
+ * journal. Asks a live driver to resume instead when there is one.
+ */
+@Command(
+    name = "resume",
+    description =
+        "Go on with a run from its journal: after a pause, or after the process driving it died.",
+    mixinStandardHelpOptions = true)
+final class ResumeCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "RUN", description = "The run's id (a unique prefix will do), or last.")
+  String run;
+
+  @Mixin JournalOptions journalOptions;
+
+  @Option(names = "--by", paramLabel = "NAME", description = "Who resumes (default: $USER).")
+  String by;
+
+  @Option(
+      names = "--in-doubt",
+      paramLabel = "ANSWER",
+      description =
+          "For actions that may or may not have run and whose kind asks the operator (db-sync, db-backup, command): done, rerun or failed, after looking at the hosts.")
+  String inDoubt;
+
+  @Option(
+      names = "--accept-plan-changes",
+      description =
+          "Go on although the plan changed in steps the run has started or done (they keep what was recorded).")
+  boolean acceptChanges;
+
+  @Option(
+      names = "--progress",
+      defaultValue = "auto",
+      description = "Progress display: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  ProgressPrinter.Mode progress;
+
+  @Option(
+      names = "--summary-json",
+      paramLabel = "FILE",
+      description = "Write the run summary as JSON to FILE.")
+  Path summaryJson;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintStream err = System.err;
+    InDoubt answer = null;
+    if (inDoubt != null) {
+      answer = InDoubt.of(inDoubt);
+      if (answer != InDoubt.DONE && answer != InDoubt.RERUN && answer != InDoubt.FAILED) {
+        err.println("upshift: --in-doubt takes done, rerun or failed, not `" + inDoubt + "`");
+        return ExitCode.USAGE;
+      }
+    }
+    String who = JournalOptions.operator(by);
+    try (Journal journal = journalOptions.openExisting()) {
+      RunRecord record = ShowCommand.find(journal, run);
+      RunStatusWord status = RunStatusWord.of(record.status());
+      if (status.terminal()) {
+        err.println(
+            "upshift: run "
+                + record.id()
+                + " has ended ("
+                + record.status()
+                + "); nothing to resume");
+        return RunCommand.exitCode(status.status());
+      }
+      if (record.live(System.currentTimeMillis())) {
+        journal.request(record.id(), Control.Kind.RESUME, who, "", "");
+        err.println(
+            "upshift: run "
+                + record.id()
+                + " is driven by "
+                + record.owner()
+                + "; asked it to resume");
+        return ExitCode.OK;
+      }
+      Path planFile = Path.of(record.planFile());
+      Plan plan = PlanArgument.load(planFile, err);
+      String options = record.options();
+      RunCommand.TargetName target =
+          RunCommand.TargetName.valueOf(RunDriver.Settings.option(options, "target"));
+      long seed = record.seed();
+      RunSummary summary = new RunSummary(plan, target.name(), seed);
+      Resumption resumption = Resumption.replay(journal, record.id(), plan, List.of(summary));
+      RunState state = resumption.state();
+      Fingerprint.Changes changes = Fingerprint.compare(record.fingerprint(), plan, state);
+      if (changes.hostsRenumbered()) {
+        err.println(
+            "upshift: the inventory's host list changed since run "
+                + record.id()
+                + " started (hosts added, removed or reordered); its journal cannot be applied to it");
+        err.println("  hint: restore the inventory as it was, resume, and change it after the run");
+        return ExitCode.FAILED;
+      }
+      if (!changes.changed().isEmpty() && !acceptChanges) {
+        err.println(
+            "upshift: "
+                + planFile
+                + " changed since run "
+                + record.id()
+                + " started, in what the run has already done:");
+        changes.changed().forEach(c -> err.println("  - " + c));
+        err.println(
+            "  hint: put those steps back as they were, or pass --accept-plan-changes if the change keeps what was done meaningful");
+        return ExitCode.FAILED;
+      }
+      boolean unsafe = Boolean.parseBoolean(RunDriver.Settings.option(options, "unsafe"));
+      if (!unsafe && !state.stageActive() && state.stage() >= 0) {
+        List<Finding> findings = Verifier.recheck(plan, state);
+        if (!findings.isEmpty()) {
+          findings.forEach(f -> err.println(f.render() + "\n"));
+          err.println(
+              "upshift: the rest of the plan is not safe from where run "
+                  + record.id()
+                  + " stands (see above); it was not resumed");
+          return ExitCode.FAILED;
+        }
+      }
+      long now = Math.max(state.now(), sinceStart(record));
+      List<Resumption.Doubt> doubts = resumption.doubts();
+      List<RunEvent> settle = resumption.settle(doubts, answer, now);
+      if (settle == null) {
+        err.println(
+            "upshift: run "
+                + record.id()
+                + " stopped while these actions were under way; they may or may not have run:");
+        for (Resumption.Doubt d : doubts) {
+          if (d.policy() == InDoubt.ASK) {
+            err.println(
+                "  - "
+                    + d.hostName()
+                    + ": stage `"
+                    + plan.stages().get(d.step().stage()).name()
+                    + "` "
+                    + d.step().describe());
+          }
+        }
+        err.println(
+            "  hint: look at those hosts, then resume with --in-doubt done (it ran), rerun (run it again) or failed (leave the host out)");
+        return ExitCode.FAILED;
+      }
+      List<RunEvent> prelude = new ArrayList<>();
+      prelude.add(
+          new RunEvent.RunResumed(
+              now, who, doubts.isEmpty() ? "" : doubts.size() + " action(s) in doubt settled"));
+      prelude.addAll(settle);
+      err.println(
+          "upshift: resuming run "
+              + record.id()
+              + " at event "
+              + resumption.lastSeq()
+              + (doubts.isEmpty() ? "" : "; " + describe(doubts)));
+      RunDriver.Settings settings =
+          new RunDriver.Settings(
+              plan,
+              target,
+              seed,
+              plan.faults(),
+              Integer.parseInt(RunDriver.Settings.option(options, "max-processes")),
+              Boolean.parseBoolean(RunDriver.Settings.option(options, "auto-approve")),
+              unsafe,
+              Path.of(RunDriver.Settings.option(options, "work-dir")));
+      return RunDriver.drive(
+          settings,
+          new RunDriver.Journaled(journal, record.id(), resumption.lastSeq()),
+          state,
+          prelude,
+          now,
+          summary,
+          progress,
+          summaryJson,
+          System.out,
+          err);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new JournalException("the record of run " + run + " is damaged: " + e.getMessage());
+    }
+  }
+
+  private static String describe(List<Resumption.Doubt> doubts) {
+    long rerun = doubts.stream().filter(d -> d.policy() == InDoubt.RERUN).count();
+    long check = doubts.stream().filter(d -> d.policy() == InDoubt.CHECK).count();
+    long asked = doubts.size() - rerun - check;
+    List<String> parts = new ArrayList<>();
+    if (rerun > 0) {
+      parts.add(rerun + " in doubt run again");
+    }
+    if (check > 0) {
+      parts.add(check + " in doubt checked first");
+    }
+    if (asked > 0) {
+      parts.add(asked + " in doubt settled as the operator said");
+    }
+    return String.join(", ", parts);
+  }
+
+  /** Milliseconds since the run was created, by the wall clock. */
+  static long sinceStart(RunRecord record) {
+    try {
+      return Math.max(
+          0,
+          System.currentTimeMillis() - java.time.Instant.parse(record.createdAt()).toEpochMilli());
+    } catch (java.time.format.DateTimeParseException e) {
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package io.upshift.cli;
+
+import io.upshift.clock.RunClock;
+import io.upshift.clock.VirtualClock;
+import io.upshift.clock.WallClock;
+import io.upshift.engine.Engine;
+import io.upshift.engine.Estimate;
+import io.upshift.engine.RunEvent;
+import io.upshift.engine.RunState;
+import io.upshift.engine.RunStatus;
+import io.upshift.journal.Journal;
+import io.upshift.journal.Recorder;
+import io.upshift.plan.Fault;
+import io.upshift.plan.Plan;
+import io.upshift.report.RunSummary;
+import io.upshift.report.SummaryJson;
+import io.upshift.report.SummaryTable;
+import io.upshift.source.Problems;
+import io.upshift.target.Target;
+import io.upshift.target.local.LocalTarget;
+import io.upshift.target.sim.SimTarget;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Drives a run, new or resumed: the target, the engine and its listeners, the journal. */
+final class RunDriver {
+  private RunDriver() {}
+
+  /** Where and how a run goes: what {@code run} was given, and what {@code resume} keeps. */
+  record Settings(
+      Plan plan,
+      RunCommand.TargetName target,
+      long seed,
+      List<Fault> faults,
+      int maxProcesses,
+      boolean autoApprove,
+      boolean unsafe,
+      Path workDir) {
+
+    /** The settings as {@code key=value} lines, for the run's record. */
+    String options() {
+      return "target="
+          + target
+          + "\nseed="
+          + seed
+          + "\nmax-processes="
+          + maxProcesses
+          + "\nauto-approve="
+          + autoApprove
+          + "\nunsafe="
+          + unsafe
+          + "\nwork-dir="
+          + workDir
+          + "\n";
+    }
+
+    static String option(String options, String key) {
+      for (String line : options.split("\n")) {
+        if (line.startsWith(key + "=")) {
+          return line.substring(key.length() + 1);
+        }
+      }
+      return null;
+    }
+  }
+
+  /** A journal to record in, and the run's id there. */
+  record Journaled(Journal journal, String run, long lastSeq) {}
+
+  /**
+   * Runs to the end (or a pause) and prints the summary.
+   *
+   * @param from the state to go on from (resume), or null for a new run
+   * @param clockStart where the run's clock starts, in milliseconds since the run began
+   */
+  static int drive(
+      Settings s,
+      Journaled journaled,
+      RunState from,
+      List<RunEvent> prelude,
+      long clockStart,
+      RunSummary summary,
+      ProgressPrinter.Mode progress,
+      Path summaryJson,
+      PrintStream out,
+      PrintStream err)
+      throws IOException {
+    Plan plan = s.plan();
+    boolean sim = s.target() == RunCommand.TargetName.sim;
+    RunClock clock = sim ? new VirtualClock() : new WallClock(clockStart);
+    try (Target t =
+            sim
+                ? new SimTarget(plan, clock, s.seed(), s.faults())
+                : new LocalTarget(plan, clock, s.workDir(), s.maxProcesses());
+        Recorder recorder =
+            journaled == null
+                ? null
+                : new Recorder(journaled.journal(), journaled.run(), journaled.lastSeq())) {
+      Problems targetProblems = new Problems();
+      t.check(plan, targetProblems);
+      targetProblems.throwIfErrors();
+      Engine engine =
+          (from == null
+                  ? new Engine(plan, t, clock, s.seed())
+                  : new Engine(plan, t, clock, s.seed(), from))
+              .listen(summary)
+              .autoApprove(s.autoApprove() || sim)
+              .prelude(prelude);
+      if (recorder != null) {
+        engine.log(recorder, !sim).controls(recorder).listen(recorder);
+      }
+      if (!s.unsafe()) {
+        engine.guard(io.upshift.verify.Verifier.guard(plan));
+      }
+      ProgressPrinter printer = ProgressPrinter.create(progress, err, new Estimate(plan));
+      if (printer != null) {
+        engine.listen(printer);
+      }
+      RunState state = engine.run();
+      if (printer != null) {
+        printer.close();
+      }
+      SummaryTable.print(summary, out);
+      out.flush();
+      if (state.status() == RunStatus.PAUSED) {
+        paused(state, journaled, err);
+      }
+      if (summaryJson != null) {
+        SummaryJson.write(summary, summaryJson);
+      }
+      return RunCommand.exitCode(state.status());
+    }
+  }
+
+  private static void paused(RunState state, Journaled journaled, PrintStream err) {
+    boolean gate =
+        state.progress() != null
+            && state.progress().step().kind() == io.upshift.plan.StepKind.APPROVE;
+    err.println("upshift: the run is paused: " + state.pauseReason());
+    if (journaled == null) {
+      err.println(
+          "  hint: without a journal a paused run cannot be resumed; run with --journal, or pass gates with --auto-approve");
+    } else if (gate) {
+      err.println(
+          "  hint: approve with `upshift approve "
+              + journaled.run()
+              + " --comment ...`, then go on with `upshift resume "
+              + journaled.run()
+              + "`");
+    } else {
+      err.println("  hint: go on with `upshift resume " + journaled.run() + "`");
+    }
+  }
+}

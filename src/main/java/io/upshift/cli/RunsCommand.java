@@ -1,0 +1,52 @@
+package io.upshift.cli;
+
+import io.upshift.journal.Journal;
+import io.upshift.journal.RunRecord;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code upshift runs}: the runs in the journal, newest first. */
+@Command(
+    name = "runs",
+    description = "List the runs in the journal, newest first.",
+    mixinStandardHelpOptions = true)
+final class RunsCommand implements Callable<Integer> {
+  @Mixin JournalOptions journalOptions;
+
+  @Option(
+      names = "--limit",
+      defaultValue = "20",
+      description = "How many runs (default: ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Override
+  public Integer call() {
+    PrintStream out = System.out;
+    try (Journal journal = journalOptions.openExisting()) {
+      List<RunRecord> runs = journal.runs(Math.max(1, limit));
+      if (runs.isEmpty()) {
+        out.println("no runs in " + journal.describe());
+        return ExitCode.OK;
+      }
+      long now = System.currentTimeMillis();
+      out.printf(
+          "%-21s %-10s %-6s %-20s %-22s %s%n",
+          "RUN", "STATUS", "TARGET", "CREATED", "DRIVER", "PLAN");
+      for (RunRecord r : runs) {
+        out.printf(
+            "%-21s %-10s %-6s %-20s %-22s %s%n",
+            r.id(),
+            r.status(),
+            r.target(),
+            r.createdAt().length() >= 19 ? r.createdAt().substring(0, 19) : r.createdAt(),
+            r.live(now) ? r.owner() : r.owner() == null ? "-" : "(silent) " + r.owner(),
+            r.planName());
+      }
+      return ExitCode.OK;
+    }
+  }
+}

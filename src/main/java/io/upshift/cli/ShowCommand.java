@@ -1,0 +1,146 @@
+package io.upshift.cli;
+
+import io.upshift.engine.RunEvent;
+import io.upshift.journal.EventCodec;
+import io.upshift.journal.Journal;
+import io.upshift.journal.JournalException;
+import io.upshift.journal.RunRecord;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code upshift show RUN}: a run's status and audit trail, read from the journal. */
+@Command(
+    name = "show",
+    description = "Show a run from the journal: status, who drives it, and its audit trail.",
+    mixinStandardHelpOptions = true)
+final class ShowCommand implements Callable<Integer> {
+  /** The events that make the audit trail: what operators and the run's guards did. */
+  static final Set<String> AUDIT =
+      Set.of(
+          "run-started",
+          "approved",
+          "run-paused",
+          "run-resumed",
+          "abort-requested",
+          "action-in-doubt",
+          "run-halted",
+          "stage-finished",
+          "run-finished");
+
+  @Parameters(paramLabel = "RUN", description = "The run's id (a unique prefix will do), or last.")
+  String run;
+
+  @Mixin JournalOptions journalOptions;
+
+  static RunRecord find(Journal journal, String id) {
+    return journal
+        .run(id)
+        .orElseThrow(
+            () ->
+                new JournalException(
+                    "no run `"
+                        + id
+                        + "` in the journal "
+                        + journal.describe()
+                        + " (`upshift runs` lists them)"));
+  }
+
+  @Override
+  public Integer call() {
+    PrintStream out = System.out;
+    try (Journal journal = journalOptions.openExisting()) {
+      RunRecord r = find(journal, run);
+      long now = System.currentTimeMillis();
+      out.println("run      " + r.id());
+      out.println("plan     " + r.planName() + " (" + r.planFile() + ")");
+      out.println(
+          "target   " + r.target() + (r.target().equals("sim") ? ", seed " + r.seed() : ""));
+      out.println("status   " + r.status() + (r.detail().isEmpty() ? "" : ": " + r.detail()));
+      if (!r.gate().isEmpty()) {
+        out.println(
+            "waits    for approval of step " + r.gate() + " (upshift approve " + r.id() + ")");
+      }
+      out.println(
+          "driver   "
+              + (r.live(now)
+                  ? r.owner() + ", alive " + (now - r.heartbeatAt()) / 1000 + " s ago"
+                  : r.owner() == null
+                      ? "none"
+                      : r.owner() + ", silent since " + Instant.ofEpochMilli(r.heartbeatAt())));
+      out.println("created  " + r.createdAt());
+      out.println("updated  " + r.updatedAt());
+      out.println("events   " + journal.lastSeq(r.id()));
+      out.println();
+      out.println("audit trail (times since the run began):");
+      journal.read(
+          r.id(),
+          1,
+          AUDIT,
+          s -> {
+            RunEvent e = EventCodec.decode(s.type(), s.version(), s.body());
+            String line = audit(e);
+            if (line != null) {
+              out.println("  " + clock(e.at()) + "  " + line);
+            }
+          });
+      journal
+          .pending(r.id())
+          .forEach(
+              c ->
+                  out.println(
+                      "  pending  "
+                          + c.kind().word()
+                          + " by "
+                          + c.by()
+                          + " at "
+                          + c.at()
+                          + (c.comment().isEmpty() ? "" : ": " + c.comment())));
+      return ExitCode.OK;
+    }
+  }
+
+  private static String audit(RunEvent e) {
+    return switch (e) {
+      case RunEvent.RunStarted x -> "started on " + x.target() + ", " + x.hosts() + " hosts";
+      case RunEvent.Approved x ->
+          "step "
+              + x.stage()
+              + "."
+              + x.step()
+              + " approved by "
+              + x.by()
+              + (x.comment().isEmpty() ? "" : ": " + x.comment());
+      case RunEvent.RunPaused x -> "paused: " + x.reason();
+      case RunEvent.RunResumed x ->
+          "resumed by " + x.by() + (x.reason().isEmpty() ? "" : " (" + x.reason() + ")");
+      case RunEvent.AbortRequested x ->
+          "abort asked by " + x.by() + (x.comment().isEmpty() ? "" : ": " + x.comment());
+      case RunEvent.ActionInDoubt x ->
+          "host #"
+              + x.host()
+              + ", step "
+              + x.stage()
+              + "."
+              + x.step()
+              + " "
+              + x.phase().word()
+              + " was in doubt: "
+              + x.resolution().word();
+      case RunEvent.RunHalted x -> "halted: " + x.reason();
+      case RunEvent.StageFinished x -> "stage " + (x.stage() + 1) + " " + x.status().word();
+      case RunEvent.RunFinished x -> "finished: " + x.status().word();
+      default -> null;
+    };
+  }
+
+  /** Milliseconds as h:mm:ss. */
+  static String clock(long millis) {
+    long s = millis / 1000;
+    return String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+  }
+}
