@@ -17,7 +17,11 @@ public final class Upshift {
     cmd.add("-XX:+UseSerialGC");
     cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(
+        java.util.Arrays.stream(
+                System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+            .map(e -> Path.of(e).toAbsolutePath().toString())
+            .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
     cmd.add("io.upshift.cli.Main");
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd)

@@ -110,6 +110,18 @@ final class ResumeCommand implements Callable<Integer> {
       RunSummary summary = new RunSummary(plan, target.name(), seed);
       Resumption resumption = Resumption.replay(journal, record.id(), plan, List.of(summary));
       RunState state = resumption.state();
+      if (state.status().isTerminal()) {
+        // it ended, but its driver died before saying so in the run's record
+        journal.update(
+            record.id(),
+            state.status().word(),
+            state.haltReason() == null ? "" : state.haltReason(),
+            "",
+            null,
+            System.currentTimeMillis());
+        err.println("upshift: run " + record.id() + " has ended (" + state.status().word() + ")");
+        return RunCommand.exitCode(state.status());
+      }
       Fingerprint.Changes changes = Fingerprint.compare(record.fingerprint(), plan, state);
       if (changes.hostsRenumbered()) {
         err.println(
