@@ -1,20 +1,11 @@
 package io.upshift.journal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.upshift.engine.RunEvent;
 import io.upshift.engine.RunStatus;
 import io.upshift.plan.InDoubt;
 import io.upshift.target.Execution.Phase;
 import io.upshift.target.Outcome;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Turns run events into journal records and back: a stable type tag, a format version, and a small
@@ -26,12 +17,73 @@ public final class EventCodec {
   /** The format version written today. */
   public static final int VERSION = 1;
 
-  private static final JsonFactory JSON = new JsonFactory();
-
   private EventCodec() {}
 
-  /** One event as stored. */
-  public record Encoded(String type, int version, long at, String body) {}
+  /**
+   * One event as stored: a JSON line that starts with its type tag and format version, {@code
+   * {"type":"action-started","v":1,"at":...}}.
+   */
+  public record Encoded(String type, int version, long at, String line) {
+    /** The same as {@link #line}: the body fields are read from the whole line. */
+    public String body() {
+      return line;
+    }
+  }
+
+  private static final String PREFIX = "{\"type\":\"";
+
+  /**
+   * A stored line with its type and version read from its start, the body left to decode (so that a
+   * reader can skip the types it does not want cheaply).
+   */
+  static Journal.Stored stored(long seq, String line) {
+    int typeEnd = line.indexOf('"', PREFIX.length());
+    int v = line.indexOf("\"v\":", typeEnd);
+    if (!line.startsWith(PREFIX) || typeEnd < 0 || v != typeEnd + 2) {
+      throw new JournalException("event " + seq + " is damaged: " + abbreviate(line));
+    }
+    int version = 0;
+    int i = v + 4;
+    while (i < line.length() && line.charAt(i) >= '0' && line.charAt(i) <= '9') {
+      version = version * 10 + line.charAt(i++) - '0';
+    }
+    return new Journal.Stored(seq, tag(line, PREFIX.length(), typeEnd), version, line);
+  }
+
+  private static final String[] TAGS = {
+    "action-started",
+    "action-finished",
+    "batch-started",
+    "step-started",
+    "step-finished",
+    "pause-started",
+    "stage-started",
+    "stage-finished",
+    "run-started",
+    "run-finished",
+    "run-halted",
+    "run-paused",
+    "run-resumed",
+    "approved",
+    "abort-requested",
+    "action-in-doubt",
+    "capability-changed"
+  };
+
+  /** The type tag between {@code from} and {@code to}: the shared constant when known. */
+  private static String tag(String line, int from, int to) {
+    int length = to - from;
+    for (String t : TAGS) {
+      if (t.length() == length && line.regionMatches(from, t, 0, length)) {
+        return t;
+      }
+    }
+    return line.substring(from, to);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+  }
 
   /** The stable tag of an event type, as stored in the journal. */
   public static String type(RunEvent e) {
@@ -57,107 +109,100 @@ public final class EventCodec {
   }
 
   public static Encoded encode(RunEvent event) {
-    StringWriter out = new StringWriter(96);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeNumberField("at", event.at());
+    String type = type(event);
+    FlatJson.Writer w = new FlatJson.Writer().text("type", type).number("v", VERSION);
+    {
+      w.number("at", event.at());
       switch (event) {
         case RunEvent.RunStarted e -> {
-          g.writeStringField("plan", e.plan());
-          g.writeStringField("target", e.target());
-          g.writeNumberField("seed", e.seed());
-          g.writeNumberField("hosts", e.hosts());
-          g.writeBooleanField("auto_approve", e.autoApprove());
+          w.text("plan", e.plan());
+          w.text("target", e.target());
+          w.number("seed", e.seed());
+          w.number("hosts", e.hosts());
+          w.bool("auto_approve", e.autoApprove());
         }
-        case RunEvent.StageStarted e -> g.writeNumberField("stage", e.stage());
+        case RunEvent.StageStarted e -> w.number("stage", e.stage());
         case RunEvent.StepStarted e -> {
-          step(g, e.stage(), e.step());
-          g.writeNumberField("hosts", e.hosts());
-          g.writeNumberField("skipped", e.skipped());
+          step(w, e.stage(), e.step());
+          w.number("hosts", e.hosts());
+          w.number("skipped", e.skipped());
         }
         case RunEvent.BatchStarted e -> {
-          step(g, e.stage(), e.step());
-          g.writeNumberField("group", e.group());
-          g.writeNumberField("batch", e.batch());
-          g.writeArrayFieldStart("hosts");
-          for (int h : e.hosts()) {
-            g.writeNumber(h);
-          }
-          g.writeEndArray();
+          step(w, e.stage(), e.step());
+          w.number("group", e.group());
+          w.number("batch", e.batch());
+          w.numbers("hosts", e.hosts());
         }
         case RunEvent.PauseStarted e -> {
-          step(g, e.stage(), e.step());
-          g.writeNumberField("group", e.group());
-          g.writeNumberField("until", e.until());
+          step(w, e.stage(), e.step());
+          w.number("group", e.group());
+          w.number("until", e.until());
         }
         case RunEvent.ActionStarted e -> {
-          step(g, e.stage(), e.step());
-          g.writeNumberField("host", e.host());
-          g.writeStringField("phase", e.phase().word());
+          step(w, e.stage(), e.step());
+          w.number("host", e.host());
+          w.text("phase", e.phase().word());
         }
         case RunEvent.ActionFinished e -> {
-          step(g, e.stage(), e.step());
-          g.writeNumberField("host", e.host());
-          g.writeStringField("phase", e.phase().word());
-          g.writeBooleanField("ok", e.outcome().ok());
-          g.writeNumberField("exit", e.outcome().exitCode());
+          step(w, e.stage(), e.step());
+          w.number("host", e.host());
+          w.text("phase", e.phase().word());
+          w.bool("ok", e.outcome().ok());
+          w.number("exit", e.outcome().exitCode());
           if (!e.outcome().output().isEmpty()) {
-            g.writeStringField("output", e.outcome().output());
+            w.text("output", e.outcome().output());
           }
           if (!e.outcome().reason().isEmpty()) {
-            g.writeStringField("reason", e.outcome().reason());
+            w.text("reason", e.outcome().reason());
           }
         }
         case RunEvent.ActionInDoubt e -> {
-          step(g, e.stage(), e.step());
-          g.writeNumberField("host", e.host());
-          g.writeStringField("phase", e.phase().word());
-          g.writeStringField("resolution", e.resolution().word());
+          step(w, e.stage(), e.step());
+          w.number("host", e.host());
+          w.text("phase", e.phase().word());
+          w.text("resolution", e.resolution().word());
         }
         case RunEvent.Approved e -> {
-          step(g, e.stage(), e.step());
-          g.writeStringField("by", e.by());
-          g.writeStringField("comment", e.comment());
+          step(w, e.stage(), e.step());
+          w.text("by", e.by());
+          w.text("comment", e.comment());
         }
         case RunEvent.StepFinished e -> {
-          step(g, e.stage(), e.step());
-          g.writeNumberField("succeeded", e.succeeded());
-          g.writeNumberField("failed", e.failed());
-          g.writeNumberField("skipped", e.skipped());
+          step(w, e.stage(), e.step());
+          w.number("succeeded", e.succeeded());
+          w.number("failed", e.failed());
+          w.number("skipped", e.skipped());
         }
         case RunEvent.StageFinished e -> {
-          g.writeNumberField("stage", e.stage());
-          g.writeStringField("status", e.status().word());
+          w.number("stage", e.stage());
+          w.text("status", e.status().word());
         }
         case RunEvent.CapabilityChanged e -> {
-          g.writeStringField("capability", e.capability());
-          g.writeBooleanField("up", e.up());
+          w.text("capability", e.capability());
+          w.bool("up", e.up());
         }
-        case RunEvent.RunHalted e -> g.writeStringField("reason", e.reason());
+        case RunEvent.RunHalted e -> w.text("reason", e.reason());
         case RunEvent.RunPaused e -> {
-          step(g, e.stage(), e.step());
-          g.writeStringField("reason", e.reason());
+          step(w, e.stage(), e.step());
+          w.text("reason", e.reason());
         }
         case RunEvent.RunResumed e -> {
-          g.writeStringField("by", e.by());
-          g.writeStringField("reason", e.reason());
+          w.text("by", e.by());
+          w.text("reason", e.reason());
         }
         case RunEvent.AbortRequested e -> {
-          g.writeStringField("by", e.by());
-          g.writeStringField("comment", e.comment());
+          w.text("by", e.by());
+          w.text("comment", e.comment());
         }
-        case RunEvent.RunFinished e -> g.writeStringField("status", e.status().word());
+        case RunEvent.RunFinished e -> w.text("status", e.status().word());
       }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-    return new Encoded(type(event), VERSION, event.at(), out.toString());
+    return new Encoded(type, VERSION, event.at(), w.end());
   }
 
-  private static void step(JsonGenerator g, int stage, int step) throws IOException {
-    g.writeNumberField("stage", stage);
-    g.writeNumberField("step", step);
+  private static void step(FlatJson.Writer w, int stage, int step) {
+    w.number("stage", stage);
+    w.number("step", step);
   }
 
   /**
@@ -257,45 +302,14 @@ public final class EventCodec {
   }
 
   /** The fields of one body, read in one pass. */
-  private record Body(String type, Map<String, Object> fields) {
+  private record Body(String type, FlatJson.Fields fields) {
     static Body parse(String type, String json) {
-      Map<String, Object> fields = new HashMap<>();
-      try (JsonParser p = JSON.createParser(json)) {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
-          throw new JournalException("event of type `" + type + "` has a damaged body");
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String name = p.currentName();
-          JsonToken t = p.nextToken();
-          Object value =
-              switch (t) {
-                case VALUE_NUMBER_INT -> p.getLongValue();
-                case VALUE_STRING -> p.getText();
-                case VALUE_TRUE -> Boolean.TRUE;
-                case VALUE_FALSE -> Boolean.FALSE;
-                case START_ARRAY -> {
-                  int[] values = new int[8];
-                  int n = 0;
-                  while (p.nextToken() == JsonToken.VALUE_NUMBER_INT) {
-                    if (n == values.length) {
-                      values = java.util.Arrays.copyOf(values, n * 2);
-                    }
-                    values[n++] = p.getIntValue();
-                  }
-                  yield java.util.Arrays.copyOf(values, n);
-                }
-                default -> {
-                  p.skipChildren();
-                  yield null;
-                }
-              };
-          fields.put(name, value);
-        }
-      } catch (IOException e) {
+      try {
+        return new Body(type, FlatJson.parse(json));
+      } catch (FlatJson.Malformed e) {
         throw new JournalException(
             "event of type `" + type + "` has a damaged body: " + e.getMessage());
       }
-      return new Body(type, fields);
     }
 
     private Object field(String name) {
@@ -311,9 +325,11 @@ public final class EventCodec {
     }
 
     long number(String name) {
-      if (field(name) instanceof Long l) {
-        return l;
+      long v = fields.number(name);
+      if (v != FlatJson.NOT_A_NUMBER) {
+        return v;
       }
+      field(name);
       throw new JournalException("event of type `" + type + "`: `" + name + "` is not a number");
     }
 
@@ -329,7 +345,7 @@ public final class EventCodec {
     }
 
     String text(String name, String absent) {
-      return fields.containsKey(name) ? text(name) : absent;
+      return fields.has(name) ? text(name) : absent;
     }
 
     boolean bool(String name, boolean absent) {

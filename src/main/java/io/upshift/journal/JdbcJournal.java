@@ -142,11 +142,13 @@ public final class JdbcJournal implements Journal {
                 + " target TEXT NOT NULL, seed BIGINT NOT NULL, options TEXT NOT NULL,"
                 + " status TEXT NOT NULL, detail TEXT NOT NULL, gate TEXT NOT NULL,"
                 + " owner TEXT, heartbeat_at BIGINT NOT NULL,"
-                + " updated_at TEXT NOT NULL)");
+                + " updated_at TEXT NOT NULL, last_seq BIGINT NOT NULL DEFAULT 0)");
+        // Events are stored in chunks, one per commit (at most CHUNK events): a row holds the
+        // events first_seq..last_seq as JSON lines. Reading a million events is then a few
+        // thousand rows, not a million.
         s.execute(
-            "CREATE TABLE IF NOT EXISTS events (run TEXT NOT NULL, seq BIGINT NOT NULL,"
-                + " at BIGINT NOT NULL, type TEXT NOT NULL, version INTEGER NOT NULL,"
-                + " body TEXT NOT NULL, PRIMARY KEY (run, seq))");
+            "CREATE TABLE IF NOT EXISTS events (run TEXT NOT NULL, first_seq BIGINT NOT NULL,"
+                + " last_seq BIGINT NOT NULL, lines TEXT NOT NULL, PRIMARY KEY (run, first_seq))");
         s.execute(
             "CREATE TABLE IF NOT EXISTS controls (id "
                 + dialect.serial
@@ -197,31 +199,57 @@ public final class JdbcJournal implements Journal {
     }
   }
 
+  /** The most events stored in one row. */
+  static final int CHUNK = 512;
+
   @Override
   public void append(String run, long firstSeq, List<EventCodec.Encoded> events, long heartbeatAt) {
+    if (events.isEmpty()) {
+      return;
+    }
+    long lastSeq = firstSeq + events.size() - 1;
     synchronized (appends) {
       try {
         appends.setAutoCommit(false);
+        // The fence: the run's last number moves from firstSeq - 1 to lastSeq, or nothing is
+        // written (a second driver appending to the same run finds the number moved).
         try (PreparedStatement p =
             appends.prepareStatement(
-                "INSERT INTO events (run, seq, at, type, version, body) VALUES (?, ?, ?, ?, ?, ?)")) {
-          long seq = firstSeq;
-          for (EventCodec.Encoded e : events) {
+                "UPDATE runs SET last_seq = ?, heartbeat_at = ? WHERE id = ? AND last_seq = ?")) {
+          p.setLong(1, lastSeq);
+          p.setLong(2, heartbeatAt);
+          p.setString(3, run);
+          p.setLong(4, firstSeq - 1);
+          if (p.executeUpdate() != 1) {
+            appends.rollback();
+            throw new JournalException(
+                "cannot append events "
+                    + firstSeq
+                    + ".. to run "
+                    + run
+                    + " in the journal "
+                    + describe
+                    + ": the run's events do not end at "
+                    + (firstSeq - 1)
+                    + " (another process is driving this run?)");
+          }
+        }
+        try (PreparedStatement p =
+            appends.prepareStatement(
+                "INSERT INTO events (run, first_seq, last_seq, lines) VALUES (?, ?, ?, ?)")) {
+          for (int from = 0; from < events.size(); from += CHUNK) {
+            int to = Math.min(events.size(), from + CHUNK);
+            StringBuilder lines = new StringBuilder(to - from << 7);
+            for (int i = from; i < to; i++) {
+              lines.append(events.get(i).line()).append('\n');
+            }
             p.setString(1, run);
-            p.setLong(2, seq++);
-            p.setLong(3, e.at());
-            p.setString(4, e.type());
-            p.setInt(5, e.version());
-            p.setString(6, e.body());
+            p.setLong(2, firstSeq + from);
+            p.setLong(3, firstSeq + to - 1);
+            p.setString(4, lines.toString());
             p.addBatch();
           }
           p.executeBatch();
-        }
-        try (PreparedStatement p =
-            appends.prepareStatement("UPDATE runs SET heartbeat_at = ? WHERE id = ?")) {
-          p.setLong(1, heartbeatAt);
-          p.setString(2, run);
-          p.executeUpdate();
         }
         appends.commit();
       } catch (SQLException e) {
@@ -357,36 +385,37 @@ public final class JdbcJournal implements Journal {
 
   @Override
   public void read(String run, long fromSeq, java.util.Set<String> types, Reader reader) {
-    String filter =
-        types == null
-            ? ""
-            : " AND type IN ("
-                + String.join(", ", java.util.Collections.nCopies(types.size(), "?"))
-                + ")";
     synchronized (other) {
       try (PreparedStatement p =
           other.prepareStatement(
-              "SELECT seq, type, version, at, body FROM events WHERE run = ? AND seq >= ?"
-                  + filter
-                  + " ORDER BY seq")) {
-        p.setFetchSize(10_000);
+              "SELECT first_seq, lines FROM events WHERE run = ? AND last_seq >= ?"
+                  + " ORDER BY first_seq")) {
+        p.setFetchSize(64);
         p.setString(1, run);
         p.setLong(2, fromSeq);
-        if (types != null) {
-          int i = 3;
-          for (String t : types) {
-            p.setString(i++, t);
-          }
-        }
         boolean autoCommit = other.getAutoCommit();
         if (dialect == Dialect.POSTGRESQL) {
           other.setAutoCommit(false); // PostgreSQL streams with a fetch size only in a transaction
         }
         try (ResultSet r = p.executeQuery()) {
           while (r.next()) {
-            reader.accept(
-                new Stored(
-                    r.getLong(1), r.getString(2), r.getInt(3), r.getLong(4), r.getString(5)));
+            long seq = r.getLong(1);
+            String lines = r.getString(2);
+            int start = 0;
+            while (start < lines.length()) {
+              int end = lines.indexOf('\n', start);
+              if (end < 0) {
+                end = lines.length();
+              }
+              if (seq >= fromSeq) {
+                Stored stored = EventCodec.stored(seq, lines.substring(start, end));
+                if (types == null || types.contains(stored.type())) {
+                  reader.accept(stored);
+                }
+              }
+              seq++;
+              start = end + 1;
+            }
           }
         } finally {
           if (dialect == Dialect.POSTGRESQL) {
@@ -403,12 +432,10 @@ public final class JdbcJournal implements Journal {
   @Override
   public long lastSeq(String run) {
     synchronized (other) {
-      try (PreparedStatement p =
-          other.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM events WHERE run = ?")) {
+      try (PreparedStatement p = other.prepareStatement("SELECT last_seq FROM runs WHERE id = ?")) {
         p.setString(1, run);
         try (ResultSet r = p.executeQuery()) {
-          r.next();
-          return r.getLong(1);
+          return r.next() ? r.getLong(1) : 0;
         }
       } catch (SQLException e) {
         throw failed("read run " + run, e);

@@ -41,8 +41,8 @@ public interface Journal extends AutoCloseable {
   /** The newest runs first. */
   List<RunRecord> runs(int limit);
 
-  /** A stored event: its number, type tag, format version and body. */
-  record Stored(long seq, String type, int version, long at, String body) {}
+  /** A stored event: its number, type tag, format version and its JSON line. */
+  record Stored(long seq, String type, int version, String body) {}
 
   /** Receives stored events in order. */
   @FunctionalInterface

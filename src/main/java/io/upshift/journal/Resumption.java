@@ -25,11 +25,54 @@ public record Resumption(RunState state, long lastSeq) {
       Journal journal, String run, Plan plan, List<io.upshift.engine.RunListener> listeners) {
     RunState state = new RunState(plan);
     long[] last = {0};
-    journal.read(
-        run,
-        1,
-        stored -> {
-          if (stored.seq() != last[0] + 1) {
+    // Two threads for two cores: a reader reads and decodes half of the batches; this one
+    // decodes the other half and folds them all, in order.
+    java.util.concurrent.BlockingQueue<Object> queue =
+        new java.util.concurrent.ArrayBlockingQueue<>(64);
+    Object end = new Object();
+    Thread reader =
+        Thread.ofPlatform()
+            .name("upshift-replay")
+            .daemon(true)
+            .start(
+                () -> {
+                  Object last2 = end;
+                  try {
+                    List<Journal.Stored> rows = new ArrayList<>(BATCH);
+                    int[] batches = {0};
+                    journal.read(
+                        run,
+                        1,
+                        stored -> {
+                          rows.add(stored);
+                          if (rows.size() == BATCH) {
+                            // every other batch is decoded by the folding thread
+                            put(queue, batches[0]++ % 2 == 0 ? decode(rows) : List.copyOf(rows));
+                            rows.clear();
+                          }
+                        });
+                    if (!rows.isEmpty()) {
+                      put(queue, decode(rows));
+                    }
+                  } catch (RuntimeException e) {
+                    last2 = e;
+                  }
+                  put(queue, last2);
+                });
+    try {
+      while (true) {
+        Object item = queue.take();
+        if (item == end) {
+          break;
+        }
+        if (item instanceof RuntimeException e) {
+          throw e;
+        }
+        @SuppressWarnings("unchecked")
+        Decoded d = item instanceof Decoded x ? x : decode((List<Journal.Stored>) item);
+        for (int i = 0; i < d.events().size(); i++) {
+          long seq = d.seqs()[i];
+          if (seq != last[0] + 1) {
             throw new JournalException(
                 "run "
                     + run
@@ -38,39 +81,78 @@ public record Resumption(RunState state, long lastSeq) {
                     + " in the journal "
                     + journal.describe()
                     + " (found "
-                    + stored.seq()
+                    + seq
                     + " next); it cannot be resumed safely");
           }
-          last[0] = stored.seq();
-          RunEvent e = EventCodec.decode(stored.type(), stored.version(), stored.body());
-          try {
-            state.apply(e);
-            for (var l : listeners) {
-              l.onEvent(e, state);
-            }
-            for (String capability : state.fleet().takeChanges()) {
-              RunEvent change =
-                  new RunEvent.CapabilityChanged(
-                      e.at(), capability, state.fleet().isUp(capability));
-              for (var l : listeners) {
-                l.onEvent(change, state);
-              }
-            }
-          } catch (JournalException ex) {
-            throw ex;
-          } catch (RuntimeException ex) {
-            throw new JournalException(
-                "event "
-                    + stored.seq()
-                    + " ("
-                    + stored.type()
-                    + ") of run "
-                    + run
-                    + " does not fit the plan as it is now: "
-                    + ex.getMessage());
-          }
-        });
+          last[0] = seq;
+          fold(state, d.events().get(i), seq, d.types()[i], run, listeners);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JournalException("interrupted while reading run " + run);
+    } finally {
+      reader.interrupt();
+    }
     return new Resumption(state, last[0]);
+  }
+
+  private static final int BATCH = 2048;
+
+  /** A batch of events read and decoded, with their numbers and types. */
+  private record Decoded(List<RunEvent> events, long[] seqs, String[] types) {}
+
+  private static Decoded decode(List<Journal.Stored> rows) {
+    List<RunEvent> events = new ArrayList<>(rows.size());
+    long[] seqs = new long[rows.size()];
+    String[] types = new String[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      Journal.Stored s = rows.get(i);
+      events.add(EventCodec.decode(s.type(), s.version(), s.body()));
+      seqs[i] = s.seq();
+      types[i] = s.type();
+    }
+    return new Decoded(events, seqs, types);
+  }
+
+  private static void put(java.util.concurrent.BlockingQueue<Object> queue, Object item) {
+    try {
+      queue.put(item);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void fold(
+      RunState state,
+      RunEvent e,
+      long seq,
+      String type,
+      String run,
+      List<io.upshift.engine.RunListener> listeners) {
+    try {
+      state.apply(e);
+      for (var l : listeners) {
+        l.onEvent(e, state);
+      }
+      for (String capability : state.fleet().takeChanges()) {
+        RunEvent change =
+            new RunEvent.CapabilityChanged(e.at(), capability, state.fleet().isUp(capability));
+        for (var l : listeners) {
+          l.onEvent(change, state);
+        }
+      }
+    } catch (RuntimeException ex) {
+      throw new JournalException(
+          "event "
+              + seq
+              + " ("
+              + type
+              + ") of run "
+              + run
+              + " does not fit the plan as it is now: "
+              + ex);
+    }
   }
 
   /** An action in doubt, and what its step kind says to do with it. */

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -38,6 +39,8 @@ public final class Bench {
       case "overhead" -> overhead();
       case "verify" -> verify(Path.of(args.length > 1 ? args[1] : "examples/cern-havana"));
       case "verify-fleet" -> verifyFleet(Integer.parseInt(args[1]));
+      case "journal" -> journal(Integer.parseInt(args[1]));
+      case "journal-replay" -> journalReplay(Path.of(args[1]));
       default -> throw new IllegalArgumentException("cern | fleet N | overhead");
     }
   }
@@ -269,6 +272,103 @@ public final class Bench {
           String.format("%.4f", ratio),
           "<= 1.005",
           "makespan " + s.makespan() / 1000 + " s, lower bound " + bound / 1000 + " s");
+    }
+  }
+
+  private static io.upshift.journal.RunRecord record(String id, Path planFile) {
+    String now = java.time.Instant.now().toString();
+    return new io.upshift.journal.RunRecord(
+        id, now, planFile.toString(), "bench", "", "sim", 1, "", "running", "", "", null, 0, now);
+  }
+
+  /**
+   * Durable appends to SQLite: a million events through the group-commit writer, once with one wait
+   * at the end and once waiting every 100 events (as a real run does before each batch of 100
+   * actions); then a journaled rehearsal of a fleet of {@code hosts} hosts, whose journal the next
+   * scenario resumes from.
+   */
+  static void journal(int hosts) throws Exception {
+    Path dir = Files.createTempDirectory("upshift-bench-journal");
+    int n = 1_000_000;
+    List<RunEvent> events = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i += 2) {
+      events.add(new RunEvent.ActionStarted(i, 3, 1, i % 50_000, Execution.Phase.ACTION));
+      events.add(
+          new RunEvent.ActionFinished(
+              i + 1, 3, 1, i % 50_000, Execution.Phase.ACTION, Outcome.success(0, "")));
+    }
+    for (int every : new int[] {n, 100}) {
+      Path db = dir.resolve("append-" + every + ".db");
+      try (io.upshift.journal.Journal j = io.upshift.journal.JdbcJournal.sqlite(db)) {
+        j.create(record("r", db));
+        long t0 = System.nanoTime();
+        try (io.upshift.journal.JournalWriter w = new io.upshift.journal.JournalWriter(j, "r", 0)) {
+          for (int i = 0; i < n; i++) {
+            w.append(events.get(i));
+            if ((i + 1) % every == 0) {
+              w.sync();
+            }
+          }
+          w.sync();
+        }
+        long t = System.nanoTime() - t0;
+        row(
+            String.format(
+                "journal: %,d events appended durably to SQLite (%s)",
+                n, every == n ? "one wait for the disk at the end" : "waiting every 100 events"),
+            String.format("%,.0f events/s", n / (t / 1e9)),
+            ">= 100,000 events/s",
+            ms(t) + ", " + Files.size(db) / (1 << 20) + " MiB, WAL, synchronous=FULL");
+      }
+    }
+    Path plan = fleetPlan(hosts, "");
+    Plan p = PlanLoader.load(plan, new Problems());
+    Path db = plan.resolve("journal.db");
+    long t0 = System.nanoTime();
+    RunSummary s;
+    try (io.upshift.journal.Journal j = io.upshift.journal.JdbcJournal.sqlite(db)) {
+      j.create(record("fleet", plan.resolve("plan.yaml")));
+      VirtualClock clock = new VirtualClock();
+      s = new RunSummary(p, "sim", 1);
+      try (io.upshift.journal.Recorder r = new io.upshift.journal.Recorder(j, "fleet", 0)) {
+        new Engine(p, new SimTarget(p, clock, 1, p.faults()), clock, 1)
+            .listen(s)
+            .log(r, false)
+            .listen(r)
+            .run();
+      }
+      long t = System.nanoTime() - t0;
+      long count = j.lastSeq("fleet");
+      row(
+          String.format(
+              "journaled rehearsal of %,d hosts, 10 stages (simulate + journal)",
+              p.inventory().size()),
+          ms(t),
+          "",
+          String.format("%,d events, %,.0f events/s", count, count / (t / 1e9)));
+    }
+    System.out.println("JOURNAL " + plan);
+  }
+
+  /** Rebuilds the state of the journaled rehearsal from its journal, as resume does. */
+  static void journalReplay(Path plan) {
+    long t0 = System.nanoTime();
+    Plan p = PlanLoader.load(plan, new Problems());
+    long loaded = System.nanoTime();
+    try (io.upshift.journal.Journal j =
+        io.upshift.journal.JdbcJournal.sqlite(plan.resolve("journal.db"))) {
+      RunSummary s = new RunSummary(p, "sim", 1);
+      io.upshift.journal.Resumption r =
+          io.upshift.journal.Resumption.replay(j, "fleet", p, List.of(s));
+      long t = System.nanoTime() - loaded;
+      row(
+          String.format("resume: replay a %,d-event journal (fresh JVM)", r.lastSeq()),
+          ms(t),
+          "<= 3000 ms",
+          "read, decode and fold every event into the run's state and summary; plan load "
+              + ms(loaded - t0)
+              + " more; state "
+              + r.state().status().word());
     }
   }
 
