@@ -56,6 +56,13 @@ final class ResumeCommand implements Callable<Integer> {
   boolean acceptChanges;
 
   @Option(
+      names = "--plan",
+      paramLabel = "PLAN",
+      description =
+          "The plan, when it moved since the run started (default: where it was); its folder is where local commands run.")
+  Path planOverride;
+
+  @Option(
       names = "--progress",
       defaultValue = "auto",
       description = "Progress display: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -101,7 +108,10 @@ final class ResumeCommand implements Callable<Integer> {
                 + "; asked it to resume");
         return ExitCode.OK;
       }
-      Path planFile = Path.of(record.planFile());
+      Path planFile =
+          planOverride != null
+              ? io.upshift.plan.PlanLoader.planFile(planOverride).toAbsolutePath().normalize()
+              : Path.of(record.planFile());
       Plan plan = PlanArgument.load(planFile, err);
       String options = record.options();
       RunCommand.TargetName target =
@@ -198,7 +208,9 @@ final class ResumeCommand implements Callable<Integer> {
               Integer.parseInt(RunDriver.Settings.option(options, "max-processes")),
               Boolean.parseBoolean(RunDriver.Settings.option(options, "auto-approve")),
               unsafe,
-              Path.of(RunDriver.Settings.option(options, "work-dir")));
+              planOverride != null
+                  ? planFile.getParent()
+                  : Path.of(RunDriver.Settings.option(options, "work-dir")));
       return RunDriver.drive(
           settings,
           new RunDriver.Journaled(journal, record.id(), resumption.lastSeq()),

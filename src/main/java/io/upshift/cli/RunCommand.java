@@ -100,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintStream err = System.err;
     checkOptions();
-    Path planFile = PlanLoader.planFile(plan).toAbsolutePath();
+    Path planFile = PlanLoader.planFile(plan).toAbsolutePath().normalize();
     Plan loaded = PlanArgument.load(plan, System.err);
     if (!unsafe) {
       io.upshift.verify.Verifier.Report report = io.upshift.verify.Verifier.verify(loaded, false);

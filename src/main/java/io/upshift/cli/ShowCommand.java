@@ -63,7 +63,7 @@ final class ShowCommand implements Callable<Integer> {
       out.println("status   " + r.status() + (r.detail().isEmpty() ? "" : ": " + r.detail()));
       if (!r.gate().isEmpty()) {
         out.println(
-            "waits    for approval of step " + r.gate() + " (upshift approve " + r.id() + ")");
+            "waits    for approval of " + step(r.gate()) + " (upshift approve " + r.id() + ")");
       }
       out.println(
           "driver   "
@@ -108,10 +108,7 @@ final class ShowCommand implements Callable<Integer> {
     return switch (e) {
       case RunEvent.RunStarted x -> "started on " + x.target() + ", " + x.hosts() + " hosts";
       case RunEvent.Approved x ->
-          "step "
-              + x.stage()
-              + "."
-              + x.step()
+          step(x.stage(), x.step())
               + " approved by "
               + x.by()
               + (x.comment().isEmpty() ? "" : ": " + x.comment());
@@ -122,20 +119,33 @@ final class ShowCommand implements Callable<Integer> {
           "abort asked by " + x.by() + (x.comment().isEmpty() ? "" : ": " + x.comment());
       case RunEvent.ActionInDoubt x ->
           "host #"
-              + x.host()
-              + ", step "
-              + x.stage()
-              + "."
-              + x.step()
-              + " "
+              + (x.host() + 1)
+              + " of the inventory, "
+              + step(x.stage(), x.step())
+              + " ("
               + x.phase().word()
-              + " was in doubt: "
+              + ") was in doubt: "
               + x.resolution().word();
       case RunEvent.RunHalted x -> "halted: " + x.reason();
       case RunEvent.StageFinished x -> "stage " + (x.stage() + 1) + " " + x.status().word();
       case RunEvent.RunFinished x -> "finished: " + x.status().word();
       default -> null;
     };
+  }
+
+  /** A step by its place, counted from 1: "stage 2, step 3". */
+  static String step(int stage, int step) {
+    return "stage " + (stage + 1) + ", step " + (step + 1);
+  }
+
+  /** The same from an id {@code 1.2} (counted from 0). */
+  static String step(String id) {
+    String[] parts = id.split("\\.");
+    try {
+      return step(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+    } catch (RuntimeException e) {
+      return "step " + id;
+    }
   }
 
   /** Milliseconds as h:mm:ss. */

@@ -83,7 +83,8 @@ public final class Decider {
       }
     }
     if (step.kind() == StepKind.APPROVE) {
-      if (p.approved) {
+      if (p.approved || state.halted()) {
+        // approved; or the run winds down (aborted, halted) and the gate is not passed
         out.add(new StepFinished(now, step.stage(), step.index(), 0, 0, 0));
         return out;
       }
