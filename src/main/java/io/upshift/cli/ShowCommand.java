@@ -76,7 +76,8 @@ final class ShowCommand implements Callable<Integer> {
       out.println("updated  " + r.updatedAt());
       out.println("events   " + journal.lastSeq(r.id()));
       out.println();
-      out.println("audit trail (times since the run began):");
+      out.println("audit trail (times since the run began, and by the clock):");
+      long began = began(r);
       journal.read(
           r.id(),
           1,
@@ -85,7 +86,7 @@ final class ShowCommand implements Callable<Integer> {
             RunEvent e = EventCodec.decode(s.type(), s.version(), s.body());
             String line = audit(e);
             if (line != null) {
-              out.println("  " + clock(e.at()) + "  " + line);
+              out.println("  " + clock(e.at()) + "  " + wall(began, e.at()) + "  " + line);
             }
           });
       journal
@@ -131,6 +132,24 @@ final class ShowCommand implements Callable<Integer> {
       case RunEvent.RunFinished x -> "finished: " + x.status().word();
       default -> null;
     };
+  }
+
+  private static long began(RunRecord r) {
+    try {
+      return Instant.parse(r.createdAt()).toEpochMilli();
+    } catch (java.time.format.DateTimeParseException e) {
+      return -1;
+    }
+  }
+
+  /** The time of day (UTC) of a moment of the run. */
+  private static String wall(long began, long at) {
+    if (began < 0) {
+      return "";
+    }
+    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+        .withZone(java.time.ZoneOffset.UTC)
+        .format(Instant.ofEpochMilli(began + at));
   }
 
   /** A step by its place, counted from 1: "stage 2, step 3". */

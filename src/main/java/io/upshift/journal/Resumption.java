@@ -164,7 +164,7 @@ public record Resumption(RunState state, long lastSeq) {
     Plan plan = state.plan();
     for (RunEvent.ActionStarted a : state.unfinished()) {
       Step step = plan.stages().get(a.stage()).steps().get(a.step());
-      InDoubt policy = a.phase() == Phase.CHECK ? InDoubt.RERUN : step.kind().inDoubt();
+      InDoubt policy = a.phase() == Phase.CHECK ? InDoubt.RERUN : step.inDoubt();
       if (policy == InDoubt.CHECK && !step.gated()) {
         policy = InDoubt.RERUN; // nothing to check with: a reboot without a check runs again
       }

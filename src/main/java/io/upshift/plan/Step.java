@@ -21,6 +21,8 @@ import java.util.List;
  * @param timeoutMillis how long one host may take before the step fails there
  * @param hosts the inventory indexes of the hosts the step runs on, in inventory order (resolved
  *     when the plan is loaded; empty for an approval)
+ * @param inDoubt what resume does with an action of this step that may or may not have run: the
+ *     kind's default ({@link StepKind#inDoubt()}) unless the plan says otherwise
  */
 public record Step(
     int stage,
@@ -37,6 +39,7 @@ public record Step(
     String version,
     long timeoutMillis,
     int[] hosts,
+    InDoubt inDoubt,
     Position at) {
 
   /** Whether a check attached to the step must pass on a host before the host is done with it. */

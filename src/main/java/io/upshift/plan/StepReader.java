@@ -17,7 +17,7 @@ import java.util.Set;
 /** Reads the {@code stages:} of a plan: stages, steps, waves, checks, and each step's hosts. */
 final class StepReader {
   private static final Set<String> STEP_KEYS =
-      Set.of("name", "on", "waves", "duration", "timeout", "version", "run");
+      Set.of("name", "on", "waves", "duration", "timeout", "version", "run", "in-doubt");
 
   /** A step may take an hour, or three times its longest expected duration, by default. */
   private static final long DEFAULT_TIMEOUT = 3_600_000;
@@ -283,8 +283,47 @@ final class StepReader {
     int[] hosts = hosts(kind, subjects, on, previous, f, name, readCleanly);
     return Optional.of(
         new Step(
-            stage, index, name, kind, subjects, on, waves, duration, run, check, prompt, version,
-            timeout, hosts, f.at()));
+            stage,
+            index,
+            name,
+            kind,
+            subjects,
+            on,
+            waves,
+            duration,
+            run,
+            check,
+            prompt,
+            version,
+            timeout,
+            hosts,
+            inDoubt(f, kind, check),
+            f.at()));
+  }
+
+  /** The step's in-doubt policy: its own `in-doubt:` (rerun, check or ask), else its kind's. */
+  private InDoubt inDoubt(Fields f, StepKind kind, Check check) {
+    Optional<String> given = f.string("in-doubt");
+    if (given.isEmpty()) {
+      return kind.inDoubt();
+    }
+    InDoubt d = InDoubt.of(given.get());
+    if (d != InDoubt.RERUN && d != InDoubt.CHECK && d != InDoubt.ASK) {
+      problems.error(
+          f.at("in-doubt"),
+          "bad-value",
+          "`in-doubt` must be rerun, check or ask, found `" + given.get() + "`",
+          Suggest.hint(given.get(), List.of("rerun", "check", "ask")));
+      return kind.inDoubt();
+    }
+    if (d == InDoubt.CHECK && (check == null || kind == StepKind.CHECK)) {
+      problems.error(
+          f.at("in-doubt"),
+          "bad-value",
+          "`in-doubt: check` needs the step's `check` to settle it",
+          "add a `check:` that tells whether the step took effect, or use rerun or ask");
+    }
+    return d;
   }
 
   /** Reports placeholders that no host can fill, which would silently become empty text. */

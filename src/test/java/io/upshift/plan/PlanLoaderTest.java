@@ -75,6 +75,35 @@ class PlanLoaderTest {
   }
 
   @Test
+  void inDoubtIsTheKindsUnlessTheStepSaysOtherwise() {
+    String plan =
+        TestPlans.header("t")
+            + "stages:\n  - name: S\n    steps:\n"
+            + "      - upgrade: app\n"
+            + "      - command: x\n        in-doubt: rerun\n"
+            + "      - command: y\n        check: \"true\"\n        in-doubt: check\n";
+    Plan p =
+        PlanLoader.load(
+            TestPlans.write(
+                dir,
+                plan.replace("      - db-sync: app\n        on: all\n", ""),
+                TestPlans.fleet(1, 2)));
+    assertThat(p.steps())
+        .extracting(Step::inDoubt)
+        .containsExactly(InDoubt.RERUN, InDoubt.RERUN, InDoubt.CHECK);
+    assertThat(load("      - command: x\n        on: all\n        in-doubt: maybe\n"))
+        .singleElement()
+        .satisfies(
+            pr -> {
+              assertThat(pr.id()).isEqualTo("bad-value");
+              assertThat(pr.message()).contains("rerun, check or ask");
+            });
+    assertThat(load("      - command: x\n        on: all\n        in-doubt: check\n"))
+        .extracting(Problem::message)
+        .containsExactly("`in-doubt: check` needs the step's `check` to settle it");
+  }
+
+  @Test
   void aCheckStepTakesTheDurationOfItsCheck() {
     String plan =
         TestPlans.header("t")
