@@ -100,9 +100,15 @@ abstract class ControlCommand implements Callable<Integer> {
           "Abort a run: actions in flight finish, nothing new starts, the run ends aborted.",
       mixinStandardHelpOptions = true)
   static final class Abort extends ControlCommand {
+    @Option(
+        names = "--undo",
+        description =
+            "Then undo the current stage's steps that declare `undo:`, last first, on the hosts where they succeeded.")
+    boolean undo;
+
     @Override
     Control.Kind kind() {
-      return Control.Kind.ABORT;
+      return undo ? Control.Kind.ABORT_UNDO : Control.Kind.ABORT;
     }
   }
 

@@ -28,6 +28,8 @@ final class ShowCommand implements Callable<Integer> {
           "run-resumed",
           "abort-requested",
           "action-in-doubt",
+          "undo-started",
+          "undo-finished",
           "run-halted",
           "stage-finished",
           "run-finished");
@@ -117,7 +119,11 @@ final class ShowCommand implements Callable<Integer> {
       case RunEvent.RunResumed x ->
           "resumed by " + x.by() + (x.reason().isEmpty() ? "" : " (" + x.reason() + ")");
       case RunEvent.AbortRequested x ->
-          "abort asked by " + x.by() + (x.comment().isEmpty() ? "" : ": " + x.comment());
+          "abort"
+              + (x.undo() ? " with undo" : "")
+              + " asked by "
+              + x.by()
+              + (x.comment().isEmpty() ? "" : ": " + x.comment());
       case RunEvent.ActionInDoubt x ->
           "host #"
               + (x.host() + 1)
@@ -127,6 +133,15 @@ final class ShowCommand implements Callable<Integer> {
               + x.phase().word()
               + ") was in doubt: "
               + x.resolution().word();
+      case RunEvent.UndoStarted x ->
+          "undoing " + step(x.stage(), x.step()) + " on " + x.hosts().length + " host(s)";
+      case RunEvent.UndoFinished x ->
+          "undid "
+              + step(x.stage(), x.step())
+              + ": "
+              + x.succeeded()
+              + " host(s)"
+              + (x.failed() > 0 ? ", " + x.failed() + " failed" : "");
       case RunEvent.RunHalted x -> "halted: " + x.reason();
       case RunEvent.StageFinished x -> "stage " + (x.stage() + 1) + " " + x.status().word();
       case RunEvent.RunFinished x -> "finished: " + x.status().word();

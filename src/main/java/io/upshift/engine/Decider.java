@@ -55,6 +55,11 @@ public final class Decider {
     }
     Stage stage = state.currentStage();
     StepProgress p = state.progress();
+    if (p == null && state.aborted() && state.undoRequested()) {
+      if (undo(state, stage, now, out)) {
+        return out;
+      }
+    }
     if (p == null) {
       int next = state.step() + 1;
       if (state.halted() || next >= stage.steps().size()) {
@@ -127,6 +132,34 @@ public final class Decider {
       out.add(new StepFinished(now, step.stage(), step.index(), p.succeeded, p.failed, p.skipped));
     }
     return out;
+  }
+
+  /**
+   * Undoes the stage's steps after an abort with undo, last first, a step's batch at a time on the
+   * hosts where it succeeded. Returns whether there is still undoing to do or wait for.
+   */
+  private static boolean undo(RunState state, Stage stage, long now, List<RunEvent> out) {
+    RunState.Undo u = state.undoing();
+    if (u == null) {
+      int next = state.nextUndo();
+      if (next < 0) {
+        return false;
+      }
+      out.add(new RunEvent.UndoStarted(now, stage.index(), next, state.succeededInStage(next)));
+      return true;
+    }
+    if (u.inFlight > 0) {
+      return true;
+    }
+    if (u.offset >= u.hosts.length) {
+      out.add(new RunEvent.UndoFinished(now, stage.index(), u.step.index(), u.succeeded, u.failed));
+      return true;
+    }
+    int size = u.step.waves().batch().batchOf(u.hosts.length);
+    for (int i = u.offset; i < Math.min(u.hosts.length, u.offset + size); i++) {
+      out.add(new ActionStarted(now, stage.index(), u.step.index(), u.hosts[i], Phase.UNDO));
+    }
+    return true;
   }
 
   private static void startBatch(StepProgress p, int g, long now, List<RunEvent> out) {

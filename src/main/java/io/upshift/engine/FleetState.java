@@ -44,6 +44,8 @@ public final class FleetState {
   private final byte[][] schema;
 
   private final Map<Integer, byte[]> beforeReboot = new HashMap<>();
+  private final Map<Long, Byte> prior = new HashMap<>(); // versions before a step changed them
+  private final boolean undoable; // some step declares an undo: keep what versions were
   private final List<Tracked> capabilities = new ArrayList<>();
   private final List<List<int[]>> watchers; // component -> (capability, slot)
   private final List<String> changes = new ArrayList<>();
@@ -79,6 +81,8 @@ public final class FleetState {
     this.componentIndex = new LinkedHashMap<>();
     this.databaseIndex = new LinkedHashMap<>();
     this.ranks = ranks(plan);
+    this.undoable =
+        plan.stages().stream().flatMap(st -> st.steps().stream()).anyMatch(st -> st.undo() != null);
     Inventory inventory = plan.inventory();
     plan.components().keySet().forEach(c -> componentIndex.putIfAbsent(c, componentIndex.size()));
     for (Host h : inventory.hosts()) {
@@ -151,10 +155,12 @@ public final class FleetState {
     componentIndex = o.componentIndex;
     databaseIndex = o.databaseIndex;
     ranks = o.ranks;
+    undoable = o.undoable;
     state = deep(o.state);
     version = deep(o.version);
     schema = deep(o.schema);
     o.beforeReboot.forEach((h, saved) -> beforeReboot.put(h, saved.clone()));
+    prior.putAll(o.prior);
     watchers = o.watchers;
     for (Tracked t : o.capabilities) {
       Tracked c = new Tracked(t.capability, t.hosts, t.serving.length);
@@ -237,10 +243,57 @@ public final class FleetState {
       for (String subject : step.subjects()) {
         Integer i = (db ? databaseIndex : componentIndex).get(subject);
         if (i != null && table[i] != null && table[i][host] != ABSENT) {
+          if (undoable) {
+            prior.put(priorKey(db, i, host), table[i][host]);
+          }
           table[i][host] = r;
         }
       }
     }
+  }
+
+  /** A new stage: what the steps of the last one changed can no longer be undone. */
+  public void forgetPrior() {
+    prior.clear();
+  }
+
+  private static long priorKey(boolean db, int index, int host) {
+    return ((long) index << 33) | ((long) host << 1) | (db ? 1 : 0);
+  }
+
+  /**
+   * Takes back what a step did on a host, after its declared undo succeeded there: the opposite of
+   * its effects, and the versions it had before.
+   */
+  public void undone(Step step, int host) {
+    if (step.kind() != StepKind.REBOOT) {
+      step.kind().after().ifPresent(e -> step.subjects().forEach(c -> apply(c, host, opposite(e))));
+      step.kind()
+          .during()
+          .ifPresent(e -> step.subjects().forEach(c -> apply(c, host, opposite(e))));
+    }
+    if (step.kind().changesVersion()) {
+      boolean db = step.kind().subject() == StepKind.Subject.DATABASES;
+      byte[][] table = db ? schema : version;
+      for (String subject : step.subjects()) {
+        Integer i = (db ? databaseIndex : componentIndex).get(subject);
+        if (i != null && table[i] != null) {
+          Byte before = prior.remove(priorKey(db, i, host));
+          if (before != null) {
+            table[i][host] = before;
+          }
+        }
+      }
+    }
+  }
+
+  private static StepKind.Effect opposite(StepKind.Effect e) {
+    return switch (e) {
+      case STOPS -> StepKind.Effect.STARTS;
+      case STARTS -> StepKind.Effect.STOPS;
+      case DRAINS -> StepKind.Effect.UNDRAINS;
+      case UNDRAINS -> StepKind.Effect.DRAINS;
+    };
   }
 
   /**

@@ -76,8 +76,17 @@ public sealed interface RunEvent {
 
   /**
    * An operator asked to abort: nothing new starts, actions in flight finish, the run ends aborted.
+   * With {@code undo}, the current stage's steps that declare an undo are undone first, last step
+   * first, on the hosts where they succeeded.
    */
-  record AbortRequested(long at, String by, String comment) implements RunEvent {}
+  record AbortRequested(long at, String by, String comment, boolean undo) implements RunEvent {}
+
+  /** The undo of a step began (an abort with undo), on the hosts where the step succeeded. */
+  record UndoStarted(long at, int stage, int step, int[] hosts) implements RunEvent {}
+
+  /** The undo of a step ended. */
+  record UndoFinished(long at, int stage, int step, int succeeded, int failed)
+      implements RunEvent {}
 
   /** The run ended. */
   record RunFinished(long at, RunStatus status) implements RunEvent {}

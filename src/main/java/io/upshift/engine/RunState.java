@@ -55,6 +55,10 @@ public final class RunState {
   private String haltReason;
   private String pauseReason;
   private boolean begun;
+  private boolean undo;
+  private Undo undoing;
+  private int undoNext = Integer.MAX_VALUE;
+  private final java.util.Map<Integer, BitSet> succeededInStage = new java.util.HashMap<>();
   private boolean aborted;
   private final List<Approved> approvals = new ArrayList<>();
   private final BitSet openActions = new BitSet(); // in flight, of the current step
@@ -115,6 +119,7 @@ public final class RunState {
       }
       case RunEvent.AbortRequested e -> {
         aborted = true;
+        undo |= e.undo();
         if (haltReason == null) {
           haltReason = "aborted by " + e.by() + (e.comment().isEmpty() ? "" : ": " + e.comment());
         }
@@ -128,7 +133,15 @@ public final class RunState {
         stageActive = true;
         stageFailures = 0;
         step = -1;
+        succeededInStage.clear();
+        fleet.forgetPrior();
+        undoNext = Integer.MAX_VALUE;
       }
+      case RunEvent.UndoStarted e -> {
+        undoing = new Undo(currentStage().steps().get(e.step()), e.hosts());
+        undoNext = e.step() - 1;
+      }
+      case RunEvent.UndoFinished e -> undoing = null;
       case StepStarted e -> {
         step = e.step();
         Step s = currentStage().steps().get(step);
@@ -157,6 +170,12 @@ public final class RunState {
         progress.paused.add(e.group());
         progress.resumeAt[e.group()] = e.until();
       }
+      case ActionStarted e when e.phase() == Phase.UNDO -> {
+        inFlight++;
+        undoing.inFlight++;
+        undoing.offset++;
+      }
+      case ActionFinished e when e.phase() == Phase.UNDO -> undone(e);
       case ActionStarted e -> {
         inFlight++;
         (e.phase() == Phase.CHECK ? openChecks : openActions).set(e.host());
@@ -254,6 +273,7 @@ public final class RunState {
     if (ok) {
       progress.succeeded++;
       stepsSucceeded++;
+      succeededInStage.computeIfAbsent(s.index(), k -> new BitSet()).set(e.host());
     } else {
       progress.failed++;
       stepsFailed++;
@@ -288,6 +308,86 @@ public final class RunState {
         }
       }
     }
+  }
+
+  /** An undo ended on a host: on success the host's state goes back to before the step. */
+  private void undone(ActionFinished e) {
+    inFlight--;
+    undoing.inFlight--;
+    Step s = undoing.step;
+    if (e.outcome().ok()) {
+      undoing.succeeded++;
+      fleet.undone(s, e.host());
+      BitSet done = succeededInStage.get(s.index());
+      if (done != null) {
+        done.clear(e.host());
+      }
+    } else {
+      undoing.failed++;
+      failedHosts.set(e.host());
+      failures.add(
+          new Failure(
+              e.host(),
+              plan.inventory().host(e.host()).name(),
+              s.stage(),
+              s.index(),
+              s.name(),
+              e.phase(),
+              e.outcome().exitCode(),
+              e.outcome().reason(),
+              e.outcome().output(),
+              e.at()));
+    }
+  }
+
+  /** The undo of one step under way (an abort with undo). */
+  public static final class Undo {
+    final Step step;
+    final int[] hosts;
+    int offset;
+    int inFlight;
+    int succeeded;
+    int failed;
+
+    Undo(Step step, int[] hosts) {
+      this.step = step;
+      this.hosts = hosts;
+    }
+
+    public Step step() {
+      return step;
+    }
+  }
+
+  /** Whether an abort asked for the current stage's steps to be undone. */
+  public boolean undoRequested() {
+    return undo;
+  }
+
+  /** The undo under way, or null. */
+  public Undo undoing() {
+    return undoing;
+  }
+
+  /**
+   * The next step of the current stage to undo, going backwards from the last one started: one that
+   * declares an undo and succeeded on some host; -1 when none is left.
+   */
+  int nextUndo() {
+    for (int i = Math.min(undoNext, step); i >= 0; i--) {
+      Step s = currentStage().steps().get(i);
+      BitSet done = succeededInStage.get(i);
+      if (s.undo() != null && done != null && !done.isEmpty()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The hosts where a step of the current stage succeeded (and was not undone). */
+  int[] succeededInStage(int step) {
+    BitSet done = succeededInStage.get(step);
+    return done == null ? new int[0] : done.stream().toArray();
   }
 
   /** The step's hosts without those that failed earlier in the run. */

@@ -18,14 +18,16 @@ public record Control(
     PAUSE,
     RESUME,
     ABORT,
+    /** Abort, undoing the current stage's steps that declare an undo. */
+    ABORT_UNDO,
     APPROVE;
 
     public String word() {
-      return name().toLowerCase(Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public static Kind of(String word) {
-      return valueOf(word.toUpperCase(Locale.ROOT));
+      return valueOf(word.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
   }
 }

@@ -67,6 +67,8 @@ public final class EventCodec {
     "approved",
     "abort-requested",
     "action-in-doubt",
+    "undo-started",
+    "undo-finished",
     "capability-changed"
   };
 
@@ -104,6 +106,8 @@ public final class EventCodec {
       case RunEvent.RunPaused x -> "run-paused";
       case RunEvent.RunResumed x -> "run-resumed";
       case RunEvent.AbortRequested x -> "abort-requested";
+      case RunEvent.UndoStarted x -> "undo-started";
+      case RunEvent.UndoFinished x -> "undo-finished";
       case RunEvent.RunFinished x -> "run-finished";
     };
   }
@@ -193,6 +197,18 @@ public final class EventCodec {
         case RunEvent.AbortRequested e -> {
           w.text("by", e.by());
           w.text("comment", e.comment());
+          if (e.undo()) {
+            w.bool("undo", true);
+          }
+        }
+        case RunEvent.UndoStarted e -> {
+          step(w, e.stage(), e.step());
+          w.numbers("hosts", e.hosts());
+        }
+        case RunEvent.UndoFinished e -> {
+          step(w, e.stage(), e.step());
+          w.number("succeeded", e.succeeded());
+          w.number("failed", e.failed());
         }
         case RunEvent.RunFinished e -> w.text("status", e.status().word());
       }
@@ -293,7 +309,17 @@ public final class EventCodec {
           new RunEvent.RunPaused(b.at(), b.integer("stage"), b.integer("step"), b.text("reason"));
       case "run-resumed" -> new RunEvent.RunResumed(b.at(), b.text("by"), b.text("reason", ""));
       case "abort-requested" ->
-          new RunEvent.AbortRequested(b.at(), b.text("by"), b.text("comment", ""));
+          new RunEvent.AbortRequested(
+              b.at(), b.text("by"), b.text("comment", ""), b.bool("undo", false));
+      case "undo-started" ->
+          new RunEvent.UndoStarted(b.at(), b.integer("stage"), b.integer("step"), b.hosts());
+      case "undo-finished" ->
+          new RunEvent.UndoFinished(
+              b.at(),
+              b.integer("stage"),
+              b.integer("step"),
+              b.integer("succeeded"),
+              b.integer("failed"));
       case "run-finished" -> new RunEvent.RunFinished(b.at(), b.status());
       default ->
           throw new JournalException(
@@ -364,6 +390,7 @@ public final class EventCodec {
       return switch (text("phase")) {
         case "action" -> Phase.ACTION;
         case "check" -> Phase.CHECK;
+        case "undo" -> Phase.UNDO;
         default -> throw new JournalException("event of type `" + type + "`: unknown phase");
       };
     }

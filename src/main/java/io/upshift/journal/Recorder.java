@@ -116,7 +116,12 @@ public final class Recorder
               : null;
       case RESUME ->
           state.status() == RunStatus.PAUSED ? new RunEvent.RunResumed(now, c.by(), "") : null;
-      case ABORT -> state.aborted() ? null : new RunEvent.AbortRequested(now, c.by(), c.comment());
+      case ABORT ->
+          state.aborted() ? null : new RunEvent.AbortRequested(now, c.by(), c.comment(), false);
+      case ABORT_UNDO ->
+          state.aborted() && state.undoRequested()
+              ? null
+              : new RunEvent.AbortRequested(now, c.by(), c.comment(), true);
       case APPROVE ->
           gate(state).equals(c.gate())
               ? new RunEvent.Approved(now, state.stage(), state.step(), c.by(), c.comment())

@@ -21,6 +21,8 @@ import java.util.List;
  * @param timeoutMillis how long one host may take before the step fails there
  * @param hosts the inventory indexes of the hosts the step runs on, in inventory order (resolved
  *     when the plan is loaded; empty for an approval)
+ * @param undo the command that reverses the step on a host, run when the run is aborted with {@code
+ *     --undo}; null when the step declares none
  * @param inDoubt what resume does with an action of this step that may or may not have run: the
  *     kind's default ({@link StepKind#inDoubt()}) unless the plan says otherwise
  */
@@ -39,6 +41,7 @@ public record Step(
     String version,
     long timeoutMillis,
     int[] hosts,
+    String undo,
     InDoubt inDoubt,
     Position at) {
 

@@ -17,7 +17,7 @@ import java.util.Set;
 /** Reads the {@code stages:} of a plan: stages, steps, waves, checks, and each step's hosts. */
 final class StepReader {
   private static final Set<String> STEP_KEYS =
-      Set.of("name", "on", "waves", "duration", "timeout", "version", "run", "in-doubt");
+      Set.of("name", "on", "waves", "duration", "timeout", "version", "run", "in-doubt", "undo");
 
   /** A step may take an hour, or three times its longest expected duration, by default. */
   private static final long DEFAULT_TIMEOUT = 3_600_000;
@@ -277,6 +277,14 @@ final class StepReader {
     }
     f.finish();
     checkPlaceholders(run, f.at("run").equals(f.at()) ? value.at() : f.at("run"));
+    f.string("undo").ifPresent(u -> checkPlaceholders(u, f.at("undo")));
+    if (f.has("undo") && !kind.runsOnHosts()) {
+      problems.error(
+          f.at("undo"),
+          "step-undo",
+          "an `approve` step has nothing to undo",
+          "give `undo:` to the steps that change hosts");
+    }
     if (check != null) {
       checkPlaceholders(check.command() != null ? check.command() : check.http(), check.at());
     }
@@ -297,6 +305,7 @@ final class StepReader {
             version,
             timeout,
             hosts,
+            f.string("undo").orElse(null),
             inDoubt(f, kind, check),
             f.at()));
   }

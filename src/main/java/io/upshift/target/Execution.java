@@ -13,7 +13,9 @@ public record Execution(Step step, Host host, Phase phase, int attempt) {
   /** Which part of a step runs: the step's action, or the check attached to it. */
   public enum Phase {
     ACTION,
-    CHECK;
+    CHECK,
+    /** The step's declared undo, when a run is aborted with {@code --undo}. */
+    UNDO;
 
     public String word() {
       return name().toLowerCase(java.util.Locale.ROOT);

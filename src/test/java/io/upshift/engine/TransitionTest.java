@@ -151,14 +151,14 @@ class TransitionTest {
             new Row(
                 "at the gate, aborted: the run ends aborted without passing it",
                 TransitionTest::atGate,
-                s -> s.apply(new RunEvent.AbortRequested(3, "dave", "")),
+                s -> s.apply(new RunEvent.AbortRequested(3, "dave", "", false)),
                 RunStatus.RUNNING,
                 "aborted"),
             new Row(
                 "mid-wave, aborted: the wave finishes, then the run ends aborted",
                 TransitionTest::midWave,
                 s -> {
-                  s.apply(new RunEvent.AbortRequested(1, "dave", "no"));
+                  s.apply(new RunEvent.AbortRequested(1, "dave", "no", false));
                   s.apply(ok(0, Phase.ACTION));
                   s.apply(ok(1, Phase.ACTION));
                 },

@@ -30,7 +30,11 @@ final class Events {
         new RunEvent.RunHalted(13, "budget exceeded"),
         new RunEvent.RunPaused(14, 1, 0, "paused by bob"),
         new RunEvent.RunResumed(15, "bob", "after a restart"),
-        new RunEvent.AbortRequested(16, "carol", ""),
+        new RunEvent.AbortRequested(16, "carol", "", false),
+        new RunEvent.AbortRequested(16, "carol", "and undo", true),
+        new RunEvent.UndoStarted(16, 0, 1, new int[] {4, 5}),
+        new RunEvent.ActionStarted(16, 0, 1, 4, Phase.UNDO),
+        new RunEvent.UndoFinished(16, 0, 1, 2, 0),
         new RunEvent.RunFinished(17, RunStatus.ABORTED));
   }
 }

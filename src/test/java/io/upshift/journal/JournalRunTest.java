@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.upshift.Cli;
 import io.upshift.TestPlans;
 import io.upshift.Upshift;
+import io.upshift.plan.Plan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -194,5 +195,50 @@ class JournalRunTest {
     assertThat(accepted.code()).isZero();
     assertThat(ledger()).filteredOn(l -> l.startsWith("TWO")).hasSize(6);
     assertThat(ledger()).filteredOn(l -> l.startsWith("ONE")).isEmpty();
+  }
+
+  @Test
+  void anAbortWithUndoTakesBackTheStageLastStepFirst() throws Exception {
+    Path p =
+        plan(
+            """
+                  - drain: app
+                    run: "echo drain {{host}} >> ledger.txt"
+                    undo: "echo undrain {{host}} >> ledger.txt"
+                  - upgrade: app
+                    run: "echo upgrade {{host}} >> ledger.txt"
+                    undo: "echo downgrade {{host}} >> ledger.txt"
+                    waves: {batch: 4}
+                  - command: "echo note {{host}} >> ledger.txt"
+                    on: all
+                  - approve: "go on?"
+                  - undrain: app
+                    run: "echo undrain {{host}} >> ledger.txt"
+            """);
+    assertThat(cli("run", p.toString(), "--target", "local", "--progress", "none").code())
+        .isEqualTo(3);
+    assertThat(cli("abort", "last", "--undo", "--by", "erin").code()).isZero();
+    Cli.Result resumed = cli("resume", "last", "--progress", "none");
+    assertThat(resumed.code()).isEqualTo(1);
+    List<String> ledger = ledger();
+    assertThat(ledger.subList(18, ledger.size()))
+        .as("the upgrade is undone first, then the drain; the command has no undo")
+        .hasSize(12)
+        .allMatch(l -> l.startsWith("downgrade") || l.startsWith("undrain"));
+    assertThat(ledger.subList(18, 24)).allMatch(l -> l.startsWith("downgrade"));
+    assertThat(ledger.subList(24, 30)).allMatch(l -> l.startsWith("undrain"));
+    assertThat(cli("show", "last").out())
+        .contains("status   aborted")
+        .contains("abort with undo asked by erin")
+        .contains("undid stage 1, step 2: 6 host(s)")
+        .contains("undid stage 1, step 1: 6 host(s)");
+    Plan plan = io.upshift.plan.PlanLoader.load(p);
+    try (Journal j = JdbcJournal.sqlite(Path.of(journal()))) {
+      Resumption r = Resumption.replay(j, j.run("last").orElseThrow().id(), plan, List.of());
+      assertThat(r.state().fleet().version("app", 0)).as("back at the old release").isEqualTo("v1");
+      assertThat(r.state().fleet().state("app", 0))
+          .as("back in rotation")
+          .isEqualTo(io.upshift.plan.ComponentState.SERVING);
+    }
   }
 }

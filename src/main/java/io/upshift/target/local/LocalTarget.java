@@ -107,6 +107,14 @@ public final class LocalTarget implements Target {
   private Outcome execute(Execution e) throws InterruptedException {
     Step step = e.step();
     Map<String, String> values = Template.values(plan, step, e.host());
+    if (e.phase() == Execution.Phase.UNDO) {
+      Outcome o =
+          command(
+              Template.render(step.undo(), values, Template::shellQuote),
+              values,
+              step.timeoutMillis());
+      return o.exitCode() == 0 && o.reason().isEmpty() ? Outcome.success(0, o.output()) : o;
+    }
     if (e.phase() == Execution.Phase.CHECK || step.kind() == StepKind.CHECK) {
       Check check = step.check();
       if (check.http() != null) {
