@@ -4,7 +4,7 @@ import io.upshift.inventory.Host;
 import io.upshift.plan.Step;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -60,18 +60,35 @@ public final class StepProgress {
     this.skipped = skipped;
     this.startedAt = startedAt;
     this.budget = step.waves().maxFailures().budgetOf(hosts.length);
-    Map<String, List<Integer>> byGroup = new LinkedHashMap<>();
+    // Groups in the order their first host comes; hosts in inventory order within each.
     String key = step.waves().groupBy();
-    for (int h : hosts) {
-      List<String> values = key == null ? List.of("") : inventory.get(h).values(key);
-      byGroup.computeIfAbsent(values.isEmpty() ? "" : values.get(0), k -> new ArrayList<>()).add(h);
+    Map<String, Integer> groupIndex = new HashMap<>();
+    List<String> names = new ArrayList<>();
+    int[] groupOf = new int[hosts.length];
+    int[] sizes = new int[Math.max(1, hosts.length)];
+    for (int i = 0; i < hosts.length; i++) {
+      String name = "";
+      if (key != null) {
+        List<String> values = inventory.get(hosts[i]).values(key);
+        name = values.isEmpty() ? "" : values.get(0);
+      }
+      Integer g = groupIndex.get(name);
+      if (g == null) {
+        g = names.size();
+        groupIndex.put(name, g);
+        names.add(name);
+      }
+      groupOf[i] = g;
+      sizes[g]++;
     }
-    groups = new int[byGroup.size()][];
-    groupNames = new String[byGroup.size()];
-    int g = 0;
-    for (Map.Entry<String, List<Integer>> e : byGroup.entrySet()) {
-      groupNames[g] = e.getKey();
-      groups[g++] = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+    groups = new int[names.size()][];
+    groupNames = names.toArray(String[]::new);
+    for (int g = 0; g < groups.length; g++) {
+      groups[g] = new int[sizes[g]];
+    }
+    int[] fill = new int[groups.length];
+    for (int i = 0; i < hosts.length; i++) {
+      groups[groupOf[i]][fill[groupOf[i]]++] = hosts[i];
     }
     offset = new int[groups.length];
     batchRemaining = new int[groups.length];
