@@ -210,7 +210,8 @@ final class ResumeCommand implements Callable<Integer> {
               unsafe,
               planOverride != null
                   ? planFile.getParent()
-                  : Path.of(RunDriver.Settings.option(options, "work-dir")));
+                  : Path.of(RunDriver.Settings.option(options, "work-dir")),
+              RunDriver.Settings.ssh(options));
       return RunDriver.drive(
           settings,
           new RunDriver.Journaled(journal, record.id(), resumption.lastSeq()),

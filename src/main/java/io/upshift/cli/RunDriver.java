@@ -37,7 +37,8 @@ final class RunDriver {
       int maxProcesses,
       boolean autoApprove,
       boolean unsafe,
-      Path workDir) {
+      Path workDir,
+      io.upshift.target.ssh.SshTarget.Settings ssh) {
 
     /** The settings as {@code key=value} lines, for the run's record. */
     String options() {
@@ -53,7 +54,31 @@ final class RunDriver {
           + unsafe
           + "\nwork-dir="
           + workDir
+          + "\nknown-hosts="
+          + ssh.knownHosts()
+          + "\naccept-new-host-keys="
+          + ssh.acceptNewHostKeys()
+          + "\nidentities="
+          + String.join(
+              java.io.File.pathSeparator, ssh.identities().stream().map(Path::toString).toList())
           + "\n";
+    }
+
+    /** The SSH settings kept in a run's options (the defaults where it has none). */
+    static io.upshift.target.ssh.SshTarget.Settings ssh(String options) {
+      var d = io.upshift.target.ssh.SshTarget.Settings.defaults();
+      String known = option(options, "known-hosts");
+      String ids = option(options, "identities");
+      return new io.upshift.target.ssh.SshTarget.Settings(
+          known == null ? d.knownHosts() : Path.of(known),
+          Boolean.parseBoolean(option(options, "accept-new-host-keys")),
+          ids == null || ids.isEmpty()
+              ? d.identities()
+              : java.util.Arrays.stream(ids.split(java.io.File.pathSeparator))
+                  .map(Path::of)
+                  .toList(),
+          d.connectTimeout(),
+          d.outputCap());
     }
 
     static String option(String options, String key) {
@@ -91,9 +116,11 @@ final class RunDriver {
     boolean sim = s.target() == RunCommand.TargetName.sim;
     RunClock clock = sim ? new VirtualClock() : new WallClock(clockStart);
     try (Target t =
-            sim
-                ? new SimTarget(plan, clock, s.seed(), s.faults())
-                : new LocalTarget(plan, clock, s.workDir(), s.maxProcesses());
+            switch (s.target()) {
+              case sim -> new SimTarget(plan, clock, s.seed(), s.faults());
+              case local -> new LocalTarget(plan, clock, s.workDir(), s.maxProcesses());
+              case ssh -> new io.upshift.target.ssh.SshTarget(plan, clock, s.ssh());
+            };
         Recorder recorder =
             journaled == null
                 ? null

@@ -5,10 +5,10 @@ import io.upshift.plan.Check;
 import io.upshift.plan.Plan;
 import io.upshift.plan.Step;
 import io.upshift.plan.StepKind;
-import io.upshift.plan.Template;
 import io.upshift.source.Problems;
 import io.upshift.target.Execution;
 import io.upshift.target.Outcome;
+import io.upshift.target.Rendering;
 import io.upshift.target.Target;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * Runs steps as real processes on this machine: {@code command} steps, checks, and any step given a
@@ -106,62 +105,18 @@ public final class LocalTarget implements Target {
 
   private Outcome execute(Execution e) throws InterruptedException {
     Step step = e.step();
-    Map<String, String> values = Template.values(plan, step, e.host());
-    if (e.phase() == Execution.Phase.UNDO) {
-      Outcome o =
-          command(
-              Template.render(step.undo(), values, Template::shellQuote),
-              values,
-              step.timeoutMillis());
-      return o.exitCode() == 0 && o.reason().isEmpty() ? Outcome.success(0, o.output()) : o;
+    Map<String, String> values = Rendering.values(plan, e);
+    String url = Rendering.url(e, values);
+    if (url != null) {
+      return httpCheck(url, step.check(), step.timeoutMillis());
     }
-    if (e.phase() == Execution.Phase.CHECK || step.kind() == StepKind.CHECK) {
-      Check check = step.check();
-      if (check.http() != null) {
-        return httpCheck(
-            Template.render(check.http(), values, Template::urlEncode),
-            check,
-            step.timeoutMillis());
-      }
-      Outcome o =
-          command(
-              Template.render(check.command(), values, Template::shellQuote),
-              values,
-              step.timeoutMillis());
-      return expect(o, check);
-    }
-    if (step.kind() == StepKind.APPROVE) {
+    String command = Rendering.command(e, values);
+    if (command == null) {
       return Outcome.success(0, "");
     }
-    Outcome o =
-        command(
-            Template.render(step.run(), values, Template::shellQuote),
-            values,
-            step.timeoutMillis());
-    return o.exitCode() == 0 && o.reason().isEmpty() ? Outcome.success(0, o.output()) : o;
-  }
-
-  private Outcome command(String command, Map<String, String> values, long timeoutMillis)
-      throws InterruptedException {
-    return processes.run(command, values, timeoutMillis);
-  }
-
-  private static Outcome expect(Outcome o, Check check) {
-    if (o.reason().startsWith("timed out") || o.reason().startsWith("cannot start")) {
-      return o;
-    }
-    if (o.exitCode() != check.expectExit()) {
-      return Outcome.failure(
-          o.exitCode(),
-          o.output(),
-          "check wanted exit status " + check.expectExit() + ", got " + o.exitCode());
-    }
-    if (check.expectOutput() != null
-        && !Pattern.compile(check.expectOutput()).matcher(o.output()).find()) {
-      return Outcome.failure(
-          o.exitCode(), o.output(), "check output does not match /" + check.expectOutput() + "/");
-    }
-    return Outcome.success(o.exitCode(), o.output());
+    Outcome o = processes.run(command, values, step.timeoutMillis());
+    boolean check = e.phase() == Execution.Phase.CHECK || step.kind() == StepKind.CHECK;
+    return check ? Rendering.expect(o, step.check()) : Rendering.asStep(o);
   }
 
   private Outcome httpCheck(String url, Check check, long timeoutMillis)

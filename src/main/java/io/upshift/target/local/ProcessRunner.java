@@ -1,6 +1,7 @@
 package io.upshift.target.local;
 
 import io.upshift.plan.DurationModel;
+import io.upshift.target.CappedOutput;
 import io.upshift.target.Outcome;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * Runs one shell command in a process group of its own, so that a timeout (or Upshift being
@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
  * Output is capped; the environment gets {@code UPSHIFT_*} variables for names that can be ones.
  */
 final class ProcessRunner {
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final String SETSID =
       Files.isExecutable(Path.of("/usr/bin/setsid")) ? "/usr/bin/setsid" : null;
 
@@ -47,15 +46,7 @@ final class ProcessRunner {
             ? new ProcessBuilder(SETSID, "/bin/sh", "-c", command)
             : new ProcessBuilder("/bin/sh", "-c", command);
     pb.directory(workDir.toFile()).redirectErrorStream(true);
-    Map<String, String> env = pb.environment();
-    values.forEach(
-        (k, v) -> {
-          String name =
-              "UPSHIFT_" + k.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
-          if (ENV_NAME.matcher(name).matches() && v.indexOf('\0') < 0) {
-            env.put(name, v);
-          }
-        });
+    pb.environment().putAll(io.upshift.target.Rendering.environment(values));
     Process process;
     try {
       process = pb.start();

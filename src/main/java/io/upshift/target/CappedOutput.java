@@ -1,4 +1,4 @@
-package io.upshift.target.local;
+package io.upshift.target;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * Keeps the first and last bytes of a stream up to a cap, discarding the middle: a runaway command
  * cannot fill the heap, and both how it started and how it ended stay readable.
  */
-final class CappedOutput {
+public final class CappedOutput {
   private final int half;
   private final ByteArrayOutputStream head = new ByteArrayOutputStream();
   private final byte[] tail;
@@ -17,13 +17,13 @@ final class CappedOutput {
   private int tailStart;
   private long total;
 
-  CappedOutput(int cap) {
+  public CappedOutput(int cap) {
     this.half = Math.max(1, cap / 2);
     this.tail = new byte[half];
   }
 
   /** Reads the stream to its end. */
-  void drain(InputStream in) throws IOException {
+  public void drain(InputStream in) throws IOException {
     byte[] buffer = new byte[8192];
     int n;
     while ((n = in.read(buffer)) > 0) {
@@ -31,7 +31,7 @@ final class CappedOutput {
     }
   }
 
-  private synchronized void append(byte[] b, int n) {
+  public synchronized void append(byte[] b, int n) {
     for (int i = 0; i < n; i++) {
       total++;
       if (head.size() < half) {
@@ -46,7 +46,7 @@ final class CappedOutput {
   }
 
   /** The kept text, with a marker where bytes were dropped. */
-  synchronized String text() {
+  public synchronized String text() {
     byte[] t = new byte[tailLength];
     for (int i = 0; i < tailLength; i++) {
       t[i] = tail[(tailStart + i) % half];

@@ -1,0 +1,104 @@
+package io.upshift.target;
+
+import io.upshift.plan.Check;
+import io.upshift.plan.Plan;
+import io.upshift.plan.Step;
+import io.upshift.plan.StepKind;
+import io.upshift.plan.Template;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What a command-running target runs for an action: the step's command (or its check's, or its
+ * undo), with every placeholder shell-quoted, and the {@code UPSHIFT_*} variables that carry the
+ * same values; and how a check's expectations judge an outcome. Shared by the local and SSH
+ * targets.
+ */
+public final class Rendering {
+  private static final Pattern ENV_NAME = Pattern.compile("UPSHIFT_[A-Z0-9_]+");
+
+  private Rendering() {}
+
+  /** The placeholder values for an action. */
+  public static Map<String, String> values(Plan plan, Execution e) {
+    return Template.values(plan, e.step(), e.host());
+  }
+
+  /**
+   * The shell command of an action, placeholders quoted; null for an approval, and for an HTTP
+   * check (see {@link #url}).
+   */
+  public static String command(Execution e, Map<String, String> values) {
+    Step step = e.step();
+    String text;
+    if (e.phase() == Execution.Phase.UNDO) {
+      text = step.undo();
+    } else if (e.phase() == Execution.Phase.CHECK || step.kind() == StepKind.CHECK) {
+      text = step.check().command();
+    } else if (step.kind() == StepKind.APPROVE) {
+      text = null;
+    } else {
+      text = step.run();
+    }
+    return text == null ? null : Template.render(text, values, Template::shellQuote);
+  }
+
+  /** The URL of an HTTP check, placeholders URL-encoded; null when the action is not one. */
+  public static String url(Execution e, Map<String, String> values) {
+    Step step = e.step();
+    boolean check = e.phase() == Execution.Phase.CHECK || step.kind() == StepKind.CHECK;
+    if (!check || step.check().http() == null) {
+      return null;
+    }
+    return Template.render(step.check().http(), values, Template::urlEncode);
+  }
+
+  /** The {@code UPSHIFT_*} environment variables for the values (names that can be ones). */
+  public static Map<String, String> environment(Map<String, String> values) {
+    Map<String, String> env = new LinkedHashMap<>();
+    values.forEach(
+        (k, v) -> {
+          String name = "UPSHIFT_" + k.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+          if (ENV_NAME.matcher(name).matches() && v.indexOf('\0') < 0) {
+            env.put(name, v);
+          }
+        });
+    return env;
+  }
+
+  /** A shell prefix that exports the variables: {@code export UPSHIFT_HOST='h1' ...; }. */
+  public static String exports(Map<String, String> env) {
+    if (env.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("export");
+    env.forEach((k, v) -> b.append(' ').append(k).append('=').append(Template.shellQuote(v)));
+    return b.append("; ").toString();
+  }
+
+  /** Judges a command check's outcome by its expectations (exit status, output pattern). */
+  public static Outcome expect(Outcome o, Check check) {
+    if (o.reason().startsWith("timed out") || o.reason().startsWith("cannot ")) {
+      return o;
+    }
+    if (o.exitCode() != check.expectExit()) {
+      return Outcome.failure(
+          o.exitCode(),
+          o.output(),
+          "check wanted exit status " + check.expectExit() + ", got " + o.exitCode());
+    }
+    if (check.expectOutput() != null
+        && !Pattern.compile(check.expectOutput()).matcher(o.output()).find()) {
+      return Outcome.failure(
+          o.exitCode(), o.output(), "check output does not match /" + check.expectOutput() + "/");
+    }
+    return Outcome.success(o.exitCode(), o.output());
+  }
+
+  /** A command's outcome as a step's: success when it exited 0. */
+  public static Outcome asStep(Outcome o) {
+    return o.exitCode() == 0 && o.reason().isEmpty() ? Outcome.success(0, o.output()) : o;
+  }
+}

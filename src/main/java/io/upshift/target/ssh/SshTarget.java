@@ -1,0 +1,345 @@
+package io.upshift.target.ssh;
+
+import io.upshift.clock.RunClock;
+import io.upshift.inventory.Host;
+import io.upshift.plan.Plan;
+import io.upshift.plan.Step;
+import io.upshift.plan.StepKind;
+import io.upshift.source.Problems;
+import io.upshift.target.CappedOutput;
+import io.upshift.target.Execution;
+import io.upshift.target.Outcome;
+import io.upshift.target.Rendering;
+import io.upshift.target.Target;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.config.hosts.KnownHostEntry;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.core.CoreModuleProperties;
+
+/**
+ * Runs actions on real hosts over SSH (Apache MINA SSHD, non-blocking: thousands of sessions share
+ * a few threads). One session per host, opened on first use and kept for the whole run; opened
+ * again when it dropped (after a reboot). Host keys are checked strictly against a known_hosts file
+ * unless the user accepts new ones; a host that cannot be reached fails its action with the reason
+ * (refused, timed out, unknown or changed host key, authentication), never a hang.
+ */
+public final class SshTarget implements Target {
+  /** How an SSH target connects. */
+  public record Settings(
+      Path knownHosts,
+      boolean acceptNewHostKeys,
+      List<Path> identities,
+      Duration connectTimeout,
+      int outputCap) {
+
+    /** The defaults: ~/.ssh/known_hosts, strict, the usual key files, 10 s to connect. */
+    public static Settings defaults() {
+      Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
+      return new Settings(
+          ssh.resolve("known_hosts"),
+          false,
+          List.of(ssh.resolve("id_ed25519"), ssh.resolve("id_ecdsa"), ssh.resolve("id_rsa")),
+          Duration.ofSeconds(10),
+          64 * 1024);
+    }
+  }
+
+  private final Plan plan;
+  private final RunClock clock;
+  private final Settings settings;
+  private final SshClient client;
+  private final Map<Integer, CompletableFuture<ClientSession>> sessions = new ConcurrentHashMap<>();
+  private final Map<ClientSession, String> keyProblems = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().name("upshift-ssh-timeouts").daemon(true).unstarted(r));
+
+  public SshTarget(Plan plan, RunClock clock, Settings settings) {
+    this.plan = plan;
+    this.clock = clock;
+    this.settings = settings;
+    this.client = SshClient.setUpDefaultClient();
+    client.setServerKeyVerifier(new Verifier(settings));
+    List<Path> keys = settings.identities().stream().filter(Files::isReadable).toList();
+    client.setKeyIdentityProvider(new FileKeyPairProvider(keys));
+    CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, settings.connectTimeout());
+    CoreModuleProperties.AUTH_TIMEOUT.set(client, settings.connectTimeout());
+    client.start();
+  }
+
+  /** Strict known_hosts checking that says why a key was refused. */
+  private final class Verifier extends KnownHostsServerKeyVerifier {
+    Verifier(Settings s) {
+      super(
+          s.acceptNewHostKeys()
+              ? AcceptAllServerKeyVerifier.INSTANCE
+              : RejectAllServerKeyVerifier.INSTANCE,
+          s.knownHosts());
+    }
+
+    @Override
+    protected boolean acceptUnknownHostKey(
+        ClientSession session, SocketAddress remote, PublicKey key) {
+      boolean ok = super.acceptUnknownHostKey(session, remote, key);
+      if (!ok) {
+        keyProblems.put(
+            session,
+            "unknown host key (not in "
+                + settings.knownHosts()
+                + "); add it with ssh-keyscan after checking it, or pass --accept-new-host-keys");
+      }
+      return ok;
+    }
+
+    @Override
+    public boolean acceptModifiedServerKey(
+        ClientSession session,
+        SocketAddress remote,
+        KnownHostEntry entry,
+        PublicKey expected,
+        PublicKey actual) {
+      keyProblems.put(
+          session,
+          "host key mismatch: the host's key is not the one in "
+              + settings.knownHosts()
+              + " (a reinstalled host, or someone in between); check it before changing the file");
+      return false;
+    }
+  }
+
+  @Override
+  public String name() {
+    return "ssh";
+  }
+
+  @Override
+  public void check(Plan plan, Problems problems) {
+    for (Step step : plan.steps()) {
+      boolean runnable =
+          step.kind() == StepKind.COMMAND
+              || step.kind() == StepKind.CHECK
+              || step.kind() == StepKind.APPROVE
+              || step.run() != null;
+      if (!runnable) {
+        problems.error(
+            step.at(),
+            "target-ssh",
+            "the ssh target cannot perform a built-in `"
+                + step.kind().key()
+                + "` step by itself yet",
+            "give the step a `run:` command, or rehearse the plan with `--target sim`");
+      }
+    }
+  }
+
+  @Override
+  public void start(Execution execution, Consumer<Outcome> done) {
+    Step step = execution.step();
+    Map<String, String> values = Rendering.values(plan, execution);
+    if (Rendering.url(execution, values) != null) {
+      clock.post(
+          () ->
+              done.accept(
+                  Outcome.failure(-1, "", "HTTP checks are not yet made by the ssh target")));
+      return;
+    }
+    String command = Rendering.command(execution, values);
+    if (command == null) {
+      clock.post(() -> done.accept(Outcome.success(0, "")));
+      return;
+    }
+    String full = Rendering.exports(Rendering.environment(values)) + command;
+    boolean check = execution.phase() == Execution.Phase.CHECK || step.kind() == StepKind.CHECK;
+    session(execution.host())
+        .thenCompose(s -> exec(s, full, step.timeoutMillis()))
+        .whenComplete(
+            (outcome, error) -> {
+              Outcome o =
+                  error != null
+                      ? Outcome.failure(-1, "", reason(execution.host(), error))
+                      : check ? Rendering.expect(outcome, step.check()) : Rendering.asStep(outcome);
+              clock.post(() -> done.accept(o));
+            });
+  }
+
+  /** The host's session: the open one, or a new one (connected and authenticated). */
+  private CompletableFuture<ClientSession> session(Host host) {
+    CompletableFuture<ClientSession> s =
+        sessions.compute(
+            host.index(),
+            (k, existing) -> {
+              if (existing != null
+                  && (!existing.isDone()
+                      || (!existing.isCompletedExceptionally() && existing.join().isOpen()))) {
+                return existing;
+              }
+              return connect(host);
+            });
+    return s;
+  }
+
+  private CompletableFuture<ClientSession> connect(Host host) {
+    CompletableFuture<ClientSession> out = new CompletableFuture<>();
+    try {
+      client
+          .connect(host.user(), host.address(), host.port())
+          .addListener(
+              cf -> {
+                if (!cf.isConnected()) {
+                  out.completeExceptionally(cf.getException());
+                  return;
+                }
+                ClientSession session = cf.getSession();
+                try {
+                  session
+                      .auth()
+                      .addListener(
+                          af -> {
+                            if (af.isSuccess()) {
+                              out.complete(session);
+                            } else {
+                              String key = keyProblems.remove(session);
+                              session.close(true);
+                              out.completeExceptionally(
+                                  key != null
+                                      ? new IOException(key)
+                                      : af.getException() != null
+                                          ? af.getException()
+                                          : new IOException("authentication failed"));
+                            }
+                          });
+                } catch (IOException e) {
+                  out.completeExceptionally(e);
+                }
+              });
+    } catch (IOException e) {
+      out.completeExceptionally(e);
+    }
+    return out;
+  }
+
+  /** Runs one command on a session; its outcome when the channel closes, or at the timeout. */
+  private CompletableFuture<Outcome> exec(ClientSession session, String command, long timeout) {
+    CompletableFuture<Outcome> out = new CompletableFuture<>();
+    CappedOutput output = new CappedOutput(settings.outputCap());
+    OutputStream sink =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            output.append(new byte[] {(byte) b}, 1);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            output.append(java.util.Arrays.copyOfRange(b, off, off + len), len);
+          }
+        };
+    AtomicBoolean timedOut = new AtomicBoolean();
+    try {
+      ChannelExec channel = session.createExecChannel(command);
+      channel.setOut(sink);
+      channel.setErr(sink);
+      var timer =
+          timers.schedule(
+              () -> {
+                timedOut.set(true);
+                channel.close(true);
+              },
+              timeout,
+              TimeUnit.MILLISECONDS);
+      channel.addCloseFutureListener(
+          f -> {
+            timer.cancel(false);
+            Integer status = channel.getExitStatus();
+            if (timedOut.get()) {
+              out.complete(
+                  Outcome.failure(
+                      -1,
+                      output.text(),
+                      "timed out after "
+                          + io.upshift.plan.DurationModel.format(timeout)
+                          + " (the command was cut off)"));
+            } else if (status == null) {
+              out.complete(
+                  Outcome.failure(
+                      -1, output.text(), "the connection closed before the command ended"));
+            } else {
+              out.complete(
+                  status == 0
+                      ? Outcome.success(0, output.text())
+                      : Outcome.failure(status, output.text(), "exit status " + status));
+            }
+          });
+      channel
+          .open()
+          .addListener(
+              of -> {
+                if (!of.isOpened()) {
+                  channel.close(true);
+                }
+              });
+    } catch (IOException e) {
+      out.completeExceptionally(e);
+    }
+    return out;
+  }
+
+  /** Why a host could not be reached, in words. */
+  private String reason(Host host, Throwable error) {
+    Throwable e = error;
+    while ((e instanceof java.util.concurrent.CompletionException
+            || e instanceof java.util.concurrent.ExecutionException
+            || (e instanceof org.apache.sshd.common.SshException && e.getCause() != null))
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    String where = host.user() + "@" + host.address() + ":" + host.port();
+    String why;
+    if (e instanceof ConnectException) {
+      why = "connection refused";
+    } else if (e instanceof java.net.SocketTimeoutException
+        || String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("timeout")) {
+      why = "timed out connecting";
+    } else if (e.getMessage() != null && e.getMessage().contains("host key")) {
+      why = e.getMessage();
+    } else if (e.getMessage() != null
+        && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("auth")) {
+      why = "authentication failed (no key was accepted): " + e.getMessage();
+    } else {
+      why = e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+    return "cannot reach " + where + ": " + why;
+  }
+
+  @Override
+  public void close() {
+    timers.shutdownNow();
+    try {
+      client.stop();
+    } catch (RuntimeException ignored) {
+      // closing: nothing left to do with it
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package io.upshift.target.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.upshift.Cli;
+import io.upshift.TestPlans;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Plans run over real SSH (OpenSSH's sshd on loopback), with host keys checked strictly. */
+class SshRunTest {
+  private static Sshd sshd;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startSshd() throws Exception {
+    sshd = Sshd.start();
+  }
+
+  @AfterAll
+  static void stopSshd() throws Exception {
+    if (sshd != null) {
+      sshd.close();
+    }
+  }
+
+  private String inventory(int hosts) {
+    return "defaults: {version: v1, port: "
+        + sshd.port()
+        + ", user: "
+        + Sshd.user()
+        + "}\nsites:\n  s1:\n    cells:\n      c1:\n        hosts:\n"
+        + "          - name: h[1:"
+        + hosts
+        + "]\n            address: 127.0.0.1\n            roles: [node]\n            components: [app]\n"
+        + "            labels: {note: \"$(touch pwned); `touch pwned2` 'q'\"}\n";
+  }
+
+  private static final String PLAN =
+      """
+      upshift: 1
+      name: over ssh
+      inventory: inventory.yaml
+      releases: [v1, v2]
+      from: v1
+      to: v2
+      stages:
+        - name: Roll
+          steps:
+            - stop: app
+              run: "echo stop {{host}} >> {{label.note}}-$UPSHIFT_HOST.ignored; echo stop {{host}} >> LEDGER"
+              waves: {batch: 2}
+            - upgrade: app
+              run: "echo upgrade {{host}} {{version}} >> LEDGER"
+            - start: app
+              run: "echo start $UPSHIFT_HOST >> LEDGER"
+              check: "grep -qx \\"start $UPSHIFT_HOST\\" LEDGER"
+            - command: "test {{host}} != h3"
+              waves: {max-failures: 1}
+      """;
+
+  private Cli.Result run(String plan, String... extra) {
+    TestPlans.write(
+        dir, plan.replace("LEDGER", dir.resolve("ledger.txt").toString()), inventory(3));
+    String[] base = {
+      "run",
+      dir.toString(),
+      "--target",
+      "ssh",
+      "--progress",
+      "none",
+      "--identity",
+      sshd.clientKey().toString(),
+      "--journal",
+      dir.resolve("journal.db").toString()
+    };
+    String[] args = new String[base.length + extra.length];
+    System.arraycopy(base, 0, args, 0, base.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    return Cli.run(args);
+  }
+
+  @Test
+  void aPlanRunsOverSshAndDoesWhatItsFilesSay() throws Exception {
+    long before = sshd.logins();
+    Cli.Result r = run(PLAN, "--known-hosts", sshd.knownHosts().toString());
+    assertThat(r.code()).as(r.err() + r.out()).isEqualTo(1); // h3 fails the last step, in budget
+    List<String> ledger = Files.readAllLines(dir.resolve("ledger.txt"));
+    assertThat(ledger.subList(0, 6))
+        .as("stop in two waves, then the upgrade")
+        .containsExactlyInAnyOrder(
+            "stop h1", "stop h2", "stop h3", "upgrade h1 v2", "upgrade h2 v2", "upgrade h3 v2");
+    assertThat(ledger.subList(0, 2)).containsExactlyInAnyOrder("stop h1", "stop h2");
+    assertThat(ledger).contains("start h1", "start h2", "start h3");
+    assertThat(r.out()).contains("h3").contains("exit status 1");
+    assertThat(dir.resolve("pwned")).doesNotExist();
+    assertThat(Path.of(System.getProperty("user.home")).resolve("pwned")).doesNotExist();
+    assertThat(Path.of(System.getProperty("user.home")).resolve("pwned2")).doesNotExist();
+    assertThat(sshd.logins() - before)
+        .as("one connection per host, kept across steps")
+        .isEqualTo(3);
+  }
+
+  @Test
+  void anUnknownHostKeyIsRefusedByDefault() throws Exception {
+    Path empty = dir.resolve("empty_known_hosts");
+    Files.writeString(empty, "");
+    Cli.Result r = run(PLAN, "--known-hosts", empty.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("unknown host key").contains("--accept-new-host-keys");
+    assertThat(dir.resolve("ledger.txt")).doesNotExist();
+  }
+
+  @Test
+  void aChangedHostKeyIsRefusedEvenWhenNewOnesAreAccepted() throws Exception {
+    Path other = dir.resolve("other_key");
+    new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other.toString())
+        .start()
+        .waitFor();
+    String[] key = Files.readString(dir.resolve("other_key.pub")).trim().split(" ");
+    Path wrong = dir.resolve("wrong_known_hosts");
+    Files.writeString(wrong, "[127.0.0.1]:" + sshd.port() + " " + key[0] + " " + key[1] + "\n");
+    Cli.Result r = run(PLAN, "--known-hosts", wrong.toString(), "--accept-new-host-keys");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("host key mismatch");
+    assertThat(dir.resolve("ledger.txt")).doesNotExist();
+  }
+
+  @Test
+  void acceptingNewHostKeysRecordsThem() throws Exception {
+    Path fresh = dir.resolve("fresh_known_hosts");
+    Files.writeString(fresh, "");
+    Cli.Result r = run(PLAN, "--known-hosts", fresh.toString(), "--accept-new-host-keys");
+    assertThat(r.code()).as(r.out()).isEqualTo(1);
+    assertThat(Files.readString(fresh)).contains("ssh-ed25519");
+  }
+
+  @Test
+  void anUnreachableHostFailsWithTheReasonNotAHang() throws Exception {
+    TestPlans.write(
+        dir,
+        PLAN.replace("LEDGER", dir.resolve("ledger.txt").toString()),
+        inventory(3).replace("port: " + sshd.port(), "port: 1"));
+    Cli.Result r =
+        Cli.run(
+            "run",
+            dir.toString(),
+            "--target",
+            "ssh",
+            "--progress",
+            "none",
+            "--identity",
+            sshd.clientKey().toString(),
+            "--known-hosts",
+            sshd.knownHosts().toString(),
+            "--no-journal");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("cannot reach").contains("connection refused");
+  }
+}
