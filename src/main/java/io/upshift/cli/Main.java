@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
       ControlCommand.Approve.class,
       RunsCommand.class,
       ShowCommand.class,
+      ExecCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

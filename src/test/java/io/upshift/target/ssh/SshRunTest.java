@@ -163,4 +163,52 @@ class SshRunTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).contains("cannot reach").contains("connection refused");
   }
+
+  @Test
+  void execGroupsHostsByWhatCameBack() throws Exception {
+    TestPlans.write(dir, PLAN, inventory(3));
+    String[] common = {
+      "-i",
+      dir.resolve("inventory.yaml").toString(),
+      "--identity",
+      sshd.clientKey().toString(),
+      "--known-hosts",
+      sshd.knownHosts().toString()
+    };
+    Cli.Result r =
+        Cli.run(
+            concat(
+                new String[] {"exec", "all"},
+                common,
+                new String[] {"--", "echo hi; echo {{label.note}}; test {{host}} != h2"}));
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("2 host(s): ok:\n    hi\n    $(touch pwned); `touch pwned2` 'q'\n  h1, h3")
+        .contains("1 host(s): exit status 1:")
+        .contains("  h2")
+        .contains("3 host(s), 1 failed");
+    assertThat(Path.of(System.getProperty("user.home")).resolve("pwned")).doesNotExist();
+
+    Cli.Result json =
+        Cli.run(
+            concat(
+                new String[] {"exec", "role=node", "--json", "-f", "2"},
+                common,
+                new String[] {"--", "true"}));
+    assertThat(json.code()).isZero();
+    assertThat(json.out()).contains("\"count\" : 3").contains("\"failed\" : 0");
+    assertThat(
+            Cli.run(concat(new String[] {"exec", "rol=node"}, common, new String[] {"--", "true"}))
+                .err())
+        .contains("error[unknown-selector]")
+        .contains("did you mean");
+    assertThat(
+            Cli.run(concat(new String[] {"exec", "role=nope"}, common, new String[] {"--", "true"}))
+                .err())
+        .contains("`role=nope` selects no host");
+  }
+
+  private static String[] concat(String[]... parts) {
+    return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+  }
 }
