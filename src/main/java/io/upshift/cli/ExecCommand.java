@@ -290,19 +290,21 @@ final class ExecCommand implements Callable<Integer> {
     err.flush();
   }
 
-  /** Hosts grouped by identical result, the largest group first. */
+  /** Hosts grouped by identical result, the largest group first, hosts in inventory order. */
   static List<Group> group(Map<Integer, Outcome> results, Inventory inv) {
     Map<String, Group> groups = new LinkedHashMap<>();
-    results.forEach(
-        (h, o) -> {
-          String output = o.output().strip();
-          String key = o.ok() + "\0" + o.exitCode() + "\0" + output + "\0" + o.reason();
-          groups
-              .computeIfAbsent(
-                  key, k -> new Group(o.ok(), o.exitCode(), output, o.reason(), new ArrayList<>()))
-              .hosts()
-              .add(inv.host(h).name());
-        });
+    new java.util.TreeMap<>(results) // hosts in inventory order
+        .forEach(
+            (h, o) -> {
+              String output = o.output().strip();
+              String key = o.ok() + "\0" + o.exitCode() + "\0" + output + "\0" + o.reason();
+              groups
+                  .computeIfAbsent(
+                      key,
+                      k -> new Group(o.ok(), o.exitCode(), output, o.reason(), new ArrayList<>()))
+                  .hosts()
+                  .add(inv.host(h).name());
+            });
     List<Group> out = new ArrayList<>(groups.values());
     out.sort((a, b) -> b.hosts().size() - a.hosts().size());
     return out;
