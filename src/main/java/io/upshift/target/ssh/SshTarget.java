@@ -84,6 +84,15 @@ public final class SshTarget implements Target {
     client.setServerKeyVerifier(new Verifier(settings));
     List<Path> keys = settings.identities().stream().filter(Files::isReadable).toList();
     client.setKeyIdentityProvider(new FileKeyPairProvider(keys));
+    String kex =
+        System.getenv("UPSHIFT_SSH_KEX"); // e.g. curve25519-sha256, to compare like with like
+    if (kex != null && !kex.isBlank()) {
+      List<String> wanted = List.of(kex.split(","));
+      client.setKeyExchangeFactories(
+          client.getKeyExchangeFactories().stream()
+              .filter(f -> wanted.contains(f.getName()))
+              .toList());
+    }
     CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, settings.connectTimeout());
     CoreModuleProperties.AUTH_TIMEOUT.set(client, settings.connectTimeout());
     client.start();
