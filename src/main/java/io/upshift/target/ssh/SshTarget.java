@@ -94,6 +94,8 @@ public final class SshTarget implements Target {
               .toList());
     }
     CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, settings.connectTimeout());
+    // Small packets go out at once: without it each login waits on delayed ACKs (~40 ms each).
+    CoreModuleProperties.TCP_NODELAY.set(client, true);
     CoreModuleProperties.AUTH_TIMEOUT.set(client, settings.connectTimeout());
     client.start();
   }
