@@ -27,10 +27,11 @@ public final class Rendering {
   }
 
   /**
-   * The shell command of an action, placeholders quoted; null for an approval, and for an HTTP
-   * check (see {@link #url}).
+   * The shell command of an action, placeholders quoted for the host (POSIX shell, or PowerShell on
+   * Windows); a built-in step without {@code run:} rendered for the host ({@link BuiltIn}); null
+   * for an approval, for an HTTP check (see {@link #url}), and for a built-in step not rendered.
    */
-  public static String command(Execution e, Map<String, String> values) {
+  public static String command(Plan plan, Execution e, Map<String, String> values) {
     Step step = e.step();
     String text;
     if (e.phase() == Execution.Phase.UNDO) {
@@ -39,10 +40,15 @@ public final class Rendering {
       text = step.check().command();
     } else if (step.kind() == StepKind.APPROVE) {
       text = null;
+    } else if (step.run() == null && step.kind() != StepKind.COMMAND) {
+      return BuiltIn.render(plan, step, e.host()).orElse(null);
     } else {
       text = step.run();
     }
-    return text == null ? null : Template.render(text, values, Template::shellQuote);
+    boolean windows = "windows".equals(e.host().os());
+    return text == null
+        ? null
+        : Template.render(text, values, windows ? BuiltIn::psQuote : Template::shellQuote);
   }
 
   /** The URL of an HTTP check, placeholders URL-encoded; null when the action is not one. */

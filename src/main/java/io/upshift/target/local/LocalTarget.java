@@ -110,7 +110,7 @@ public final class LocalTarget implements Target {
     if (url != null) {
       return httpCheck(url, step.check(), step.timeoutMillis());
     }
-    String command = Rendering.command(e, values);
+    String command = Rendering.command(plan, e, values);
     if (command == null) {
       return Outcome.success(0, "");
     }

@@ -6,6 +6,7 @@ import io.upshift.plan.Plan;
 import io.upshift.plan.Step;
 import io.upshift.plan.StepKind;
 import io.upshift.source.Problems;
+import io.upshift.target.BuiltIn;
 import io.upshift.target.CappedOutput;
 import io.upshift.target.Execution;
 import io.upshift.target.Outcome;
@@ -153,14 +154,22 @@ public final class SshTarget implements Target {
               || step.kind() == StepKind.CHECK
               || step.kind() == StepKind.APPROVE
               || step.run() != null;
-      if (!runnable) {
-        problems.error(
-            step.at(),
-            "target-ssh",
-            "the ssh target cannot perform a built-in `"
-                + step.kind().key()
-                + "` step by itself yet",
-            "give the step a `run:` command, or rehearse the plan with `--target sim`");
+      if (runnable) {
+        continue;
+      }
+      for (int h : step.hosts()) {
+        Host host = plan.inventory().host(h);
+        if (BuiltIn.render(plan, step, host).isEmpty()) {
+          problems.error(
+              step.at(),
+              "target-ssh",
+              "the ssh target cannot render this `"
+                  + step.kind().key()
+                  + "` step: "
+                  + BuiltIn.why(plan, step, host),
+              "give the step a `run:` command, or rehearse the plan with `--target sim`");
+          break;
+        }
       }
     }
   }
@@ -176,12 +185,13 @@ public final class SshTarget implements Target {
                   Outcome.failure(-1, "", "HTTP checks are not yet made by the ssh target")));
       return;
     }
-    String command = Rendering.command(execution, values);
+    String command = Rendering.command(plan, execution, values);
     if (command == null) {
       clock.post(() -> done.accept(Outcome.success(0, "")));
       return;
     }
-    String full = Rendering.exports(Rendering.environment(values)) + command;
+    boolean windows = "windows".equals(execution.host().os());
+    String full = windows ? command : Rendering.exports(Rendering.environment(values)) + command;
     boolean check = execution.phase() == Execution.Phase.CHECK || step.kind() == StepKind.CHECK;
     session(execution.host())
         .thenCompose(s -> exec(s, full, step.timeoutMillis()))

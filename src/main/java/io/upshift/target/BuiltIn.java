@@ -1,0 +1,121 @@
+package io.upshift.target;
+
+import io.upshift.inventory.Host;
+import io.upshift.plan.Component;
+import io.upshift.plan.Plan;
+import io.upshift.plan.Step;
+import io.upshift.plan.Template;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The commands of built-in steps, rendered for one host from its operating system, service manager
+ * and package manager, and from the components' packages and service units: what a step without
+ * {@code run:} does on a real host. Every name is quoted for the host's shell (POSIX single quotes,
+ * or PowerShell's on Windows). Kinds not rendered yet need a {@code run:}.
+ */
+public final class BuiltIn {
+  private BuiltIn() {}
+
+  /**
+   * The command, or empty when this kind is not rendered for this host (say why with {@link #why}).
+   */
+  public static Optional<String> render(Plan plan, Step step, Host host) {
+    return switch (step.kind()) {
+      case STOP -> service(plan, step, host, "stop");
+      case START -> service(plan, step, host, "start");
+      case RESTART -> service(plan, step, host, "restart");
+      case UPGRADE -> upgrade(plan, step, host);
+      default -> Optional.empty();
+    };
+  }
+
+  /** Why a step is not rendered for a host, for the target's check before a run. */
+  public static String why(Plan plan, Step step, Host host) {
+    return switch (step.kind()) {
+      case STOP, START, RESTART ->
+          "service manager `"
+              + host.serviceManager()
+              + "` of host "
+              + host.name()
+              + " is not one of systemd, sysv, windows, or a component has no `service`";
+      case UPGRADE ->
+          "package manager `"
+              + host.packageManager()
+              + "` of host "
+              + host.name()
+              + " is not one of yum, dnf, apt, pip, or a component has no `packages`";
+      default -> "`" + step.kind().key() + "` steps are not rendered yet";
+    };
+  }
+
+  private static Optional<String> service(Plan plan, Step step, Host host, String action) {
+    List<String> units = new ArrayList<>();
+    for (String c : step.subjects()) {
+      Component component = plan.components().get(c);
+      if (component == null || component.service() == null) {
+        return Optional.empty();
+      }
+      units.add(component.service());
+    }
+    return switch (host.serviceManager()) {
+      case "systemd" -> Optional.of("systemctl " + action + " " + quoted(units));
+      case "sysv" ->
+          Optional.of(
+              String.join(
+                  " && ",
+                  units.stream()
+                      .map(u -> "service " + Template.shellQuote(u) + " " + action)
+                      .toList()));
+      case "windows" -> {
+        String verb =
+            switch (action) {
+              case "stop" -> "Stop-Service";
+              case "start" -> "Start-Service";
+              default -> "Restart-Service";
+            };
+        String names = String.join(",", units.stream().map(BuiltIn::psQuote).toList());
+        yield Optional.of(powershell(verb + " -Name " + names + " -ErrorAction Stop"));
+      }
+      default -> Optional.empty();
+    };
+  }
+
+  private static Optional<String> upgrade(Plan plan, Step step, Host host) {
+    List<String> packages = new ArrayList<>();
+    for (String c : step.subjects()) {
+      Component component = plan.components().get(c);
+      if (component == null || component.packages().isEmpty()) {
+        return Optional.empty();
+      }
+      component.packages().stream().filter(p -> !packages.contains(p)).forEach(packages::add);
+    }
+    String list = quoted(packages);
+    return switch (host.packageManager()) {
+      case "yum" -> Optional.of("yum -y -q update " + list);
+      case "dnf" -> Optional.of("dnf -y -q upgrade " + list);
+      case "apt" ->
+          Optional.of(
+              "DEBIAN_FRONTEND=noninteractive apt-get install -y -q --only-upgrade " + list);
+      case "pip" -> Optional.of("pip install --upgrade --quiet " + list);
+      default -> Optional.empty();
+    };
+  }
+
+  private static String quoted(List<String> words) {
+    return String.join(" ", words.stream().map(Template::shellQuote).toList());
+  }
+
+  /** A PowerShell string literal: single quotes, with single quotes doubled. */
+  public static String psQuote(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  /** A PowerShell command line, as OpenSSH for Windows runs it. */
+  private static String powershell(String script) {
+    return "powershell -NoProfile -NonInteractive -Command \""
+        + script.replace("\"", "\\\"")
+        + "\"";
+  }
+}

@@ -1,0 +1,80 @@
+package io.upshift.target;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.upshift.TestPlans;
+import io.upshift.plan.Plan;
+import io.upshift.plan.PlanLoader;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The exact command each built-in step renders to, per service and package manager. */
+class BuiltInTest {
+  @TempDir Path dir;
+
+  private Plan plan(String os, String serviceManager, String packageManager, String step) {
+    String inventory =
+        "defaults: {version: v1, os: "
+            + os
+            + ", service-manager: "
+            + serviceManager
+            + ", package-manager: "
+            + packageManager
+            + "}\nsites:\n  s:\n    cells:\n      c:\n        hosts:\n"
+            + "          - {name: h1, components: [api, worker]}\n";
+    String plan =
+        """
+        upshift: 1
+        name: t
+        inventory: inventory.yaml
+        releases: [v1, v2]
+        from: v1
+        to: v2
+        components:
+          api: {packages: [openstack-nova-api, python-nova], service: openstack-nova-api}
+          worker: {packages: [python-nova, "it's"], service: "nova worker's"}
+        stages:
+          - name: S
+            steps:
+              - %s: [api, worker]
+        """
+            .formatted(step);
+    return PlanLoader.load(TestPlans.write(dir, plan, inventory));
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2} {3}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "linux   | systemd | yum | stop    | systemctl stop 'openstack-nova-api' 'nova worker'\\''s'",
+        "linux   | systemd | dnf | start   | systemctl start 'openstack-nova-api' 'nova worker'\\''s'",
+        "linux   | sysv    | yum | restart | service 'openstack-nova-api' restart && service 'nova worker'\\''s' restart",
+        "linux   | sysv    | yum | upgrade | yum -y -q update 'openstack-nova-api' 'python-nova' 'it'\\''s'",
+        "linux   | systemd | dnf | upgrade | dnf -y -q upgrade 'openstack-nova-api' 'python-nova' 'it'\\''s'",
+        "linux   | systemd | apt | upgrade | DEBIAN_FRONTEND=noninteractive apt-get install -y -q --only-upgrade 'openstack-nova-api' 'python-nova' 'it'\\''s'",
+        "linux   | systemd | pip | upgrade | pip install --upgrade --quiet 'openstack-nova-api' 'python-nova' 'it'\\''s'",
+        "windows | windows | msi | stop    | powershell -NoProfile -NonInteractive -Command \"Stop-Service -Name 'openstack-nova-api','nova worker''s' -ErrorAction Stop\"",
+        "windows | windows | msi | restart | powershell -NoProfile -NonInteractive -Command \"Restart-Service -Name 'openstack-nova-api','nova worker''s' -ErrorAction Stop\"",
+      })
+  void rendersTheCommandForTheHost(
+      String os, String serviceManager, String packageManager, String kind, String expected) {
+    Plan p = plan(os, serviceManager, packageManager, kind);
+    assertThat(BuiltIn.render(p, p.steps().get(0), p.inventory().host(0))).hasValue(expected);
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2} {3}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "windows | windows | msi | upgrade | package manager `msi`",
+        "linux   | systemd | yum | drain   | `drain` steps are not rendered yet",
+      })
+  void saysWhyWhenItCannot(
+      String os, String serviceManager, String packageManager, String kind, String why) {
+    Plan p = plan(os, serviceManager, packageManager, kind);
+    assertThat(BuiltIn.render(p, p.steps().get(0), p.inventory().host(0))).isEmpty();
+    assertThat(BuiltIn.why(p, p.steps().get(0), p.inventory().host(0))).contains(why);
+  }
+}
