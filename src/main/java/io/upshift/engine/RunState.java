@@ -278,19 +278,7 @@ public final class RunState {
       progress.failed++;
       stepsFailed++;
       stageFailures++;
-      failedHosts.set(e.host());
-      failures.add(
-          new Failure(
-              e.host(),
-              plan.inventory().host(e.host()).name(),
-              s.stage(),
-              s.index(),
-              s.name(),
-              e.phase(),
-              e.outcome().exitCode(),
-              e.outcome().reason(),
-              e.outcome().output(),
-              e.at()));
+      failed(e, s);
     }
     int g = groupOfHost[e.host()];
     if (!ok) {
@@ -310,6 +298,23 @@ public final class RunState {
     }
   }
 
+  /** A host failed an action of a step: it stays out of the rest of the run. */
+  private void failed(ActionFinished e, Step s) {
+    failedHosts.set(e.host());
+    failures.add(
+        new Failure(
+            e.host(),
+            plan.inventory().host(e.host()).name(),
+            s.stage(),
+            s.index(),
+            s.name(),
+            e.phase(),
+            e.outcome().exitCode(),
+            e.outcome().reason(),
+            e.outcome().output(),
+            e.at()));
+  }
+
   /** An undo ended on a host: on success the host's state goes back to before the step. */
   private void undone(ActionFinished e) {
     inFlight--;
@@ -324,19 +329,7 @@ public final class RunState {
       }
     } else {
       undoing.failed++;
-      failedHosts.set(e.host());
-      failures.add(
-          new Failure(
-              e.host(),
-              plan.inventory().host(e.host()).name(),
-              s.stage(),
-              s.index(),
-              s.name(),
-              e.phase(),
-              e.outcome().exitCode(),
-              e.outcome().reason(),
-              e.outcome().output(),
-              e.at()));
+      failed(e, s);
     }
   }
 

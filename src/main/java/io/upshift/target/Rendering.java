@@ -21,6 +21,14 @@ public final class Rendering {
 
   private Rendering() {}
 
+  /** Whether a step runs a command of its own (a command, a check, a `run:`), or none (approve). */
+  public static boolean hasOwnCommand(Step step) {
+    return step.kind() == StepKind.COMMAND
+        || step.kind() == StepKind.CHECK
+        || step.kind() == StepKind.APPROVE
+        || step.run() != null;
+  }
+
   /** The placeholder values for an action. */
   public static Map<String, String> values(Plan plan, Execution e) {
     return Template.values(plan, e.step(), e.host());

@@ -60,11 +60,7 @@ public final class LocalTarget implements Target {
   @Override
   public void check(Plan plan, Problems problems) {
     for (Step step : plan.steps()) {
-      boolean runnable =
-          step.kind() == StepKind.COMMAND
-              || step.kind() == StepKind.CHECK
-              || step.kind() == StepKind.APPROVE
-              || step.run() != null;
+      boolean runnable = Rendering.hasOwnCommand(step);
       if (!runnable) {
         problems.error(
             step.at(),
