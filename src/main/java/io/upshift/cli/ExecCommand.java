@@ -160,6 +160,7 @@ final class ExecCommand implements Callable<Integer> {
             null,
             Map.of(),
             Map.of(),
+            Map.of(),
             List.of(),
             List.of(new Stage(0, "exec", List.of(step), at)),
             List.of(),

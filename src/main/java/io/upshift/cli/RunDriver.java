@@ -115,11 +115,17 @@ final class RunDriver {
     Plan plan = s.plan();
     boolean sim = s.target() == RunCommand.TargetName.sim;
     RunClock clock = sim ? new VirtualClock() : new WallClock(clockStart);
+    io.upshift.target.Secrets secrets = io.upshift.target.Secrets.NONE;
+    if (!sim && !plan.secrets().isEmpty()) {
+      Problems missing = new Problems();
+      secrets = io.upshift.target.Secrets.read(plan, missing);
+      missing.throwIfErrors();
+    }
     try (Target t =
             switch (s.target()) {
               case sim -> new SimTarget(plan, clock, s.seed(), s.faults());
-              case local -> new LocalTarget(plan, clock, s.workDir(), s.maxProcesses());
-              case ssh -> new io.upshift.target.ssh.SshTarget(plan, clock, s.ssh());
+              case local -> new LocalTarget(plan, clock, s.workDir(), s.maxProcesses(), secrets);
+              case ssh -> new io.upshift.target.ssh.SshTarget(plan, clock, s.ssh(), secrets);
             };
         Recorder recorder =
             journaled == null
@@ -134,6 +140,7 @@ final class RunDriver {
                   : new Engine(plan, t, clock, s.seed(), from))
               .listen(summary)
               .autoApprove(s.autoApprove() || sim)
+              .mask(secrets::mask)
               .prelude(prelude);
       if (recorder != null) {
         engine.log(recorder, !sim).controls(recorder).listen(recorder);

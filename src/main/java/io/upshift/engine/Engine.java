@@ -33,6 +33,7 @@ public final class Engine {
   private boolean writeAhead;
   private Controls controls;
   private List<RunEvent> prelude = List.of();
+  private java.util.function.UnaryOperator<String> mask = s -> s;
   private final List<ActionStarted> toStart = new ArrayList<>();
 
   /**
@@ -103,6 +104,15 @@ public final class Engine {
    */
   public Engine prelude(List<RunEvent> events) {
     this.prelude = List.copyOf(events);
+    return this;
+  }
+
+  /**
+   * Applied to every outcome's output and reason before it is recorded: secrets never reach the
+   * state, the journal, the summary or the screen.
+   */
+  public Engine mask(java.util.function.UnaryOperator<String> mask) {
+    this.mask = mask;
     return this;
   }
 
@@ -225,7 +235,16 @@ public final class Engine {
           outcome ->
               record(
                   new ActionFinished(
-                      clock.now(), e.stage(), e.step(), e.host(), e.phase(), outcome)));
+                      clock.now(),
+                      e.stage(),
+                      e.step(),
+                      e.host(),
+                      e.phase(),
+                      new Outcome(
+                          outcome.ok(),
+                          outcome.exitCode(),
+                          mask.apply(outcome.output()),
+                          mask.apply(outcome.reason())))));
     } catch (RuntimeException ex) {
       Outcome failed =
           Outcome.failure(

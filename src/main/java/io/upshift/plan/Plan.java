@@ -18,6 +18,7 @@ public record Plan(
     String to,
     Map<String, Component> components,
     Map<String, Capability> capabilities,
+    Map<String, Secret> secrets,
     List<CompatRule> compatibility,
     List<Stage> stages,
     List<Fault> faults,

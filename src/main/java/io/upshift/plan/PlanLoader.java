@@ -36,6 +36,7 @@ public final class PlanLoader {
     "components",
     "capabilities",
     "compatibility",
+    "secrets",
     "stages",
     "rehearsal"
   };
@@ -133,12 +134,17 @@ public final class PlanLoader {
     f.node("capabilities")
         .flatMap(n -> Fields.of(n, "`capabilities`", problems))
         .ifPresent(c -> readCapabilities(c, capabilities));
+    Map<String, Secret> secrets = new LinkedHashMap<>();
+    f.node("secrets")
+        .flatMap(n -> Fields.of(n, "`secrets`", problems))
+        .ifPresent(m -> readSecrets(m, secrets));
     List<CompatRule> rules =
         f.node("compatibility")
             .map(n -> new RuleReader(problems, releases, knownComponents).read(n))
             .orElse(List.of());
     StepReader steps =
-        new StepReader(problems, inventory, knownComponents, knownDatabases, releases, to);
+        new StepReader(
+            problems, inventory, knownComponents, knownDatabases, releases, to, secrets.keySet());
     List<Stage> stages =
         f.node("stages")
             .map(steps::stages)
@@ -181,10 +187,43 @@ public final class PlanLoader {
         to,
         Map.copyOf(components),
         capabilities,
+        secrets,
         rules,
         stages,
         faults,
         seed[0]);
+  }
+
+  /** {@code NAME: {env: VAR}} or {@code NAME: {file: PATH}} (relative to the plan). */
+  private void readSecrets(Fields map, Map<String, Secret> out) {
+    for (Node.Entry e : map.mapping().entries()) {
+      String name = e.key().value();
+      Fields.of(e.value(), "secret `" + name + "`", problems, "env", "file")
+          .ifPresent(
+              f -> {
+                Optional<String> env = f.string("env");
+                Optional<String> path = f.string("file");
+                f.finish();
+                if (env.isPresent() == path.isPresent()) {
+                  problems.error(
+                      f.at(),
+                      "secret-source",
+                      "secret `" + name + "` needs one of `env` or `file`",
+                      "e.g. `"
+                          + name
+                          + ": {env: DB_PASSWORD}`; a secret's value never goes in the plan");
+                  return;
+                }
+                out.put(
+                    name,
+                    new Secret(
+                        name,
+                        env.orElse(null),
+                        path.map(p -> file.toAbsolutePath().getParent().resolve(p).normalize())
+                            .orElse(null),
+                        e.key().at()));
+              });
+    }
   }
 
   private Inventory inventory(String path, Position at) {

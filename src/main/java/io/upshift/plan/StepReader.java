@@ -29,6 +29,7 @@ final class StepReader {
   private final List<String> releases;
   private final String to;
   private Set<String> placeholders;
+  private final Set<String> secrets;
 
   StepReader(
       Problems problems,
@@ -36,7 +37,9 @@ final class StepReader {
       Set<String> components,
       Set<String> databases,
       List<String> releases,
-      String to) {
+      String to,
+      Set<String> secrets) {
+    this.secrets = secrets;
     this.problems = problems;
     this.inventory = inventory;
     this.components = components;
@@ -349,6 +352,7 @@ final class StepReader {
       inventory.selectorKeys().stream()
           .filter(k -> !Inventory.BUILT_IN_KEYS.contains(k))
           .forEach(k -> placeholders.add("label." + k));
+      secrets.forEach(k -> placeholders.add("secret." + k));
     }
     Set<String> known = placeholders;
     for (String name : names) {

@@ -29,9 +29,11 @@ public final class Rendering {
         || step.run() != null;
   }
 
-  /** The placeholder values for an action. */
-  public static Map<String, String> values(Plan plan, Execution e) {
-    return Template.values(plan, e.step(), e.host());
+  /** The placeholder values for an action, with the run's secrets as {@code secret.NAME}. */
+  public static Map<String, String> values(Plan plan, Execution e, Secrets secrets) {
+    Map<String, String> v = Template.values(plan, e.step(), e.host());
+    v.putAll(secrets.placeholders());
+    return v;
   }
 
   /**
@@ -69,11 +71,17 @@ public final class Rendering {
     return Template.render(step.check().http(), values, Template::urlEncode);
   }
 
-  /** The {@code UPSHIFT_*} environment variables for the values (names that can be ones). */
+  /**
+   * The {@code UPSHIFT_*} environment variables for the values (names that can be ones); secrets
+   * are left out: they go only where a command names them.
+   */
   public static Map<String, String> environment(Map<String, String> values) {
     Map<String, String> env = new LinkedHashMap<>();
     values.forEach(
         (k, v) -> {
+          if (k.startsWith("secret.")) {
+            return;
+          }
           String name = "UPSHIFT_" + k.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
           if (ENV_NAME.matcher(name).matches() && v.indexOf('\0') < 0) {
             env.put(name, v);

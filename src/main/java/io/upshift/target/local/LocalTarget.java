@@ -9,6 +9,7 @@ import io.upshift.source.Problems;
 import io.upshift.target.Execution;
 import io.upshift.target.Outcome;
 import io.upshift.target.Rendering;
+import io.upshift.target.Secrets;
 import io.upshift.target.Target;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ public final class LocalTarget implements Target {
   public static final int OUTPUT_CAP = 64 * 1024;
 
   private final Plan plan;
+  private final Secrets secrets;
   private final RunClock clock;
   private final Path workDir;
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
@@ -44,6 +46,12 @@ public final class LocalTarget implements Target {
    * @param maxProcesses how many commands may run at once
    */
   public LocalTarget(Plan plan, RunClock clock, Path workDir, int maxProcesses) {
+    this(plan, clock, workDir, maxProcesses, Secrets.NONE);
+  }
+
+  /** A target whose commands may use the run's secrets. */
+  public LocalTarget(Plan plan, RunClock clock, Path workDir, int maxProcesses, Secrets secrets) {
+    this.secrets = secrets;
     this.plan = plan;
     this.clock = clock;
     this.workDir = workDir;
@@ -101,7 +109,7 @@ public final class LocalTarget implements Target {
 
   private Outcome execute(Execution e) throws InterruptedException {
     Step step = e.step();
-    Map<String, String> values = Rendering.values(plan, e);
+    Map<String, String> values = Rendering.values(plan, e, secrets);
     String url = Rendering.url(e, values);
     if (url != null) {
       return httpCheck(url, step.check(), step.timeoutMillis());

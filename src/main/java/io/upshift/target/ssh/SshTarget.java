@@ -70,6 +70,7 @@ public final class SshTarget implements Target {
   private final Plan plan;
   private final RunClock clock;
   private final Settings settings;
+  private final io.upshift.target.Secrets secrets;
   private final SshClient client;
   private final Map<Integer, CompletableFuture<ClientSession>> sessions = new ConcurrentHashMap<>();
   private final Map<ClientSession, String> keyProblems = new ConcurrentHashMap<>();
@@ -78,6 +79,13 @@ public final class SshTarget implements Target {
           r -> Thread.ofPlatform().name("upshift-ssh-timeouts").daemon(true).unstarted(r));
 
   public SshTarget(Plan plan, RunClock clock, Settings settings) {
+    this(plan, clock, settings, io.upshift.target.Secrets.NONE);
+  }
+
+  /** A target whose commands may use the run's secrets. */
+  public SshTarget(
+      Plan plan, RunClock clock, Settings settings, io.upshift.target.Secrets secrets) {
+    this.secrets = secrets;
     this.plan = plan;
     this.clock = clock;
     this.settings = settings;
@@ -173,7 +181,7 @@ public final class SshTarget implements Target {
   @Override
   public void start(Execution execution, Consumer<Outcome> done) {
     Step step = execution.step();
-    Map<String, String> values = Rendering.values(plan, execution);
+    Map<String, String> values = Rendering.values(plan, execution, secrets);
     if (Rendering.url(execution, values) != null) {
       clock.post(
           () ->
