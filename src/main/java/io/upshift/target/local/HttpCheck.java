@@ -21,16 +21,17 @@ import java.util.regex.Pattern;
  * An HTTP check: a GET whose status (and optionally body) must match, bounded as a whole by the
  * step's timeout and reading at most {@link LocalTarget#OUTPUT_CAP} bytes of body.
  */
-final class HttpCheck {
+public final class HttpCheck {
   private final HttpClient http;
   private final ExecutorService workers;
 
-  HttpCheck(HttpClient http, ExecutorService workers) {
+  public HttpCheck(HttpClient http, ExecutorService workers) {
     this.http = http;
     this.workers = workers;
   }
 
-  Outcome get(String url, Check check, long timeoutMillis) throws InterruptedException {
+  /** Makes the check; blocks up to the timeout (call it on a worker thread). */
+  public Outcome get(String url, Check check, long timeoutMillis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     HttpResponse<InputStream> response;
     try {

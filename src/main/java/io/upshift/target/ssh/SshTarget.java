@@ -74,6 +74,12 @@ public final class SshTarget implements Target {
   private final SshClient client;
   private final Map<Integer, CompletableFuture<ClientSession>> sessions = new ConcurrentHashMap<>();
   private final Map<ClientSession, String> keyProblems = new ConcurrentHashMap<>();
+  private final java.util.concurrent.ExecutorService httpWorkers =
+      Executors.newVirtualThreadPerTaskExecutor();
+  private final io.upshift.target.local.HttpCheck httpCheck =
+      new io.upshift.target.local.HttpCheck(
+          java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+          httpWorkers);
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().name("upshift-ssh-timeouts").daemon(true).unstarted(r));
@@ -182,11 +188,21 @@ public final class SshTarget implements Target {
   public void start(Execution execution, Consumer<Outcome> done) {
     Step step = execution.step();
     Map<String, String> values = Rendering.values(plan, execution, secrets);
-    if (Rendering.url(execution, values) != null) {
-      clock.post(
-          () ->
-              done.accept(
-                  Outcome.failure(-1, "", "HTTP checks are not yet made by the ssh target")));
+    String url = Rendering.url(execution, values);
+    if (url != null) {
+      // HTTP checks are made from here, as a user of the service would reach it
+      httpWorkers.execute(
+          () -> {
+            Outcome o;
+            try {
+              o = httpCheck.get(url, step.check(), step.timeoutMillis());
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              o = Outcome.failure(-1, "", "interrupted");
+            }
+            Outcome result = o;
+            clock.post(() -> done.accept(result));
+          });
       return;
     }
     String command = Rendering.command(plan, execution, values);
@@ -361,6 +377,7 @@ public final class SshTarget implements Target {
   @Override
   public void close() {
     timers.shutdownNow();
+    httpWorkers.shutdownNow();
     try {
       client.stop();
     } catch (RuntimeException ignored) {

@@ -211,4 +211,55 @@ class SshRunTest {
   private static String[] concat(String[]... parts) {
     return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
   }
+
+  @Test
+  void httpChecksAndSecretsWorkOverSsh() throws Exception {
+    String canary = "canary-ssh-91c2";
+    Files.writeString(dir.resolve("token.txt"), canary);
+    com.sun.net.httpserver.HttpServer http =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    http.createContext(
+        "/health",
+        ex -> {
+          byte[] body = "ok".getBytes();
+          ex.sendResponseHeaders(200, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
+    http.start();
+    try {
+      String plan =
+          """
+          upshift: 1
+          name: http over ssh
+          inventory: inventory.yaml
+          releases: [v1, v2]
+          from: v1
+          to: v2
+          secrets:
+            token: {file: token.txt}
+          stages:
+            - name: One
+              steps:
+                - command: "echo {{secret.token}} >> LEDGER"
+                  on: all
+                - check: {http: "http://127.0.0.1:PORT/health", expect: 200}
+                - command: "echo said {{secret.token}}; exit 1"
+                  waves: {max-failures: 100%}
+          """
+              .replace("PORT", Integer.toString(http.getAddress().getPort()));
+      Cli.Result r = run(plan, "--known-hosts", sshd.knownHosts().toString());
+      assertThat(Files.readString(dir.resolve("ledger.txt"))).contains(canary);
+      assertThat(r.out() + r.err()).doesNotContain(canary);
+      assertThat(new String(Files.readAllBytes(dir.resolve("journal.db")), "ISO-8859-1"))
+          .doesNotContain(canary);
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.out())
+          .as("the HTTP check passed on every host; only the last step failed")
+          .contains("Host-steps: 9 in all, 6 succeeded, 3 failed");
+    } finally {
+      http.stop(0);
+    }
+  }
 }
