@@ -242,11 +242,13 @@ final class ExecCommand implements Callable<Integer> {
             plan,
             clock,
             new SshTarget.Settings(
-                knownHosts != null ? knownHosts : d.knownHosts(),
-                acceptNewHostKeys,
-                identities.isEmpty() ? d.identities() : identities,
-                d.connectTimeout(),
-                d.outputCap()));
+                    knownHosts != null ? knownHosts : d.knownHosts(),
+                    acceptNewHostKeys,
+                    identities.isEmpty() ? d.identities() : identities,
+                    d.connectTimeout(),
+                    d.outputCap(),
+                    true)
+                .oneShot());
       }
       case local -> new LocalTarget(plan, clock, Path.of("").toAbsolutePath(), concurrency);
       case sim ->

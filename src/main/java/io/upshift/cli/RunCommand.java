@@ -201,7 +201,8 @@ final class RunCommand implements Callable<Integer> {
             ? d.identities()
             : identities.stream().map(Path::toAbsolutePath).toList(),
         d.connectTimeout(),
-        d.outputCap());
+        d.outputCap(),
+        true);
   }
 
   /** A run id that sorts by time and is short enough to type: {@code 20261126-143005-3fa2}. */

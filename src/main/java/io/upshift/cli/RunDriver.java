@@ -78,7 +78,8 @@ final class RunDriver {
                   .map(Path::of)
                   .toList(),
           d.connectTimeout(),
-          d.outputCap());
+          d.outputCap(),
+          true);
     }
 
     static String option(String options, String key) {

@@ -53,7 +53,8 @@ public final class SshTarget implements Target {
       boolean acceptNewHostKeys,
       List<Path> identities,
       Duration connectTimeout,
-      int outputCap) {
+      int outputCap,
+      boolean keepSessions) {
 
     /** The defaults: ~/.ssh/known_hosts, strict, the usual key files, 10 s to connect. */
     public static Settings defaults() {
@@ -63,7 +64,14 @@ public final class SshTarget implements Target {
           false,
           List.of(ssh.resolve("id_ed25519"), ssh.resolve("id_ecdsa"), ssh.resolve("id_rsa")),
           Duration.ofSeconds(10),
-          64 * 1024);
+          64 * 1024,
+          true);
+    }
+
+    /** The same, closing each host's session after its action (one command per host). */
+    public Settings oneShot() {
+      return new Settings(
+          knownHosts, acceptNewHostKeys, identities, connectTimeout, outputCap, false);
     }
   }
 
@@ -217,6 +225,12 @@ public final class SshTarget implements Target {
         .thenCompose(s -> exec(s, full, step.timeoutMillis()))
         .whenComplete(
             (outcome, error) -> {
+              if (!settings.keepSessions()) {
+                CompletableFuture<ClientSession> s = sessions.remove(execution.host().index());
+                if (s != null && s.isDone() && !s.isCompletedExceptionally()) {
+                  s.join().close(false);
+                }
+              }
               Outcome o =
                   error != null
                       ? Outcome.failure(-1, "", reason(execution.host(), error))
