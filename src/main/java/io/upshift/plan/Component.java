@@ -8,4 +8,9 @@ import java.util.List;
  * its code needs (if any).
  */
 public record Component(
-    String name, List<String> packages, String service, String database, Position at) {}
+    String name,
+    List<String> packages,
+    String service,
+    String database,
+    Balancer balancer,
+    Position at) {}

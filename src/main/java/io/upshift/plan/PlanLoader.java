@@ -343,19 +343,56 @@ public final class PlanLoader {
       list.accept(name);
       Node value = e.value();
       if (value instanceof Node.Scalar s && s.isNull()) {
-        components.put(name, new Component(name, List.of(), name, null, e.key().at()));
+        components.put(name, new Component(name, List.of(), name, null, null, e.key().at()));
         continue;
       }
-      Fields.of(value, "component `" + name + "`", problems, "packages", "service", "database")
+      Fields.of(
+              value,
+              "component `" + name + "`",
+              problems,
+              "packages",
+              "service",
+              "database",
+              "balancer")
           .ifPresent(
               c -> {
                 List<String> packages =
                     c.scalars("packages").stream().map(Node.Scalar::value).toList();
                 String service = c.string("service").orElse(name);
                 String database = c.string("database").orElse(null);
+                Balancer balancer =
+                    c.node("balancer")
+                        .flatMap(
+                            b ->
+                                Fields.of(
+                                    b,
+                                    "the `balancer` of `" + name + "`",
+                                    problems,
+                                    "haproxy",
+                                    "backend",
+                                    "server"))
+                        .map(
+                            b -> {
+                              Balancer out =
+                                  new Balancer(
+                                      b.requiredString("haproxy").orElse(""),
+                                      b.requiredString("backend").orElse(""),
+                                      b.string("server").orElse("{{host}}"),
+                                      b.at());
+                              if (!out.backend().isEmpty() && !Balancer.validName(out.backend())) {
+                                problems.error(
+                                    b.at("backend"),
+                                    "bad-value",
+                                    "`backend: " + out.backend() + "` is not an HAProxy name",
+                                    "letters, digits and . _ : - only");
+                              }
+                              b.finish();
+                              return out;
+                            })
+                        .orElse(null);
                 c.finish();
                 components.put(
-                    name, new Component(name, packages, service, database, e.key().at()));
+                    name, new Component(name, packages, service, database, balancer, e.key().at()));
                 if (database != null) {
                   knownDatabases.add(database);
                 }
@@ -364,7 +401,7 @@ public final class PlanLoader {
     }
     for (String used : knownComponents) {
       if (!components.containsKey(used)) {
-        components.put(used, new Component(used, List.of(), used, null, Position.none(file)));
+        components.put(used, new Component(used, List.of(), used, null, null, Position.none(file)));
       }
     }
   }

@@ -31,6 +31,53 @@ public final class BuiltIn {
     };
   }
 
+  /** A command for an HAProxy runtime API. */
+  public record ApiCommand(String address, String command) {}
+
+  /**
+   * What a built-in {@code drain} or {@code undrain} asks of the load balancers of its components
+   * on a host; empty when the step is not one, or a component has no {@code balancer}, or a server
+   * name is not one HAProxy allows.
+   */
+  public static Optional<List<ApiCommand>> balancer(
+      Plan plan, Step step, Host host, java.util.Map<String, String> values) {
+    if (step.run() != null
+        || (step.kind() != io.upshift.plan.StepKind.DRAIN
+            && step.kind() != io.upshift.plan.StepKind.UNDRAIN)) {
+      return Optional.empty();
+    }
+    String state = step.kind() == io.upshift.plan.StepKind.DRAIN ? "drain" : "ready";
+    List<ApiCommand> out = new ArrayList<>();
+    for (String c : step.subjects()) {
+      Component component = plan.components().get(c);
+      if (component == null || component.balancer() == null) {
+        return Optional.empty();
+      }
+      io.upshift.plan.Balancer b = component.balancer();
+      String server = Template.render(b.server(), values, v -> v);
+      if (!io.upshift.plan.Balancer.validName(server)) {
+        return Optional.empty();
+      }
+      out.add(
+          new ApiCommand(
+              b.haproxy(), "set server " + b.backend() + "/" + server + " state " + state));
+    }
+    return Optional.of(out);
+  }
+
+  /** Carries out a drain or undrain: each command in turn; the first refusal fails the step. */
+  public static Outcome drain(List<ApiCommand> commands, long timeoutMillis) {
+    StringBuilder done = new StringBuilder();
+    for (ApiCommand c : commands) {
+      Outcome o = Haproxy.send(c.address(), c.command(), timeoutMillis);
+      if (!o.ok()) {
+        return o;
+      }
+      done.append(c.command()).append('\n');
+    }
+    return Outcome.success(0, done.toString());
+  }
+
   /** Why a step is not rendered for a host, for the target's check before a run. */
   public static String why(Plan plan, Step step, Host host) {
     return switch (step.kind()) {
@@ -46,6 +93,10 @@ public final class BuiltIn {
               + "` of host "
               + host.name()
               + " is not one of yum, dnf, apt, pip, or a component has no `packages`";
+      case DRAIN, UNDRAIN ->
+          "a component has no `balancer` (HAProxy runtime API, backend, server), or the server name for host "
+              + host.name()
+              + " is not one HAProxy allows";
       default -> "`" + step.kind().key() + "` steps are not rendered yet";
     };
   }

@@ -69,7 +69,7 @@ class BuiltInTest {
       delimiter = '|',
       value = {
         "windows | windows | msi | upgrade | package manager `msi`",
-        "linux   | systemd | yum | drain   | `drain` steps are not rendered yet",
+        "linux   | systemd | yum | drain   | a component has no `balancer`",
       })
   void saysWhyWhenItCannot(
       String os, String serviceManager, String packageManager, String kind, String why) {

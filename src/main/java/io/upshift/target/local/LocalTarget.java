@@ -6,6 +6,7 @@ import io.upshift.plan.Plan;
 import io.upshift.plan.Step;
 import io.upshift.plan.StepKind;
 import io.upshift.source.Problems;
+import io.upshift.target.BuiltIn;
 import io.upshift.target.Execution;
 import io.upshift.target.Outcome;
 import io.upshift.target.Rendering;
@@ -68,7 +69,7 @@ public final class LocalTarget implements Target {
   @Override
   public void check(Plan plan, Problems problems) {
     for (Step step : plan.steps()) {
-      boolean runnable = Rendering.hasOwnCommand(step);
+      boolean runnable = Rendering.hasOwnCommand(step) || balanced(plan, step);
       if (!runnable) {
         problems.error(
             step.at(),
@@ -77,6 +78,18 @@ public final class LocalTarget implements Target {
             "give the step a `run:` command, or rehearse the plan with `--target sim`");
       }
     }
+  }
+
+  /** Whether a drain or undrain without `run:` has a load balancer for every host. */
+  private static boolean balanced(Plan plan, Step step) {
+    for (int h : step.hosts()) {
+      var host = plan.inventory().host(h);
+      if (BuiltIn.balancer(plan, step, host, io.upshift.plan.Template.values(plan, step, host))
+          .isEmpty()) {
+        return false;
+      }
+    }
+    return step.hosts().length > 0;
   }
 
   @Override
@@ -110,6 +123,12 @@ public final class LocalTarget implements Target {
   private Outcome execute(Execution e) throws InterruptedException {
     Step step = e.step();
     Map<String, String> values = Rendering.values(plan, e, secrets);
+    if (e.phase() == Execution.Phase.ACTION) {
+      var drain = BuiltIn.balancer(plan, step, e.host(), values);
+      if (drain.isPresent()) {
+        return BuiltIn.drain(drain.get(), step.timeoutMillis());
+      }
+    }
     String url = Rendering.url(e, values);
     if (url != null) {
       return httpCheck(url, step.check(), step.timeoutMillis());

@@ -177,7 +177,9 @@ public final class SshTarget implements Target {
       }
       for (int h : step.hosts()) {
         Host host = plan.inventory().host(h);
-        if (BuiltIn.render(plan, step, host).isEmpty()) {
+        if (BuiltIn.render(plan, step, host).isEmpty()
+            && BuiltIn.balancer(plan, step, host, io.upshift.plan.Template.values(plan, step, host))
+                .isEmpty()) {
           problems.error(
               step.at(),
               "target-ssh",
@@ -196,6 +198,19 @@ public final class SshTarget implements Target {
   public void start(Execution execution, Consumer<Outcome> done) {
     Step step = execution.step();
     Map<String, String> values = Rendering.values(plan, execution, secrets);
+    var drain =
+        execution.phase() == Execution.Phase.ACTION
+            ? BuiltIn.balancer(plan, step, execution.host(), values)
+            : java.util.Optional.<List<BuiltIn.ApiCommand>>empty();
+    if (drain.isPresent()) {
+      // the load balancer's API is reached from here, not from the host being drained
+      httpWorkers.execute(
+          () -> {
+            Outcome o = BuiltIn.drain(drain.get(), step.timeoutMillis());
+            clock.post(() -> done.accept(o));
+          });
+      return;
+    }
     String url = Rendering.url(execution, values);
     if (url != null) {
       // HTTP checks are made from here, as a user of the service would reach it
