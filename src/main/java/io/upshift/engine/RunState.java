@@ -219,29 +219,12 @@ public final class RunState {
         progress.settling.add(e.host());
         progress.checks.add(e.host());
       }
-      case DONE -> {
-        inFlight++;
-        finished(
-            new ActionFinished(
-                e.at(),
-                e.stage(),
-                e.step(),
-                e.host(),
-                Phase.ACTION,
-                Outcome.success(0, "settled as done by the operator")));
-      }
-      case FAILED -> {
-        inFlight++;
-        finished(
-            new ActionFinished(
-                e.at(),
-                e.stage(),
-                e.step(),
-                e.host(),
-                Phase.ACTION,
-                Outcome.failure(
-                    -1, "", "in doubt after a restart; settled as failed by the operator")));
-      }
+      case DONE -> settle(e, Outcome.success(0, "settled as done by the operator"));
+      case FAILED ->
+          settle(
+              e,
+              Outcome.failure(
+                  -1, "", "in doubt after a restart; settled as failed by the operator"));
     }
   }
 
@@ -296,6 +279,12 @@ public final class RunState {
         }
       }
     }
+  }
+
+  /** Ends an in-doubt action as the operator said. */
+  private void settle(RunEvent.ActionInDoubt e, Outcome outcome) {
+    inFlight++; // counted down again by finished()
+    finished(new ActionFinished(e.at(), e.stage(), e.step(), e.host(), Phase.ACTION, outcome));
   }
 
   /** A host failed an action of a step: it stays out of the rest of the run. */
