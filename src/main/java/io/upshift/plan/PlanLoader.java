@@ -343,7 +343,7 @@ public final class PlanLoader {
       list.accept(name);
       Node value = e.value();
       if (value instanceof Node.Scalar s && s.isNull()) {
-        components.put(name, new Component(name, List.of(), name, null, null, e.key().at()));
+        components.put(name, new Component(name, List.of(), name, null, null, null, e.key().at()));
         continue;
       }
       Fields.of(
@@ -353,6 +353,7 @@ public final class PlanLoader {
               "packages",
               "service",
               "database",
+              "sync",
               "balancer")
           .ifPresent(
               c -> {
@@ -360,6 +361,7 @@ public final class PlanLoader {
                     c.scalars("packages").stream().map(Node.Scalar::value).toList();
                 String service = c.string("service").orElse(name);
                 String database = c.string("database").orElse(null);
+                String sync = c.string("sync").orElse(null);
                 Balancer balancer =
                     c.node("balancer")
                         .flatMap(
@@ -392,7 +394,8 @@ public final class PlanLoader {
                         .orElse(null);
                 c.finish();
                 components.put(
-                    name, new Component(name, packages, service, database, balancer, e.key().at()));
+                    name,
+                    new Component(name, packages, service, database, sync, balancer, e.key().at()));
                 if (database != null) {
                   knownDatabases.add(database);
                 }
@@ -401,7 +404,8 @@ public final class PlanLoader {
     }
     for (String used : knownComponents) {
       if (!components.containsKey(used)) {
-        components.put(used, new Component(used, List.of(), used, null, null, Position.none(file)));
+        components.put(
+            used, new Component(used, List.of(), used, null, null, null, Position.none(file)));
       }
     }
   }

@@ -27,8 +27,26 @@ public final class BuiltIn {
       case START -> service(plan, step, host, "start");
       case RESTART -> service(plan, step, host, "restart");
       case UPGRADE -> upgrade(plan, step, host);
+      case DB_SYNC -> sync(plan, step);
       default -> Optional.empty();
     };
+  }
+
+  /** The `sync` command of the component that uses each database, as the plan gives it. */
+  private static Optional<String> sync(Plan plan, Step step) {
+    List<String> commands = new ArrayList<>();
+    for (String db : step.subjects()) {
+      Optional<String> command =
+          plan.components().values().stream()
+              .filter(c -> db.equals(c.database()) && c.sync() != null)
+              .map(Component::sync)
+              .findFirst();
+      if (command.isEmpty()) {
+        return Optional.empty();
+      }
+      commands.add(command.get());
+    }
+    return Optional.of(String.join(" && ", commands));
   }
 
   /** A command for an HAProxy runtime API. */
@@ -93,6 +111,8 @@ public final class BuiltIn {
               + "` of host "
               + host.name()
               + " is not one of yum, dnf, apt, pip, or a component has no `packages`";
+      case DB_SYNC ->
+          "no component using the database declares its `sync` command (e.g. `sync: nova-manage db sync`)";
       case DRAIN, UNDRAIN ->
           "a component has no `balancer` (HAProxy runtime API, backend, server), or the server name for host "
               + host.name()

@@ -77,4 +77,35 @@ class BuiltInTest {
     assertThat(BuiltIn.render(p, p.steps().get(0), p.inventory().host(0))).isEmpty();
     assertThat(BuiltIn.why(p, p.steps().get(0), p.inventory().host(0))).contains(why);
   }
+
+  @org.junit.jupiter.api.Test
+  void dbSyncRunsTheSyncCommandOfTheComponentUsingTheDatabase() {
+    String inventory =
+        "defaults: {version: v1}\nsites:\n  s:\n    cells:\n      c:\n        hosts:\n"
+            + "          - {name: db1, databases: [nova, glance]}\n";
+    String plan =
+        """
+        upshift: 1
+        name: t
+        inventory: inventory.yaml
+        releases: [v1, v2]
+        from: v1
+        to: v2
+        components:
+          nova-api: {database: nova, sync: "nova-manage db sync"}
+          glance-api: {database: glance}
+        stages:
+          - name: S
+            steps:
+              - db-backup: [nova, glance]
+              - db-sync: nova
+              - db-sync: [nova, glance]
+        """;
+    Plan p = PlanLoader.load(TestPlans.write(dir, plan, inventory));
+    assertThat(BuiltIn.render(p, p.steps().get(1), p.inventory().host(0)))
+        .hasValue("nova-manage db sync");
+    assertThat(BuiltIn.render(p, p.steps().get(2), p.inventory().host(0))).isEmpty();
+    assertThat(BuiltIn.why(p, p.steps().get(2), p.inventory().host(0)))
+        .contains("declares its `sync` command");
+  }
 }
