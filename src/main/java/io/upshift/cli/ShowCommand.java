@@ -6,6 +6,7 @@ import io.upshift.journal.Journal;
 import io.upshift.journal.JournalException;
 import io.upshift.journal.RunRecord;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -80,13 +81,14 @@ final class ShowCommand implements Callable<Integer> {
       out.println();
       out.println("audit trail (times since the run began, and by the clock):");
       long began = began(r);
+      io.upshift.plan.Plan plan = plan(r);
       journal.read(
           r.id(),
           1,
           AUDIT,
           s -> {
             RunEvent e = EventCodec.decode(s.type(), s.version(), s.body());
-            String line = audit(e);
+            String line = audit(e, plan);
             if (line != null) {
               out.println("  " + clock(e.at()) + "  " + wall(began, e.at()) + "  " + line);
             }
@@ -107,7 +109,7 @@ final class ShowCommand implements Callable<Integer> {
     }
   }
 
-  private static String audit(RunEvent e) {
+  private static String audit(RunEvent e, io.upshift.plan.Plan plan) {
     return switch (e) {
       case RunEvent.RunStarted x -> "started on " + x.target() + ", " + x.hosts() + " hosts";
       case RunEvent.Approved x ->
@@ -125,9 +127,8 @@ final class ShowCommand implements Callable<Integer> {
               + x.by()
               + (x.comment().isEmpty() ? "" : ": " + x.comment());
       case RunEvent.ActionInDoubt x ->
-          "host #"
-              + (x.host() + 1)
-              + " of the inventory, "
+          hostName(plan, x.host())
+              + ", "
               + step(x.stage(), x.step())
               + " ("
               + x.phase().word()
@@ -165,6 +166,25 @@ final class ShowCommand implements Callable<Integer> {
     return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
         .withZone(java.time.ZoneOffset.UTC)
         .format(Instant.ofEpochMilli(began + at));
+  }
+
+  /** A host's name from the plan's inventory, or its place when the plan cannot be read. */
+  private static String hostName(io.upshift.plan.Plan plan, int host) {
+    if (plan != null && host < plan.inventory().size()) {
+      return "host " + plan.inventory().host(host).name();
+    }
+    return "host #" + (host + 1) + " of the inventory";
+  }
+
+  /** The run's plan, if it can still be read where it was (for names); else null. */
+  private static io.upshift.plan.Plan plan(RunRecord r) {
+    try {
+      io.upshift.source.Problems problems = new io.upshift.source.Problems();
+      io.upshift.plan.Plan p = io.upshift.plan.PlanLoader.load(Path.of(r.planFile()), problems);
+      return problems.hasErrors() ? null : p;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** A step by its place, counted from 1: "stage 2, step 3". */
