@@ -186,7 +186,10 @@ final class ExecCommand implements Callable<Integer> {
                   o -> {
                     running[0]--;
                     results.put(h, o);
-                    progress(err, results.size(), hosts.length, results);
+                    if (!o.ok()) {
+                      failures++;
+                    }
+                    progress(err, results.size(), hosts.length);
                     startMore[0].run();
                   });
             }
@@ -276,10 +279,11 @@ final class ExecCommand implements Callable<Integer> {
     return inv;
   }
 
-  private static long lastProgress;
+  private long lastProgress;
+  private int failures;
 
-  private static void progress(
-      PrintStream err, int done, int total, Map<Integer, Outcome> results) {
+  /** The live line on a terminal, at most ten times a second. */
+  private void progress(PrintStream err, int done, int total) {
     if (System.console() == null) {
       return;
     }
@@ -288,8 +292,7 @@ final class ExecCommand implements Callable<Integer> {
       return;
     }
     lastProgress = now;
-    long failed = results.values().stream().filter(o -> !o.ok()).count();
-    err.printf("\r\033[Kexec: %,d/%,d done, %,d failed", done, total, failed);
+    err.printf("\r\033[Kexec: %,d/%,d done, %,d failed", done, total, failures);
     err.flush();
   }
 

@@ -63,21 +63,21 @@ class LocalRunTest {
             - command: "echo step6 {{host}} >> ledger.txt"
       """;
 
+  /** {@code upshift run PLAN --target local}, journaled in the test's folder, and more options. */
+  private Cli.Result runLocal(Path plan, String... options) {
+    String[] args = {
+      "run", plan.toString(), "--target", "local", "--journal", dir.resolve("journal.db").toString()
+    };
+    String[] all = java.util.Arrays.copyOf(args, args.length + options.length);
+    System.arraycopy(options, 0, all, args.length, options.length);
+    return Cli.run(all);
+  }
+
   @Test
   void realCommandsRunInOrderAndChecksGateTheNextStep() throws IOException {
     Path p = TestPlans.write(dir, PLAN, INVENTORY);
     Cli.Result r =
-        Cli.run(
-            "run",
-            p.toString(),
-            "--target",
-            "local",
-            "--journal",
-            dir.resolve("journal.db").toString(),
-            "--progress",
-            "plain",
-            "--summary-json",
-            dir.resolve("s.json").toString());
+        runLocal(p, "--progress", "plain", "--summary-json", dir.resolve("s.json").toString());
 
     List<String> ledger = Files.readAllLines(dir.resolve("ledger.txt"));
     List<String> steps = ledger.stream().map(l -> l.split(" ")[0]).toList();
@@ -129,16 +129,7 @@ class LocalRunTest {
                 timeout: 300ms
         """;
     Path p = TestPlans.write(dir, plan, INVENTORY);
-    Cli.Result r =
-        Cli.run(
-            "run",
-            p.toString(),
-            "--target",
-            "local",
-            "--journal",
-            dir.resolve("journal.db").toString(),
-            "--progress",
-            "none");
+    Cli.Result r = runLocal(p, "--progress", "none");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).contains("h1  One › sleep 30: timed out after 300ms");
   }
@@ -161,16 +152,7 @@ class LocalRunTest {
               - restart: app
         """;
     Path p = TestPlans.write(dir, plan, INVENTORY);
-    Cli.Result r =
-        Cli.run(
-            "run",
-            p.toString(),
-            "--target",
-            "local",
-            "--journal",
-            dir.resolve("journal.db").toString(),
-            "--progress",
-            "none");
+    Cli.Result r = runLocal(p, "--progress", "none");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err())
         .contains(

@@ -28,21 +28,22 @@ class LocalSafetyTest {
         .count();
   }
 
+  /** {@code upshift run PLAN --target local}, journaled in the test's folder, and more options. */
+  private Cli.Result runLocal(Path plan, String... options) {
+    String[] args = {
+      "run", plan.toString(), "--target", "local", "--journal", dir.resolve("journal.db").toString()
+    };
+    String[] all = java.util.Arrays.copyOf(args, args.length + options.length);
+    System.arraycopy(options, 0, all, args.length, options.length);
+    return Cli.run(all);
+  }
+
   @Test
   void aTimeoutKillsEverythingTheCommandStartedEvenDetachedChildren() {
     Path p =
         plan(
             "      - command: \"(sleep 31.4159 &) ; sleep 27.1828\"\n        on: all\n        timeout: 500ms\n");
-    Cli.Result r =
-        Cli.run(
-            "run",
-            p.toString(),
-            "--target",
-            "local",
-            "--journal",
-            dir.resolve("journal.db").toString(),
-            "--progress",
-            "none");
+    Cli.Result r = runLocal(p, "--progress", "none");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).contains("timed out after 500ms");
     assertThat(running("sleep 31.4159")).as("the detached child").isZero();
@@ -54,35 +55,14 @@ class LocalSafetyTest {
     Path p =
         plan(
             "      - command: \"touch before\"\n        on: all\n      - approve: \"go on?\"\n      - command: \"touch after\"\n        on: all\n");
-    Cli.Result paused =
-        Cli.run(
-            "run",
-            p.toString(),
-            "--target",
-            "local",
-            "--journal",
-            dir.resolve("journal.db").toString(),
-            "--progress",
-            "none");
+    Cli.Result paused = runLocal(p, "--progress", "none");
     assertThat(paused.code()).isEqualTo(3);
     assertThat(paused.err())
         .contains("paused: approval needed: go on?")
         .contains("upshift approve ");
     assertThat(dir.resolve("before")).exists();
     assertThat(dir.resolve("after")).doesNotExist();
-    assertThat(
-            Cli.run(
-                    "run",
-                    p.toString(),
-                    "--target",
-                    "local",
-                    "--journal",
-                    dir.resolve("journal.db").toString(),
-                    "--progress",
-                    "none",
-                    "--auto-approve")
-                .code())
-        .isZero();
+    assertThat(runLocal(p, "--progress", "none", "--auto-approve").code()).isZero();
     assertThat(dir.resolve("after")).exists();
   }
 
@@ -103,16 +83,7 @@ class LocalSafetyTest {
               "      - check: {http: \"http://127.0.0.1:"
                   + silent.getLocalPort()
                   + "/\"}\n        on: all\n        timeout: 700ms\n");
-      Cli.Result r =
-          Cli.run(
-              "run",
-              p.toString(),
-              "--target",
-              "local",
-              "--journal",
-              dir.resolve("journal.db").toString(),
-              "--progress",
-              "none");
+      Cli.Result r = runLocal(p, "--progress", "none");
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.out()).containsAnyOf("within the timeout", "timed out");
     }
