@@ -141,7 +141,7 @@ final class RunDriver {
                   : new Engine(plan, t, clock, s.seed(), from))
               .listen(summary)
               .autoApprove(s.autoApprove() || sim)
-              .mask(secrets::mask)
+              .mask(secrets == io.upshift.target.Secrets.NONE ? null : secrets::mask)
               .prelude(prelude);
       if (recorder != null) {
         engine.log(recorder, !sim).controls(recorder).listen(recorder);

@@ -33,7 +33,7 @@ public final class Engine {
   private boolean writeAhead;
   private Controls controls;
   private List<RunEvent> prelude = List.of();
-  private java.util.function.UnaryOperator<String> mask = s -> s;
+  private java.util.function.UnaryOperator<String> mask; // null: nothing to hide
   private final List<ActionStarted> toStart = new ArrayList<>();
 
   /**
@@ -109,7 +109,7 @@ public final class Engine {
 
   /**
    * Applied to every outcome's output and reason before it is recorded: secrets never reach the
-   * state, the journal, the summary or the screen.
+   * state, the journal, the summary or the screen. Null (the default): nothing to hide.
    */
   public Engine mask(java.util.function.UnaryOperator<String> mask) {
     this.mask = mask;
@@ -226,6 +226,18 @@ public final class Engine {
     }
   }
 
+  /** The outcome with secrets masked in its output and reason (the same one when none show). */
+  private Outcome masked(Outcome o) {
+    if (mask == null) {
+      return o;
+    }
+    String output = mask.apply(o.output());
+    String reason = mask.apply(o.reason());
+    return output.equals(o.output()) && reason.equals(o.reason())
+        ? o
+        : new Outcome(o.ok(), o.exitCode(), output, reason);
+  }
+
   private void start(ActionStarted e) {
     Step step = plan.stages().get(e.stage()).steps().get(e.step());
     Execution execution = new Execution(step, plan.inventory().host(e.host()), e.phase(), 1);
@@ -235,20 +247,14 @@ public final class Engine {
           outcome ->
               record(
                   new ActionFinished(
-                      clock.now(),
-                      e.stage(),
-                      e.step(),
-                      e.host(),
-                      e.phase(),
-                      new Outcome(
-                          outcome.ok(),
-                          outcome.exitCode(),
-                          mask.apply(outcome.output()),
-                          mask.apply(outcome.reason())))));
+                      clock.now(), e.stage(), e.step(), e.host(), e.phase(), masked(outcome))));
     } catch (RuntimeException ex) {
       Outcome failed =
-          Outcome.failure(
-              -1, "", target.name() + " target could not start the action: " + ex.getMessage());
+          masked(
+              Outcome.failure(
+                  -1,
+                  "",
+                  target.name() + " target could not start the action: " + ex.getMessage()));
       clock.post(
           () ->
               record(
