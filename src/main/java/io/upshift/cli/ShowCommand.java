@@ -145,6 +145,19 @@ final class ShowCommand implements Callable<Integer> {
               + (x.failed() > 0 ? ", " + x.failed() + " failed" : "");
       case RunEvent.RunHalted x -> "halted: " + x.reason();
       case RunEvent.StageFinished x -> "stage " + (x.stage() + 1) + " " + x.status().word();
+      case RunEvent.BackupTaken x ->
+          hostName(plan, x.host())
+              + ": backup of "
+              + x.database()
+              + " kept at "
+              + x.path()
+              + " ("
+              + x.bytes()
+              + " bytes, sha256 "
+              + x.sha256()
+              + ")";
+      case RunEvent.SnapshotCompared x when !x.equal() ->
+          hostName(plan, x.host()) + ": snapshot " + x.name() + " differs";
       case RunEvent.RunFinished x -> "finished: " + x.status().word();
       default -> null;
     };

@@ -88,6 +88,49 @@ public sealed interface RunEvent {
   record UndoFinished(long at, int stage, int step, int succeeded, int failed)
       implements RunEvent {}
 
+  /**
+   * A snapshot step captured {@code content} (a command's output, an SQL query's rows, an HTTP JSON
+   * body) under {@code name} on one host; a later {@code compare} step of the same name captures
+   * again and compares with it.
+   */
+  record SnapshotTaken(long at, int stage, int step, int host, String name, String content)
+      implements RunEvent {}
+
+  /**
+   * A compare step captured the snapshot {@code name} again on one host: {@code equal}, or the
+   * differences as a unified diff (before: the snapshot; after: now).
+   */
+  record SnapshotCompared(
+      long at, int stage, int step, int host, String name, boolean equal, String diff)
+      implements RunEvent {}
+
+  /**
+   * A database was dumped on one host: where the dump is kept (for a restore), its size in bytes
+   * and its sha256.
+   */
+  record BackupTaken(
+      long at,
+      int stage,
+      int step,
+      int host,
+      String database,
+      String path,
+      long bytes,
+      String sha256)
+      implements RunEvent {}
+
+  /**
+   * A probe of a capability changed its answer: measured from outside (HTTP, TCP, a command), as
+   * opposed to {@link CapabilityChanged}, which is predicted from component states. {@code detail}
+   * says why a probe failed ("HTTP 503", "connection refused").
+   */
+  record ProbeChanged(long at, String capability, String probe, boolean up, String detail)
+      implements RunEvent {}
+
+  /** At the end of a run (or a pause), how many samples a probe took and how many failed. */
+  record ProbeTally(long at, String capability, String probe, long samples, long failed)
+      implements RunEvent {}
+
   /** The run ended. */
   record RunFinished(long at, RunStatus status) implements RunEvent {}
 }

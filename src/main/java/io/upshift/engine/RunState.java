@@ -61,6 +61,8 @@ public final class RunState {
   private final java.util.Map<Integer, BitSet> succeededInStage = new java.util.HashMap<>();
   private boolean aborted;
   private final List<Approved> approvals = new ArrayList<>();
+  private final java.util.Map<String, java.util.Map<Integer, String>> snapshots =
+      new java.util.HashMap<>();
   private final BitSet openActions = new BitSet(); // in flight, of the current step
   private final BitSet openChecks = new BitSet();
   private boolean autoApprove = true;
@@ -201,6 +203,14 @@ public final class RunState {
       case StageFinished e -> stageActive = false;
       case CapabilityChanged e -> {}
       case RunHalted e -> haltReason = e.reason();
+      case RunEvent.SnapshotTaken e ->
+          snapshots
+              .computeIfAbsent(e.name(), n -> new java.util.HashMap<>())
+              .put(e.host(), e.content());
+      case RunEvent.SnapshotCompared e -> {}
+      case RunEvent.BackupTaken e -> {}
+      case RunEvent.ProbeChanged e -> {}
+      case RunEvent.ProbeTally e -> {}
       case RunFinished e -> status = e.status();
     }
   }
@@ -422,6 +432,12 @@ public final class RunState {
   }
 
   /** Every approval given so far, in order. */
+  /** The content of snapshot {@code name} taken on {@code host}, or null when none was taken. */
+  public String snapshot(String name, int host) {
+    java.util.Map<Integer, String> byHost = snapshots.get(name);
+    return byHost == null ? null : byHost.get(host);
+  }
+
   public List<Approved> approvals() {
     return approvals;
   }

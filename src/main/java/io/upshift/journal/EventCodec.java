@@ -69,7 +69,12 @@ public final class EventCodec {
     "action-in-doubt",
     "undo-started",
     "undo-finished",
-    "capability-changed"
+    "capability-changed",
+    "snapshot-taken",
+    "snapshot-compared",
+    "backup-taken",
+    "probe-changed",
+    "probe-tally"
   };
 
   /** The type tag between {@code from} and {@code to}: the shared constant when known. */
@@ -108,6 +113,11 @@ public final class EventCodec {
       case RunEvent.AbortRequested x -> "abort-requested";
       case RunEvent.UndoStarted x -> "undo-started";
       case RunEvent.UndoFinished x -> "undo-finished";
+      case RunEvent.SnapshotTaken x -> "snapshot-taken";
+      case RunEvent.SnapshotCompared x -> "snapshot-compared";
+      case RunEvent.BackupTaken x -> "backup-taken";
+      case RunEvent.ProbeChanged x -> "probe-changed";
+      case RunEvent.ProbeTally x -> "probe-tally";
       case RunEvent.RunFinished x -> "run-finished";
     };
   }
@@ -208,6 +218,39 @@ public final class EventCodec {
         case RunEvent.UndoFinished e -> {
           step(w, e.stage(), e.step());
           w.number("succeeded", e.succeeded());
+          w.number("failed", e.failed());
+        }
+        case RunEvent.SnapshotTaken e -> {
+          step(w, e.stage(), e.step());
+          w.number("host", e.host());
+          w.text("name", e.name());
+          w.text("content", e.content());
+        }
+        case RunEvent.SnapshotCompared e -> {
+          step(w, e.stage(), e.step());
+          w.number("host", e.host());
+          w.text("name", e.name());
+          w.bool("equal", e.equal());
+          w.text("diff", e.diff());
+        }
+        case RunEvent.BackupTaken e -> {
+          step(w, e.stage(), e.step());
+          w.number("host", e.host());
+          w.text("database", e.database());
+          w.text("path", e.path());
+          w.number("bytes", e.bytes());
+          w.text("sha256", e.sha256());
+        }
+        case RunEvent.ProbeChanged e -> {
+          w.text("capability", e.capability());
+          w.text("probe", e.probe());
+          w.bool("up", e.up());
+          w.text("detail", e.detail());
+        }
+        case RunEvent.ProbeTally e -> {
+          w.text("capability", e.capability());
+          w.text("probe", e.probe());
+          w.number("samples", e.samples());
           w.number("failed", e.failed());
         }
         case RunEvent.RunFinished e -> w.text("status", e.status().word());
@@ -320,6 +363,47 @@ public final class EventCodec {
               b.integer("step"),
               b.integer("succeeded"),
               b.integer("failed"));
+      case "snapshot-taken" ->
+          new RunEvent.SnapshotTaken(
+              b.at(),
+              b.integer("stage"),
+              b.integer("step"),
+              b.integer("host"),
+              b.text("name"),
+              b.text("content"));
+      case "snapshot-compared" ->
+          new RunEvent.SnapshotCompared(
+              b.at(),
+              b.integer("stage"),
+              b.integer("step"),
+              b.integer("host"),
+              b.text("name"),
+              b.bool("equal", false),
+              b.text("diff", ""));
+      case "backup-taken" ->
+          new RunEvent.BackupTaken(
+              b.at(),
+              b.integer("stage"),
+              b.integer("step"),
+              b.integer("host"),
+              b.text("database"),
+              b.text("path"),
+              b.number("bytes"),
+              b.text("sha256"));
+      case "probe-changed" ->
+          new RunEvent.ProbeChanged(
+              b.at(),
+              b.text("capability"),
+              b.text("probe"),
+              b.bool("up", false),
+              b.text("detail", ""));
+      case "probe-tally" ->
+          new RunEvent.ProbeTally(
+              b.at(),
+              b.text("capability"),
+              b.text("probe"),
+              b.number("samples"),
+              b.number("failed"));
       case "run-finished" -> new RunEvent.RunFinished(b.at(), b.status());
       default ->
           throw new JournalException(

@@ -35,6 +35,12 @@ final class Events {
         new RunEvent.UndoStarted(16, 0, 1, new int[] {4, 5}),
         new RunEvent.ActionStarted(16, 0, 1, 4, Phase.UNDO),
         new RunEvent.UndoFinished(16, 0, 1, 2, 0),
+        new RunEvent.SnapshotTaken(17, 0, 0, 3, "rows", "1|a\n2|b \u00e9\n"),
+        new RunEvent.SnapshotCompared(17, 2, 0, 3, "rows", false, "-2|b\n+2|c\n"),
+        new RunEvent.SnapshotCompared(17, 2, 0, 4, "rows", true, ""),
+        new RunEvent.BackupTaken(17, 1, 0, 0, "lab", "/var/backups/lab.dump", 12345, "ab12"),
+        new RunEvent.ProbeChanged(17, "items", "http://127.0.0.1:8080/", false, "HTTP 503"),
+        new RunEvent.ProbeTally(17, "items", "http://127.0.0.1:8080/", 1200, 3),
         new RunEvent.RunFinished(17, RunStatus.ABORTED));
   }
 }
