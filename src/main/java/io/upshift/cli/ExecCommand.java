@@ -149,6 +149,7 @@ final class ExecCommand implements Callable<Integer> {
             picked.stream().toArray(),
             null,
             StepKind.COMMAND.inDoubt(),
+            null,
             at);
     Plan plan =
         new Plan(
@@ -158,6 +159,7 @@ final class ExecCommand implements Callable<Integer> {
             List.of(),
             null,
             null,
+            Map.of(),
             Map.of(),
             Map.of(),
             Map.of(),

@@ -238,16 +238,24 @@ public final class Engine {
         : new Outcome(o.ok(), o.exitCode(), output, reason);
   }
 
+  /** Records an action's end, after what it captured (a snapshot, a comparison, a backup). */
+  private void finished(ActionStarted e, Step step, Outcome outcome) {
+    long now = clock.now();
+    if (io.upshift.snapshot.Captures.captures(step, e.phase())) {
+      var captured =
+          io.upshift.snapshot.Captures.after(
+              step, e.host(), outcome, state, plan.inventory().host(e.host()).name(), now);
+      captured.events().forEach(this::record);
+      outcome = captured.outcome();
+    }
+    record(new ActionFinished(now, e.stage(), e.step(), e.host(), e.phase(), outcome));
+  }
+
   private void start(ActionStarted e) {
     Step step = plan.stages().get(e.stage()).steps().get(e.step());
     Execution execution = new Execution(step, plan.inventory().host(e.host()), e.phase(), 1);
     try {
-      target.start(
-          execution,
-          outcome ->
-              record(
-                  new ActionFinished(
-                      clock.now(), e.stage(), e.step(), e.host(), e.phase(), masked(outcome))));
+      target.start(execution, outcome -> finished(e, step, masked(outcome)));
     } catch (RuntimeException ex) {
       Outcome failed =
           masked(

@@ -12,6 +12,7 @@ import java.util.List;
  *     least one serving instance of each component
  * @param on the hosts whose instances count (every host when null)
  * @param maxDowntimeMillis the downtime budget, or -1 when none is set
+ * @param probes how the capability is measured during a run (none: only predicted)
  */
 public record Capability(
     String name,
@@ -19,4 +20,5 @@ public record Capability(
     List<String> components,
     Selector on,
     long maxDowntimeMillis,
+    List<Probe> probes,
     Position at) {}

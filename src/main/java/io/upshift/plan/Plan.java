@@ -19,6 +19,7 @@ public record Plan(
     Map<String, Component> components,
     Map<String, Capability> capabilities,
     Map<String, Secret> secrets,
+    Map<String, Database> databases,
     List<CompatRule> compatibility,
     List<Stage> stages,
     List<Fault> faults,

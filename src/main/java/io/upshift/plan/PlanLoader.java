@@ -37,6 +37,7 @@ public final class PlanLoader {
     "capabilities",
     "compatibility",
     "secrets",
+    "databases",
     "stages",
     "rehearsal"
   };
@@ -138,6 +139,10 @@ public final class PlanLoader {
     f.node("secrets")
         .flatMap(n -> Fields.of(n, "`secrets`", problems))
         .ifPresent(m -> readSecrets(m, secrets));
+    Map<String, Database> databases = new LinkedHashMap<>();
+    f.node("databases")
+        .flatMap(n -> Fields.of(n, "`databases`", problems))
+        .ifPresent(m -> readDatabases(m, secrets.keySet(), databases));
     List<CompatRule> rules =
         f.node("compatibility")
             .map(n -> new RuleReader(problems, releases, knownComponents).read(n))
@@ -188,6 +193,7 @@ public final class PlanLoader {
         Map.copyOf(components),
         capabilities,
         secrets,
+        databases,
         rules,
         stages,
         faults,
@@ -222,6 +228,78 @@ public final class PlanLoader {
                         path.map(p -> file.toAbsolutePath().getParent().resolve(p).normalize())
                             .orElse(null),
                         e.key().at()));
+              });
+    }
+  }
+
+  /**
+   * {@code NAME: {engine: postgresql|mysql, database, user, password, host, port, backup-dir}}: how
+   * the built-in {@code db-backup} and SQL snapshots reach a database from the hosts holding it.
+   */
+  private void readDatabases(Fields map, Set<String> secrets, Map<String, Database> out) {
+    for (Node.Entry e : map.mapping().entries()) {
+      String name = e.key().value();
+      map.accept(name);
+      Fields.of(
+              e.value(),
+              "database `" + name + "`",
+              problems,
+              "engine",
+              "database",
+              "user",
+              "password",
+              "host",
+              "port",
+              "backup-dir")
+          .ifPresent(
+              f -> {
+                String engine = f.requiredString("engine").orElse(null);
+                if (engine != null && !Database.ENGINES.contains(engine)) {
+                  problems.error(
+                      f.at("engine"),
+                      "bad-value",
+                      "database engine `" + engine + "` is not one of postgresql, mysql",
+                      Suggest.hint(engine, Database.ENGINES));
+                }
+                String password = f.string("password").orElse(null);
+                if (password != null) {
+                  for (String placeholder : Template.names(password)) {
+                    String secret =
+                        placeholder.startsWith("secret.") ? placeholder.substring(7) : null;
+                    if (secret == null || !secrets.contains(secret)) {
+                      problems.error(
+                          f.at("password"),
+                          "unknown-placeholder",
+                          "a database password may only use secrets, found `{{"
+                              + placeholder
+                              + "}}`",
+                          "declare it under `secrets:` and write `{{secret.NAME}}`");
+                    }
+                  }
+                  if (Template.names(password).isEmpty()) {
+                    problems.warning(
+                        f.at("password"),
+                        "plain-password",
+                        "database `" + name + "` has its password in the plan",
+                        "keep it out: `secrets: {db: {env: DB_PASSWORD}}` and `password: \"{{secret.db}}\"`");
+                  }
+                }
+                int port = f.integer("port", 1, 65535).orElse(0);
+                Database d =
+                    new Database(
+                        name,
+                        engine,
+                        f.string("database").orElse(name),
+                        f.string("user").orElse(null),
+                        password,
+                        f.string("host").orElse(null),
+                        port,
+                        f.string("backup-dir").orElse(Database.DEFAULT_BACKUP_DIR),
+                        e.key().at());
+                f.finish();
+                if (engine != null && Database.ENGINES.contains(engine)) {
+                  out.put(name, d);
+                }
               });
     }
   }
@@ -421,7 +499,8 @@ public final class PlanLoader {
               "needs",
               "needs-every",
               "on",
-              "max-downtime")
+              "max-downtime",
+              "probes")
           .ifPresent(
               c -> {
                 boolean any = c.has("needs");
@@ -450,12 +529,110 @@ public final class PlanLoader {
                 long max =
                     c.parsed("max-downtime", "a duration such as `20m`", DurationModel::millis)
                         .orElse(-1L);
+                List<Probe> probes = c.node("probes").map(this::probes).orElse(List.of());
                 c.finish();
                 noInstances(name, needed, on, c);
                 out.put(
-                    name, new Capability(name, every, List.copyOf(needed), on, max, e.key().at()));
+                    name,
+                    new Capability(
+                        name, every, List.copyOf(needed), on, max, probes, e.key().at()));
               });
     }
+  }
+
+  /** The probes of a capability: a list of {@code {http|tcp|command, interval, timeout}}. */
+  private List<Probe> probes(Node n) {
+    List<Probe> out = new ArrayList<>();
+    if (!(n instanceof Node.Sequence seq)) {
+      problems.error(
+          n.at(),
+          "wrong-type",
+          "`probes` must be a list, found " + n.describe(),
+          "e.g. `probes: [{http: \"http://lb:9292/\", interval: 1s}]`");
+      return out;
+    }
+    for (Node item : seq.items()) {
+      Fields.of(
+              item, "a probe", problems, "http", "expect", "tcp", "command", "interval", "timeout")
+          .ifPresent(
+              f -> {
+                Optional<String> http = f.string("http");
+                Optional<String> tcp = f.string("tcp");
+                Optional<String> command = f.string("command");
+                int kinds =
+                    (http.isPresent() ? 1 : 0)
+                        + (tcp.isPresent() ? 1 : 0)
+                        + (command.isPresent() ? 1 : 0);
+                if (kinds != 1) {
+                  problems.error(
+                      f.at(),
+                      "probe-kind",
+                      "a probe has exactly one of `http`, `tcp` and `command`",
+                      "e.g. `{http: \"http://lb:9292/\", expect: 200, interval: 1s}`");
+                }
+                http.ifPresent(
+                    url -> {
+                      if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                        problems.error(
+                            f.at("http"),
+                            "wrong-type",
+                            "`http` must be an http:// or https:// URL, found `" + url + "`",
+                            null);
+                      }
+                    });
+                tcp.ifPresent(
+                    a -> {
+                      int colon = a.lastIndexOf(':');
+                      boolean ok = colon > 0;
+                      if (ok) {
+                        try {
+                          int port = Integer.parseInt(a.substring(colon + 1));
+                          ok = port > 0 && port < 65536;
+                        } catch (NumberFormatException x) {
+                          ok = false;
+                        }
+                      }
+                      if (!ok) {
+                        problems.error(
+                            f.at("tcp"),
+                            "wrong-type",
+                            "`tcp` must be HOST:PORT, found `" + a + "`",
+                            "e.g. `tcp: \"10.1.0.5:3306\"`");
+                      }
+                    });
+                int expect = f.integer("expect", 100, 599).orElse(200);
+                long interval =
+                    f.parsed("interval", "a duration such as `1s`", DurationModel::millis)
+                        .orElse(1_000L);
+                long timeout =
+                    f.parsed("timeout", "a duration such as `2s`", DurationModel::millis)
+                        .orElse(Math.max(interval, 1_000L));
+                if (interval < 50) {
+                  problems.error(
+                      f.at("interval"),
+                      "out-of-range",
+                      "a probe's `interval` must be at least 50ms",
+                      null);
+                }
+                if (timeout <= 0) {
+                  problems.error(
+                      f.at("timeout"), "out-of-range", "`timeout` must be longer than 0", null);
+                }
+                f.finish();
+                if (kinds == 1) {
+                  out.add(
+                      new Probe(
+                          http.orElse(null),
+                          expect,
+                          tcp.orElse(null),
+                          command.orElse(null),
+                          interval,
+                          timeout,
+                          f.at()));
+                }
+              });
+    }
+    return List.copyOf(out);
   }
 
   /** A capability about components that no (selected) host runs would be down, or up, forever. */

@@ -25,6 +25,8 @@ import java.util.List;
  *     --undo}; null when the step declares none
  * @param inDoubt what resume does with an action of this step that may or may not have run: the
  *     kind's default ({@link StepKind#inDoubt()}) unless the plan says otherwise
+ * @param snapshot what a {@code snapshot} step captures, or what a {@code compare} step captures
+ *     again (the definition of the snapshot it names); null for other kinds
  */
 public record Step(
     int stage,
@@ -43,6 +45,7 @@ public record Step(
     int[] hosts,
     String undo,
     InDoubt inDoubt,
+    Snapshot snapshot,
     Position at) {
 
   /** Whether a check attached to the step must pass on a host before the host is done with it. */

@@ -33,6 +33,10 @@ public enum StepKind {
   COMMAND("command", Subject.COMMAND, null, null, false, 30_000),
   /** Runs a check; a failure stops the host's progress like any failed step. */
   CHECK("check", Subject.CHECK, null, null, false, 15_000),
+  /** Captures a command's output, an SQL query's rows or an HTTP body under a name. */
+  SNAPSHOT("snapshot", Subject.SNAPSHOT, null, null, false, 10_000),
+  /** Captures a snapshot again and fails where it differs from the one taken before. */
+  COMPARE("compare", Subject.SNAPSHOT, null, null, false, 10_000),
   /** Waits for an operator's approval. */
   APPROVE("approve", Subject.PROMPT, null, null, false, 0);
 
@@ -59,6 +63,7 @@ public enum StepKind {
     COMMAND,
     CHECK,
     PROMPT,
+    SNAPSHOT,
     NONE
   }
 
@@ -121,7 +126,8 @@ public enum StepKind {
    */
   public InDoubt inDoubt() {
     return switch (this) {
-      case STOP, START, RESTART, DRAIN, UNDRAIN, UPGRADE, CHECK, APPROVE -> InDoubt.RERUN;
+      case STOP, START, RESTART, DRAIN, UNDRAIN, UPGRADE, CHECK, APPROVE, SNAPSHOT, COMPARE ->
+          InDoubt.RERUN;
       case REBOOT -> InDoubt.CHECK;
       case DB_BACKUP, DB_SYNC, COMMAND -> InDoubt.ASK;
     };

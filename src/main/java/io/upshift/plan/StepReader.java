@@ -31,6 +31,9 @@ final class StepReader {
   private Set<String> placeholders;
   private final Set<String> secrets;
 
+  /** Snapshots defined so far, by name, with the hosts they were taken on. */
+  private final java.util.Map<String, Step> snapshots = new java.util.HashMap<>();
+
   StepReader(
       Problems problems,
       Inventory inventory,
@@ -176,6 +179,8 @@ final class StepReader {
     String run = f.string("run").orElse(null);
     Check check = null;
     String prompt = null;
+    Snapshot snapshot = null;
+    int[] snapshotHosts = null;
     switch (kind.subject()) {
       case COMPONENTS -> subjects = names(value, components, "component");
       case DATABASES -> subjects = names(value, databases, "database");
@@ -221,6 +226,41 @@ final class StepReader {
               "e.g. `- approve: \"Start the Nova stage?\"`");
         }
       }
+      case SNAPSHOT -> {
+        if (run != null) {
+          problems.error(
+              f.at("run"),
+              "step-run",
+              "a `" + kind.key() + "` step captures what its snapshot says; it takes no `run:`",
+              "put the command in the snapshot: `{name: ..., command: \"...\"}`");
+        }
+        if (kind == StepKind.SNAPSHOT) {
+          snapshot = snapshot(value);
+          if (snapshot != null && snapshot.sql() != null) {
+            subjects = List.of(snapshot.database());
+          }
+        } else if (value instanceof Node.Scalar s && !s.isNull()) {
+          Step taken = snapshots.get(s.value());
+          if (taken == null) {
+            problems.error(
+                s.at(),
+                "unknown-snapshot",
+                "no earlier step takes a snapshot named `" + s.value() + "`",
+                snapshots.isEmpty()
+                    ? "take it first: `- snapshot: {name: " + s.value() + ", command: \"...\"}`"
+                    : Suggest.hint(s.value(), snapshots.keySet()));
+          } else {
+            snapshot = taken.snapshot();
+            snapshotHosts = taken.hosts();
+          }
+        } else {
+          problems.error(
+              value.at(),
+              "wrong-type",
+              "`compare` takes the name of a snapshot taken earlier, found " + value.describe(),
+              "e.g. `- compare: volumes`");
+        }
+      }
       case NONE -> {
         if (!(value instanceof Node.Scalar s) || !(s.isNull() || s.value().equals("true"))) {
           problems.error(
@@ -236,7 +276,8 @@ final class StepReader {
     }
     String name = f.string("name").orElse(null);
     if (name == null) {
-      name = defaultName(kind, subjects, run);
+      name =
+          snapshot != null ? kind.key() + " " + snapshot.name() : defaultName(kind, subjects, run);
     }
     Selector on = f.node("on").map(n -> Selectors.read(n, inventory, problems)).orElse(null);
     boolean readCleanly = problems.errorCount() == errorsBefore;
@@ -291,8 +332,16 @@ final class StepReader {
     if (check != null) {
       checkPlaceholders(check.command() != null ? check.command() : check.http(), check.at());
     }
-    int[] hosts = hosts(kind, subjects, on, previous, f, name, readCleanly);
-    return Optional.of(
+    if (snapshot != null) {
+      checkPlaceholders(snapshot.command(), snapshot.at());
+      checkPlaceholders(snapshot.sql(), snapshot.at());
+      checkPlaceholders(snapshot.http(), snapshot.at());
+    }
+    int[] hosts =
+        snapshotHosts != null && on == null
+            ? snapshotHosts
+            : hosts(kind, subjects, on, previous, f, name, readCleanly);
+    Step made =
         new Step(
             stage,
             index,
@@ -310,7 +359,81 @@ final class StepReader {
             hosts,
             f.string("undo").orElse(null),
             inDoubt(f, kind, check),
-            f.at()));
+            snapshot,
+            f.at());
+    if (kind == StepKind.SNAPSHOT && snapshot != null) {
+      if (snapshots.containsKey(snapshot.name())) {
+        problems.error(
+            snapshot.at(),
+            "duplicate-snapshot",
+            "a snapshot named `" + snapshot.name() + "` is taken twice",
+            "give each snapshot its own name; `compare` names the one it checks against");
+      }
+      snapshots.put(snapshot.name(), made);
+    }
+    return Optional.of(made);
+  }
+
+  /** {@code {name: N, command: ...}}, {@code {name: N, sql: ..., database: D}} or {@code http}. */
+  private Snapshot snapshot(Node n) {
+    return Fields.of(n, "a snapshot", problems, "name", "command", "sql", "database", "http")
+        .map(
+            f -> {
+              String name = f.requiredString("name").orElse(null);
+              Optional<String> command = f.string("command");
+              Optional<String> sql = f.string("sql");
+              Optional<String> http = f.string("http");
+              int kinds =
+                  (command.isPresent() ? 1 : 0)
+                      + (sql.isPresent() ? 1 : 0)
+                      + (http.isPresent() ? 1 : 0);
+              if (kinds != 1) {
+                problems.error(
+                    f.at(),
+                    "snapshot-kind",
+                    "a snapshot captures exactly one of `command`, `sql` and `http`",
+                    "e.g. `- snapshot: {name: volumes, command: \"cinder list --all-tenants\"}`");
+              }
+              String database = f.string("database").orElse(null);
+              if (sql.isPresent() && database == null) {
+                problems.error(
+                    f.at(),
+                    "missing-key",
+                    "an `sql` snapshot needs the `database` it queries",
+                    "e.g. `{name: rows, database: glance, sql: \"select id from images\"}`");
+              } else if (database != null && sql.isEmpty()) {
+                problems.error(
+                    f.at("database"), "snapshot-kind", "`database` goes with `sql`", null);
+              } else if (database != null && !databases.contains(database)) {
+                problems.error(
+                    f.at("database"),
+                    "unknown-database",
+                    "unknown database `" + database + "`",
+                    Suggest.hint(database, databases));
+              }
+              http.ifPresent(
+                  url -> {
+                    if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                      problems.error(
+                          f.at("http"),
+                          "wrong-type",
+                          "`http` must be an http:// or https:// URL, found `" + url + "`",
+                          null);
+                    }
+                  });
+              f.finish();
+              if (name == null || kinds != 1) {
+                return null;
+              }
+              return new Snapshot(
+                  name,
+                  command.orElse(null),
+                  sql.orElse(null),
+                  database,
+                  http.orElse(null),
+                  f.at());
+            })
+        .orElse(null);
   }
 
   /** The step's in-doubt policy: its own `in-doubt:` (rerun, check or ask), else its kind's. */
@@ -382,13 +505,28 @@ final class StepReader {
       picked = inventory.select(on);
       if (kind.subject() == StepKind.Subject.COMPONENTS && kind != StepKind.UPGRADE) {
         picked.and(running(subjects, false));
-      } else if (kind.subject() == StepKind.Subject.DATABASES) {
+      } else if (kind.subject() == StepKind.Subject.DATABASES
+          || (kind.subject() == StepKind.Subject.SNAPSHOT && !subjects.isEmpty())) {
         picked.and(running(subjects, true)); // only the hosts that hold the database
       }
     } else {
       switch (kind.subject()) {
         case COMPONENTS -> picked = running(subjects, false);
         case DATABASES -> picked = running(subjects, true);
+        case SNAPSHOT -> {
+          if (subjects.isEmpty()) { // a command or http snapshot: the previous step's hosts
+            if (previous == null) {
+              problems.error(
+                  f.at(),
+                  "missing-key",
+                  "step `" + name + "` needs `on:` to say which hosts it runs on",
+                  "e.g. `on: role=controller`; without it a step runs on the hosts of the step before it");
+              return new int[0];
+            }
+            return previous;
+          }
+          picked = running(subjects, true);
+        }
         default -> {
           if (previous == null) {
             problems.error(

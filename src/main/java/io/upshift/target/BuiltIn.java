@@ -49,6 +49,142 @@ public final class BuiltIn {
     return Optional.of(String.join(" && ", commands));
   }
 
+  /** The line a built-in backup prints last: {@code upshift-backup PATH BYTES SHA256}. */
+  public static final String BACKUP_LINE = "upshift-backup ";
+
+  /**
+   * A built-in {@code db-backup}: each database dumped on the host into its {@code backup-dir}
+   * (pg_dump's custom format, or mysqldump --single-transaction), written aside and renamed when
+   * complete, then one {@link #BACKUP_LINE} per dump with its size and sha256. Empty when a
+   * database has no {@code databases:} entry or the host runs Windows.
+   */
+  public static Optional<String> backup(
+      Plan plan, Step step, Host host, java.util.Map<String, String> values) {
+    if ("windows".equals(host.os())) {
+      return Optional.empty();
+    }
+    List<String> commands = new ArrayList<>();
+    for (String name : step.subjects()) {
+      io.upshift.plan.Database db = plan.databases().get(name);
+      if (db == null) {
+        return Optional.empty();
+      }
+      String dir = Template.shellQuote(db.backupDir());
+      String file = dir + "/" + Template.shellQuote(name) + "-$(date -u +%Y%m%dT%H%M%SZ)";
+      String dump =
+          "postgresql".equals(db.engine())
+              ? password(db, "PGPASSWORD", values)
+                  + "pg_dump --format=custom"
+                  + connection(db, "-p")
+                  + " --file=\"$f.part\" "
+                  + Template.shellQuote(db.database())
+              : password(db, "MYSQL_PWD", values)
+                  + "mysqldump --single-transaction --routines --triggers"
+                  + connection(db, "-P")
+                  + " "
+                  + Template.shellQuote(db.database())
+                  + " > \"$f.part\"";
+      commands.add(
+          "umask 077 && mkdir -p "
+              + dir
+              + " && f="
+              + file
+              + ("postgresql".equals(db.engine()) ? ".dump" : ".sql")
+              + " && "
+              + dump
+              + " && mv \"$f.part\" \"$f\" && echo \""
+              + BACKUP_LINE
+              + "$f $(wc -c < \"$f\") $(sha256sum \"$f\" | cut -d' ' -f1)\"");
+    }
+    return Optional.of(String.join(" && ", commands));
+  }
+
+  /**
+   * The rows of an SQL snapshot on a host holding its database: psql or mysql in batch mode, one
+   * row per line, columns separated by {@code |} (psql) or a tab (mysql), no headers.
+   */
+  public static Optional<String> query(
+      Plan plan,
+      io.upshift.plan.Snapshot snapshot,
+      Host host,
+      java.util.Map<String, String> values) {
+    io.upshift.plan.Database db = plan.databases().get(snapshot.database());
+    if (db == null || "windows".equals(host.os())) {
+      return Optional.empty();
+    }
+    String sql = Template.shellQuote(Template.render(snapshot.sql(), values, v -> v));
+    if ("postgresql".equals(db.engine())) {
+      return Optional.of(
+          password(db, "PGPASSWORD", values)
+              + "psql -X -q -A -t -v ON_ERROR_STOP=1"
+              + connection(db, "-p")
+              + " -d "
+              + Template.shellQuote(db.database())
+              + " -c "
+              + sql);
+    }
+    return Optional.of(
+        password(db, "MYSQL_PWD", values)
+            + "mysql --batch --skip-column-names"
+            + connection(db, "-P")
+            + " "
+            + Template.shellQuote(db.database())
+            + " -e "
+            + sql);
+  }
+
+  /** {@code NAME='secret' } for the client, or nothing when the database has no password. */
+  private static String password(
+      io.upshift.plan.Database db, String variable, java.util.Map<String, String> values) {
+    if (db.password() == null) {
+      return "";
+    }
+    String value =
+        Template.names(db.password()).isEmpty()
+            ? Template.shellQuote(db.password())
+            : Template.render(db.password(), values, Template::shellQuote);
+    return variable + "=" + value + " ";
+  }
+
+  /** Host, port and user options, each quoted, for the set ones ({@code -p}: PostgreSQL's). */
+  private static String connection(io.upshift.plan.Database db, String portFlag) {
+    StringBuilder b = new StringBuilder();
+    if (db.host() != null) {
+      b.append(" -h ").append(Template.shellQuote(db.host()));
+    }
+    if (db.port() > 0) {
+      b.append(' ').append(portFlag).append(' ').append(db.port());
+    }
+    if (db.user() != null) {
+      b.append("-p".equals(portFlag) ? " -U " : " -u ").append(Template.shellQuote(db.user()));
+    }
+    return b.toString();
+  }
+
+  /**
+   * Whether a real target can carry out a step on a host without a {@code run:}: a step with a
+   * command of its own, a rendered built-in, a backup or SQL snapshot of a described database, or a
+   * drain through a load balancer.
+   */
+  public static boolean renders(Plan plan, Step step, Host host) {
+    boolean windows = "windows".equals(host.os());
+    if (step.snapshot() != null) {
+      return step.snapshot().sql() == null
+          || (!windows && plan.databases().containsKey(step.snapshot().database()));
+    }
+    if (step.run() != null
+        || step.kind() == io.upshift.plan.StepKind.COMMAND
+        || step.kind() == io.upshift.plan.StepKind.CHECK
+        || step.kind() == io.upshift.plan.StepKind.APPROVE) {
+      return true;
+    }
+    if (step.kind() == io.upshift.plan.StepKind.DB_BACKUP) {
+      return !windows && plan.databases().keySet().containsAll(step.subjects());
+    }
+    return render(plan, step, host).isPresent()
+        || balancer(plan, step, host, Template.values(plan, step, host)).isPresent();
+  }
+
   /** A command for an HAProxy runtime API. */
   public record ApiCommand(String address, String command) {}
 
@@ -113,6 +249,14 @@ public final class BuiltIn {
               + " is not one of yum, dnf, apt, pip, or a component has no `packages`";
       case DB_SYNC ->
           "no component using the database declares its `sync` command (e.g. `sync: nova-manage db sync`)";
+      case DB_BACKUP ->
+          "a database has no entry under `databases:` (engine, user, password...), or host "
+              + host.name()
+              + " runs Windows";
+      case SNAPSHOT, COMPARE ->
+          "the snapshot's database has no entry under `databases:`, or host "
+              + host.name()
+              + " runs Windows";
       case DRAIN, UNDRAIN ->
           "a component has no `balancer` (HAProxy runtime API, backend, server), or the server name for host "
               + host.name()

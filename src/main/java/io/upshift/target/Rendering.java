@@ -26,6 +26,8 @@ public final class Rendering {
     return step.kind() == StepKind.COMMAND
         || step.kind() == StepKind.CHECK
         || step.kind() == StepKind.APPROVE
+        || step.kind() == StepKind.SNAPSHOT
+        || step.kind() == StepKind.COMPARE
         || step.run() != null;
   }
 
@@ -50,6 +52,14 @@ public final class Rendering {
       text = step.check().command();
     } else if (step.kind() == StepKind.APPROVE) {
       text = null;
+    } else if (step.snapshot() != null) {
+      io.upshift.plan.Snapshot s = step.snapshot();
+      if (s.sql() != null) {
+        return BuiltIn.query(plan, s, e.host(), values).orElse(null);
+      }
+      text = s.command(); // null for an HTTP snapshot (see #url)
+    } else if (step.run() == null && step.kind() == StepKind.DB_BACKUP) {
+      return BuiltIn.backup(plan, step, e.host(), values).orElse(null);
     } else if (step.run() == null && step.kind() != StepKind.COMMAND) {
       return BuiltIn.render(plan, step, e.host()).orElse(null);
     } else {
@@ -64,11 +74,26 @@ public final class Rendering {
   /** The URL of an HTTP check, placeholders URL-encoded; null when the action is not one. */
   public static String url(Execution e, Map<String, String> values) {
     Step step = e.step();
+    if (e.phase() == Execution.Phase.ACTION
+        && step.snapshot() != null
+        && step.snapshot().http() != null) {
+      return Template.render(step.snapshot().http(), values, Template::urlEncode);
+    }
     boolean check = e.phase() == Execution.Phase.CHECK || step.kind() == StepKind.CHECK;
     if (!check || step.check().http() == null) {
       return null;
     }
     return Template.render(step.check().http(), values, Template::urlEncode);
+  }
+
+  /** What an HTTP request of an action must answer: its check's, or 200 for an HTTP snapshot. */
+  public static Check expectation(Execution e) {
+    Step step = e.step();
+    if (e.phase() == Execution.Phase.ACTION && step.snapshot() != null) {
+      return new Check(
+          null, step.snapshot().http(), 200, 0, null, step.duration(), step.snapshot().at());
+    }
+    return step.check();
   }
 
   /**

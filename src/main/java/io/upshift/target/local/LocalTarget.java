@@ -69,7 +69,12 @@ public final class LocalTarget implements Target {
   @Override
   public void check(Plan plan, Problems problems) {
     for (Step step : plan.steps()) {
-      boolean runnable = Rendering.hasOwnCommand(step) || balanced(plan, step);
+      boolean runnable =
+          (Rendering.hasOwnCommand(step) && step.snapshot() == null)
+              || balanced(plan, step)
+              || ((step.kind() == StepKind.DB_BACKUP || step.snapshot() != null)
+                  && java.util.Arrays.stream(step.hosts())
+                      .allMatch(h -> BuiltIn.renders(plan, step, plan.inventory().host(h))));
       if (!runnable) {
         problems.error(
             step.at(),
@@ -131,7 +136,7 @@ public final class LocalTarget implements Target {
     }
     String url = Rendering.url(e, values);
     if (url != null) {
-      return httpCheck(url, step.check(), step.timeoutMillis());
+      return httpCheck(url, Rendering.expectation(e), step.timeoutMillis());
     }
     String command = Rendering.command(plan, e, values);
     if (command == null) {

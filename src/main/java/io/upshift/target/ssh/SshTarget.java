@@ -171,15 +171,12 @@ public final class SshTarget implements Target {
   @Override
   public void check(Plan plan, Problems problems) {
     for (Step step : plan.steps()) {
-      boolean runnable = Rendering.hasOwnCommand(step);
-      if (runnable) {
+      if (Rendering.hasOwnCommand(step) && step.snapshot() == null) {
         continue;
       }
       for (int h : step.hosts()) {
         Host host = plan.inventory().host(h);
-        if (BuiltIn.render(plan, step, host).isEmpty()
-            && BuiltIn.balancer(plan, step, host, io.upshift.plan.Template.values(plan, step, host))
-                .isEmpty()) {
+        if (!BuiltIn.renders(plan, step, host)) {
           problems.error(
               step.at(),
               "target-ssh",
@@ -218,7 +215,7 @@ public final class SshTarget implements Target {
           () -> {
             Outcome o;
             try {
-              o = httpCheck.get(url, step.check(), step.timeoutMillis());
+              o = httpCheck.get(url, Rendering.expectation(execution), step.timeoutMillis());
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
               o = Outcome.failure(-1, "", "interrupted");
