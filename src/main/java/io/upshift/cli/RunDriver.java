@@ -149,11 +149,27 @@ final class RunDriver {
       if (!s.unsafe()) {
         engine.guard(io.upshift.verify.Verifier.guard(plan));
       }
+      io.upshift.probe.LiveProbes live = null;
+      if (plan.capabilities().values().stream().anyMatch(c -> !c.probes().isEmpty())) {
+        if (sim) {
+          engine.controls(new io.upshift.probe.ModelProbes(plan));
+        } else {
+          live = new io.upshift.probe.LiveProbes(plan, clock).start();
+          engine.controls(live);
+        }
+      }
       ProgressPrinter printer = ProgressPrinter.create(progress, err, new Estimate(plan));
       if (printer != null) {
         engine.listen(printer);
       }
-      RunState state = engine.run();
+      RunState state;
+      try {
+        state = engine.run();
+      } finally {
+        if (live != null) {
+          live.close();
+        }
+      }
       if (printer != null) {
         printer.close();
       }

@@ -31,6 +31,8 @@ final class ShowCommand implements Callable<Integer> {
           "action-in-doubt",
           "undo-started",
           "undo-finished",
+          "backup-taken",
+          "snapshot-compared",
           "run-halted",
           "stage-finished",
           "run-finished");

@@ -31,7 +31,8 @@ public final class Engine {
   private boolean started;
   private EventLog log;
   private boolean writeAhead;
-  private Controls controls;
+  private final List<Controls> inputs = new ArrayList<>();
+  private boolean inputsClosed;
   private List<RunEvent> prelude = List.of();
   private java.util.function.UnaryOperator<String> mask; // null: nothing to hide
   private final List<ActionStarted> toStart = new ArrayList<>();
@@ -53,6 +54,11 @@ public final class Engine {
   @FunctionalInterface
   public interface Controls {
     List<RunEvent> poll(RunState state, long now);
+
+    /** Last events, once, just before the run ends or pauses (e.g. probes' tallies). */
+    default List<RunEvent> close(RunState state, long now) {
+      return List.of();
+    }
   }
 
   /** How often a run on the wall clock looks for operators' requests while it waits. */
@@ -116,8 +122,12 @@ public final class Engine {
     return this;
   }
 
+  /**
+   * Adds a source of events from outside the run: operators' requests, probes' measurements. Each
+   * is asked at every turn of the loop.
+   */
   public Engine controls(Controls controls) {
-    this.controls = controls;
+    this.inputs.add(controls);
     return this;
   }
 
@@ -144,12 +154,12 @@ public final class Engine {
     }
     prelude.forEach(this::record);
     dispatch();
-    if (controls != null && !clock.isVirtual()) {
+    if (!inputs.isEmpty() && !clock.isVirtual()) {
       tick();
     }
     while (true) {
-      if (controls != null) {
-        controls.poll(state, clock.now()).forEach(this::record);
+      for (Controls input : inputs) {
+        input.poll(state, clock.now()).forEach(this::record);
       }
       List<RunEvent> decided = Decider.decide(state, clock.now());
       if (guard != null
@@ -162,12 +172,16 @@ public final class Engine {
         }
       }
       if (!decided.isEmpty()) {
+        if (decided.getLast() instanceof RunEvent.RunFinished) {
+          closeInputs();
+        }
         decided.forEach(this::record);
         dispatch();
         continue;
       }
       if (state.status().isTerminal()
           || (state.status() == RunStatus.PAUSED && state.inFlight() == 0)) {
+        closeInputs();
         if (log != null) {
           log.sync();
         }
@@ -180,6 +194,15 @@ public final class Engine {
                 + ", step "
                 + state.step()
                 + ")");
+      }
+    }
+  }
+
+  private void closeInputs() {
+    if (!inputsClosed) {
+      inputsClosed = true;
+      for (Controls input : inputs) {
+        input.close(state, clock.now()).forEach(this::record);
       }
     }
   }

@@ -78,6 +78,10 @@ public final class RunSummary implements RunListener {
   private final Map<String, List<Window>> windows = new LinkedHashMap<>();
   private final Map<String, Long> downSince = new LinkedHashMap<>();
   private final Map<String, Long> stepStarts = new java.util.HashMap<>();
+  private final Map<String, List<Window>> measured = new LinkedHashMap<>();
+  private final Map<String, java.util.Set<String>> probesDown = new LinkedHashMap<>();
+  private final Map<String, Long> measuredDownSince = new LinkedHashMap<>();
+  private final Map<String, long[]> tallies = new LinkedHashMap<>();
   private RunState state;
   private RunStatus status = RunStatus.RUNNING;
   private long makespan;
@@ -88,6 +92,16 @@ public final class RunSummary implements RunListener {
     this.seed = seed;
     plan.stages().forEach(s -> stages.add(new StageResult(s)));
     plan.capabilities().keySet().forEach(c -> windows.put(c, new ArrayList<>()));
+    plan.capabilities()
+        .values()
+        .forEach(
+            c -> {
+              if (!c.probes().isEmpty()) {
+                measured.put(c.name(), new ArrayList<>());
+                probesDown.put(c.name(), new java.util.HashSet<>());
+                tallies.put(c.name(), new long[2]);
+              }
+            });
   }
 
   @Override
@@ -126,20 +140,64 @@ public final class RunSummary implements RunListener {
           }
         }
       }
+      case RunEvent.ProbeChanged e when probesDown.containsKey(e.capability()) -> {
+        java.util.Set<String> down = probesDown.get(e.capability());
+        if (!e.up()) {
+          down.add(e.probe());
+          measuredDownSince.putIfAbsent(e.capability(), e.at());
+        } else if (down.remove(e.probe()) && down.isEmpty()) {
+          Long since = measuredDownSince.remove(e.capability());
+          if (since != null) {
+            measured.get(e.capability()).add(new Window(since, Math.max(since, e.at()), false));
+          }
+        }
+      }
+      case RunEvent.ProbeTally e when tallies.containsKey(e.capability()) -> {
+        tallies.get(e.capability())[0] += e.samples();
+        tallies.get(e.capability())[1] += e.failed();
+      }
       case RunEvent.RunPaused e -> {
         status = RunStatus.PAUSED;
         makespan = e.at();
+        closeMeasured(e.at());
         downSince.forEach((c, since) -> windows.get(c).add(new Window(since, e.at(), true)));
         downSince.clear();
       }
       case RunEvent.RunFinished e -> {
         status = e.status();
         makespan = e.at();
+        closeMeasured(e.at());
         downSince.forEach((c, since) -> windows.get(c).add(new Window(since, e.at(), true)));
         downSince.clear();
       }
       default -> {}
     }
+  }
+
+  /** Windows still open at a pause or the end: measured down until then. */
+  private void closeMeasured(long at) {
+    measuredDownSince.forEach(
+        (c, since) -> measured.get(c).add(new Window(since, Math.max(since, at), true)));
+    measuredDownSince.clear();
+    probesDown.values().forEach(java.util.Set::clear);
+  }
+
+  /**
+   * Downtime windows per capability as its probes measured them, for the capabilities that have
+   * probes, in plan order.
+   */
+  public Map<String, List<Window>> measured() {
+    return measured;
+  }
+
+  /** Measured downtime of a capability with probes, in milliseconds. */
+  public long measuredDowntime(String capability) {
+    return measured.get(capability).stream().mapToLong(Window::length).sum();
+  }
+
+  /** Samples taken and samples failed by a capability's probes: {@code {samples, failed}}. */
+  public long[] probeTally(String capability) {
+    return tallies.get(capability);
   }
 
   public Plan plan() {

@@ -58,6 +58,14 @@ public final class SummaryJson {
                 c.put("max_downtime_s", seconds(budget));
                 c.put("over_budget", s.downtime(name) > budget);
               }
+              if (s.measured().containsKey(name)) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("downtime_s", seconds(s.measuredDowntime(name)));
+                m.put("samples", s.probeTally(name)[0]);
+                m.put("failed_samples", s.probeTally(name)[1]);
+                m.put("windows", windowList(s.measured().get(name)));
+                c.put("measured", m);
+              }
               c.put(
                   "windows",
                   windows.stream()
@@ -128,5 +136,19 @@ public final class SummaryJson {
 
   private static double seconds(long millis) {
     return millis / 1000.0;
+  }
+
+  private static List<Object> windowList(List<RunSummary.Window> windows) {
+    List<Object> out = new ArrayList<>();
+    for (RunSummary.Window w : windows) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("start_s", seconds(w.start()));
+      m.put("end_s", seconds(w.end()));
+      if (w.open()) {
+        m.put("still_down", true);
+      }
+      out.add(m);
+    }
+    return out;
   }
 }

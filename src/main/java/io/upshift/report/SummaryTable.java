@@ -65,6 +65,16 @@ public final class SummaryTable {
                   DurationModel.format(s.downtime(name)),
                   w,
                   over);
+              if (s.measured().containsKey(name)) {
+                long[] tally = s.probeTally(name);
+                out.printf(
+                    "  %-" + capWidth + "s  %9s  %s  (probes: %d samples, %d failed)%n",
+                    "  measured",
+                    DurationModel.format(s.measuredDowntime(name)),
+                    windows(s.measured().get(name)),
+                    tally[0],
+                    tally[1]);
+              }
             });
     RunState state = s.state();
     if (state == null) {
