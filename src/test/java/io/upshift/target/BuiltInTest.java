@@ -108,4 +108,57 @@ class BuiltInTest {
     assertThat(BuiltIn.why(p, p.steps().get(2), p.inventory().host(0)))
         .contains("declares its `sync` command");
   }
+
+  @org.junit.jupiter.api.Test
+  void dbBackupAndSqlSnapshotsRenderPerEngineWithThePasswordOnlyInTheClientsVariable() {
+    String inventory =
+        "defaults: {version: v1}\nsites:\n  s:\n    cells:\n      c:\n        hosts:\n"
+            + "          - {name: db1, databases: [nova, glance]}\n";
+    String plan =
+        """
+        upshift: 1
+        name: t
+        inventory: inventory.yaml
+        releases: [v1, v2]
+        from: v1
+        to: v2
+        secrets:
+          pw: {env: NOVA_PW}
+        databases:
+          nova: {engine: postgresql, user: nova, password: "{{secret.pw}}", host: 10.0.0.5, port: 5433}
+          glance: {engine: mysql, database: "glance's", backup-dir: /srv/b}
+        components:
+          nova-api: {database: nova}
+          glance-api: {database: glance}
+        stages:
+          - name: S
+            steps:
+              - db-backup: nova
+              - db-backup: glance
+              - snapshot: {name: rows, database: nova, sql: "select id from instances where x = 'y'"}
+              - snapshot: {name: g, database: glance, sql: "select 1"}
+        """;
+    Plan p = PlanLoader.load(TestPlans.write(dir, plan, inventory));
+    var host = p.inventory().host(0);
+    java.util.Map<String, String> values = java.util.Map.of("secret.pw", "s3cr'et");
+    String report =
+        " && mv \"$f.part\" \"$f\" && echo \"upshift-backup $f $(wc -c < \"$f\") $(sha256sum \"$f\" | cut -d' ' -f1)\"";
+    assertThat(BuiltIn.backup(p, p.steps().get(0), host, values))
+        .hasValue(
+            "umask 077 && mkdir -p '/var/backups/upshift' && f='/var/backups/upshift'/'nova'-$(date -u +%Y%m%dT%H%M%SZ).dump"
+                + " && PGPASSWORD='s3cr'\\''et' pg_dump --format=custom -h '10.0.0.5' -p 5433 -U 'nova' --file=\"$f.part\" 'nova'"
+                + report);
+    assertThat(BuiltIn.backup(p, p.steps().get(1), host, values))
+        .hasValue(
+            "umask 077 && mkdir -p '/srv/b' && f='/srv/b'/'glance'-$(date -u +%Y%m%dT%H%M%SZ).sql"
+                + " && mysqldump --single-transaction --routines --triggers 'glance'\\''s' > \"$f.part\""
+                + report);
+    assertThat(BuiltIn.query(p, p.steps().get(2).snapshot(), host, values))
+        .hasValue(
+            "PGPASSWORD='s3cr'\\''et' psql -X -q -A -t -v ON_ERROR_STOP=1 -h '10.0.0.5' -p 5433 -U 'nova' -d 'nova'"
+                + " -c 'select id from instances where x = '\\''y'\\'''");
+    assertThat(BuiltIn.query(p, p.steps().get(3).snapshot(), host, values))
+        .hasValue("mysql --batch --skip-column-names 'glance'\\''s' -e 'select 1'");
+    assertThat(p.steps().get(2).hosts()).containsExactly(0);
+  }
 }
