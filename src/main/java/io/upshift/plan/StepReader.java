@@ -60,7 +60,7 @@ final class StepReader {
     }
     Set<String> names = new HashSet<>();
     for (Node item : seq.items()) {
-      Fields.of(item, "a stage", problems, "name", "steps")
+      Fields.of(item, "a stage", problems, "name", "steps", "rolling")
           .ifPresent(
               f -> {
                 String name = f.requiredString("name").orElse("stage " + (stages.size() + 1));
@@ -83,14 +83,108 @@ final class StepReader {
                                   null);
                               return List.of();
                             });
+                Amount rolling =
+                    f.node("rolling")
+                        .flatMap(n -> Fields.of(n, "`rolling`", problems, "batch"))
+                        .map(
+                            r -> {
+                              Amount batch =
+                                  r.parsed(
+                                          "batch",
+                                          "a number of hosts or a percentage such as `10%`",
+                                          Amount::parse)
+                                      .orElse(Amount.ALL);
+                              if (!r.has("batch")) {
+                                problems.error(
+                                    r.at(),
+                                    "missing-key",
+                                    "`rolling` needs `batch`: how many hosts go through the stage's steps at a time",
+                                    "e.g. `rolling: {batch: 1}`");
+                              } else if (batch.value() == 0) {
+                                problems.error(
+                                    r.at("batch"),
+                                    "out-of-range",
+                                    "`batch` must be at least 1",
+                                    null);
+                              }
+                              r.finish();
+                              return batch;
+                            })
+                        .orElse(null);
                 f.finish();
-                stages.add(new Stage(stages.size(), name, steps, f.at()));
+                List<Step> run =
+                    rolling != null && rolling.value() > 0
+                        ? rolled(stages.size(), steps, rolling)
+                        : steps;
+                stages.add(new Stage(stages.size(), name, run, f.at()));
               });
     }
     if (stages.isEmpty()) {
       problems.error(node.at(), "no-stages", "the plan has no stages", null);
     }
     return stages;
+  }
+
+  /**
+   * A rolling stage as the steps it runs: its hosts (those of all its steps, in inventory order)
+   * cut into batches, and every step repeated for each batch on the batch's hosts, so that a batch
+   * goes through all the steps before the next batch starts (drain, stop, upgrade, start, check,
+   * undrain; next instance). Approvals are asked before each batch they stand in.
+   */
+  private List<Step> rolled(int stage, List<Step> steps, Amount batch) {
+    java.util.BitSet all = new java.util.BitSet();
+    for (Step step : steps) {
+      for (int h : step.hosts()) {
+        all.set(h);
+      }
+    }
+    int[] hosts = all.stream().toArray();
+    if (hosts.length == 0) {
+      return steps;
+    }
+    int size = batch.batchOf(hosts.length);
+    int batches = (hosts.length + size - 1) / size;
+    List<Step> out = new ArrayList<>();
+    for (int b = 0; b < batches; b++) {
+      java.util.BitSet in = new java.util.BitSet();
+      for (int i = b * size; i < Math.min(hosts.length, (b + 1) * size); i++) {
+        in.set(hosts[i]);
+      }
+      String suffix =
+          in.cardinality() == 1
+              ? " on " + inventory.host(in.nextSetBit(0)).name()
+              : " (batch " + (b + 1) + "/" + batches + ")";
+      for (Step step : steps) {
+        int[] mine =
+            step.kind().runsOnHosts()
+                ? java.util.Arrays.stream(step.hosts()).filter(in::get).toArray()
+                : step.hosts();
+        if (step.kind().runsOnHosts() && mine.length == 0) {
+          continue;
+        }
+        out.add(
+            new Step(
+                stage,
+                out.size(),
+                step.name() + suffix,
+                step.kind(),
+                step.subjects(),
+                step.on(),
+                step.waves(),
+                step.duration(),
+                step.run(),
+                step.check(),
+                step.prompt(),
+                step.version(),
+                step.timeoutMillis(),
+                mine,
+                step.undo(),
+                step.inDoubt(),
+                step.snapshot(),
+                step.at()));
+      }
+    }
+    return List.copyOf(out);
   }
 
   private List<Step> steps(int stage, Node node) {
