@@ -185,8 +185,18 @@ public final class BuiltIn {
         || balancer(plan, step, host, Template.values(plan, step, host)).isPresent();
   }
 
-  /** A command for an HAProxy runtime API. */
-  public record ApiCommand(String address, String command) {}
+  /**
+   * A command for an HAProxy runtime API: set {@code backend/server} to {@code state} (drain or
+   * ready).
+   */
+  public record ApiCommand(String address, String backend, String server, String state) {
+    public String command() {
+      return "set server " + backend + "/" + server + " state " + state;
+    }
+  }
+
+  /** How long a drain waits for sessions to end, or an undrain for the server to be UP, at most. */
+  static final long SETTLE_MILLIS = 120_000;
 
   /**
    * What a built-in {@code drain} or {@code undrain} asks of the load balancers of its components
@@ -212,16 +222,20 @@ public final class BuiltIn {
       if (!io.upshift.plan.Balancer.validName(server)) {
         return Optional.empty();
       }
-      out.add(
-          new ApiCommand(
-              b.haproxy(), "set server " + b.backend() + "/" + server + " state " + state));
+      out.add(new ApiCommand(b.haproxy(), b.backend(), server, state));
     }
     return Optional.of(out);
   }
 
-  /** Carries out a drain or undrain: each command in turn; the first refusal fails the step. */
+  /**
+   * Carries out a drain or undrain: each command in turn, then waits until it took effect: a
+   * drained server has no session left and nothing queued (requests in flight have finished), an
+   * undrained one is UP (its health check passes; a server without a check counts as up). The first
+   * refusal, or a wait past the step's timeout (at most two minutes), fails the step.
+   */
   public static Outcome drain(List<ApiCommand> commands, long timeoutMillis) {
     StringBuilder done = new StringBuilder();
+    long deadline = System.nanoTime() + Math.min(timeoutMillis, SETTLE_MILLIS) * 1_000_000L;
     for (ApiCommand c : commands) {
       Outcome o = Haproxy.send(c.address(), c.command(), timeoutMillis);
       if (!o.ok()) {
@@ -229,7 +243,62 @@ public final class BuiltIn {
       }
       done.append(c.command()).append('\n');
     }
+    for (ApiCommand c : commands) {
+      String waited = settle(c, deadline);
+      if (waited.startsWith("!")) {
+        return Outcome.failure(1, done.toString(), waited.substring(1));
+      }
+      done.append(waited).append('\n');
+    }
     return Outcome.success(0, done.toString());
+  }
+
+  /** Waits for a drain or undrain to take effect; what it saw, or "!" and why it gave up. */
+  private static String settle(ApiCommand c, long deadline) {
+    boolean drain = c.state().equals("drain");
+    String last = "no answer";
+    while (true) {
+      Outcome o = Haproxy.query(c.address(), "show stat " + c.backend() + " 4 -1", 5_000);
+      java.util.Map<String, String> stat =
+          o.ok() ? Haproxy.serverStat(o.output(), c.server()) : null;
+      if (stat == null && o.ok()) {
+        return c.backend() + "/" + c.server() + ": no statistics to wait on";
+      }
+      if (stat != null) {
+        String status = stat.getOrDefault("status", "");
+        if (drain) {
+          String sessions = stat.getOrDefault("scur", "0");
+          String queued = stat.getOrDefault("qcur", "0");
+          if (("0".equals(sessions) || sessions.isEmpty())
+              && ("0".equals(queued) || queued.isEmpty())) {
+            return c.backend() + "/" + c.server() + ": no session left (" + status + ")";
+          }
+          last = sessions + " session(s) still open";
+        } else {
+          if (status.startsWith("UP") || status.equals("no check")) {
+            return c.backend() + "/" + c.server() + ": " + status;
+          }
+          last =
+              "status " + status + (status.startsWith("DOWN") ? " (its health check fails)" : "");
+        }
+      } else {
+        last = o.reason();
+      }
+      if (System.nanoTime() > deadline) {
+        return "!"
+            + c.backend()
+            + "/"
+            + c.server()
+            + (drain ? " did not drain in time: " : " did not come back UP in time: ")
+            + last;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "!interrupted while waiting on " + c.backend() + "/" + c.server();
+      }
+    }
   }
 
   /** Why a step is not rendered for a host, for the target's check before a run. */

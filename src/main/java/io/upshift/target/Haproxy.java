@@ -17,6 +17,15 @@ public final class Haproxy {
 
   /** Sends {@code command} and returns the outcome: success on an empty answer. */
   public static Outcome send(String address, String command, long timeoutMillis) {
+    Outcome o = query(address, command, timeoutMillis);
+    if (!o.ok() || o.output().isEmpty()) {
+      return o;
+    }
+    return Outcome.failure(1, o.output(), "HAProxy refused `" + command + "`: " + o.output());
+  }
+
+  /** Sends {@code command} and returns HAProxy's answer as the output of a success. */
+  public static Outcome query(String address, String command, long timeoutMillis) {
     SocketAddress target;
     try {
       target = address.startsWith("/") ? UnixDomainSocketAddress.of(address) : tcp(address);
@@ -32,21 +41,46 @@ public final class Haproxy {
       ch.connect(target);
       ch.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
       ch.shutdownOutput();
+      java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
       ByteBuffer buf = ByteBuffer.allocate(8192);
       long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-      while (buf.hasRemaining() && ch.read(buf) >= 0) {
-        if (System.nanoTime() > deadline) {
+      while (ch.read(buf) >= 0) {
+        answer.write(buf.array(), 0, buf.position());
+        buf.clear();
+        if (System.nanoTime() > deadline || answer.size() > (1 << 20)) {
           return Outcome.failure(-1, "", "HAProxy API `" + address + "`: no answer in time");
         }
       }
-      String answer = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8).strip();
-      return answer.isEmpty()
-          ? Outcome.success(0, "")
-          : Outcome.failure(1, answer, "HAProxy refused `" + command + "`: " + answer);
+      answer.write(buf.array(), 0, buf.position());
+      return Outcome.success(0, answer.toString(StandardCharsets.UTF_8).strip());
     } catch (IOException e) {
       return Outcome.failure(
           -1, "", "HAProxy API `" + address + "` cannot be reached: " + e.getMessage());
     }
+  }
+
+  /**
+   * One server's fields from {@code show stat BACKEND 4 -1} (CSV, first line the header): e.g.
+   * {@code scur} (current sessions), {@code qcur} (queued requests), {@code status} (UP, DOWN,
+   * DRAIN, MAINT, "no check"). Null when the server is not in the answer.
+   */
+  public static java.util.Map<String, String> serverStat(String csv, String server) {
+    String[] lines = csv.split("\n");
+    if (lines.length == 0 || !lines[0].startsWith("# ")) {
+      return null;
+    }
+    String[] header = lines[0].substring(2).split(",", -1);
+    for (int i = 1; i < lines.length; i++) {
+      String[] f = lines[i].split(",", -1);
+      if (f.length > 1 && f[1].equals(server)) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (int k = 0; k < Math.min(header.length, f.length); k++) {
+          out.put(header[k], f[k]);
+        }
+        return out;
+      }
+    }
+    return null;
   }
 
   private static InetSocketAddress tcp(String address) {

@@ -55,7 +55,7 @@ class HaproxyDrainTest {
             "backend app",
             "  server h1 127.0.0.1:1",
             "  server h2 127.0.0.1:2",
-            "  server h3 127.0.0.1:3",
+            "  server h3 127.0.0.1:3 check inter 100 fall 1",
             ""));
     Process p =
         new ProcessBuilder(
@@ -137,5 +137,18 @@ class HaproxyDrainTest {
     assertThat(r.out())
         .contains("HAProxy refused `set server app/web-h1 state drain`: No such server.");
     assertThat(adminStates()).containsExactly("h1=0", "h2=0", "h3=0");
+  }
+
+  @Test
+  void anUndrainWaitsForTheServerToBeUpAndFailsWhenItsHealthCheckFails() {
+    Cli.Result r =
+        run(
+            plan(
+                "          - undrain: app\n            on: host=h3\n            timeout: 1s\n",
+                "{{host}}"));
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("app/h3 did not come back UP in time: status DOWN")
+        .contains("(its health check fails)");
   }
 }
