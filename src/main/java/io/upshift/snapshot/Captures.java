@@ -138,7 +138,7 @@ public final class Captures {
           new RunEvent.BackupTaken(
               now, step.stage(), step.index(), host, database, parts[0], bytes, parts[2]));
     }
-    if (step.run() == null && n < step.subjects().size()) {
+    if (step.run() == null && n < step.subjects().size() && !o.output().isBlank()) {
       return new Result(
           events,
           Outcome.failure(
