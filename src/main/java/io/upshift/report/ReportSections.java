@@ -109,7 +109,7 @@ final class ReportSections {
                   + g.phase.word()
                   + "): "
                   + (g.reason.isEmpty() ? "failed" : g.reason)
-                  + (g.exitCode >= 0 ? ", exit " + g.exitCode : "")
+                  + (g.exitCode >= 0 && !g.reason.contains("exit") ? ", exit " + g.exitCode : "")
                   + " — "
                   + Html.count(g.count)
                   + " host(s)")
