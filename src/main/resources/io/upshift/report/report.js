@@ -61,7 +61,7 @@
       grid: { left: 12, right: 24, top: 30, bottom: 30, containLabel: true },
       tooltip: {
         formatter: function (p) {
-          return p.name + '<br>' + clock(p.value[1]) + ' – ' + clock(p.value[2]) +
+          return echarts.format.encodeHTML(p.name) + '<br>' + clock(p.value[1]) + ' – ' + clock(p.value[2]) +
             ' (' + clock(p.value[2] - p.value[1]) + ')';
         }
       },
