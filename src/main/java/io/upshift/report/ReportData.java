@@ -27,6 +27,9 @@ public final class ReportData implements RunListener {
   /** How many characters of an action's output, or of a diff, are kept. */
   static final int OUTPUT_CHARS = 4000;
 
+  /** How many distinct outputs a group of failures keeps. */
+  static final int OUTPUTS = 3;
+
   /** How many groups of failures, audit lines, snapshot groups and backups are kept. */
   static final int MAX_ENTRIES = 2000;
 
@@ -85,18 +88,19 @@ public final class ReportData implements RunListener {
     final Phase phase;
     final int exitCode;
     final String reason;
-    final String output;
     long count;
     final List<String> hosts = new ArrayList<>();
     final Map<String, Integer> cells = new LinkedHashMap<>();
 
-    FailureGroup(int stage, int step, Phase phase, int exitCode, String reason, String output) {
+    /** Distinct outputs (capped), each with the first host that gave it. */
+    final Map<String, String> outputs = new LinkedHashMap<>();
+
+    FailureGroup(int stage, int step, Phase phase, int exitCode, String reason) {
       this.stage = stage;
       this.step = step;
       this.phase = phase;
       this.exitCode = exitCode;
       this.reason = reason;
-      this.output = output;
     }
   }
 
@@ -346,12 +350,7 @@ public final class ReportData implements RunListener {
       }
       g =
           new FailureGroup(
-              e.stage(),
-              e.step(),
-              e.phase(),
-              e.outcome().exitCode(),
-              e.outcome().reason(),
-              cap(e.outcome().output()));
+              e.stage(), e.step(), e.phase(), e.outcome().exitCode(), e.outcome().reason());
       failures.put(key, g);
     }
     g.count++;
@@ -359,6 +358,13 @@ public final class ReportData implements RunListener {
       g.hosts.add(host.name());
     }
     g.cells.merge(host.cell(), 1, Integer::sum);
+    String output = e.outcome().output();
+    if (output != null
+        && !output.isBlank()
+        && g.outputs.size() < OUTPUTS
+        && !g.outputs.containsKey(cap(output))) {
+      g.outputs.put(cap(output), host.name());
+    }
   }
 
   private void snapshot(RunEvent.SnapshotCompared e) {

@@ -128,9 +128,13 @@ final class ReportSections {
                     .map(e -> e.getKey() + " " + e.getValue())
                     .collect(Collectors.joining(", ")));
       }
-      if (!g.output.isBlank()) {
-        h.el("p", "muted", "output of " + g.hosts.get(0) + ":");
-        h.el("pre", null, g.output);
+      g.outputs.forEach(
+          (output, host) -> {
+            h.el("p", "muted", "output of " + host + ":");
+            h.el("pre", null, output);
+          });
+      if (g.outputs.size() == ReportData.OUTPUTS) {
+        h.el("p", "muted", "(the first " + ReportData.OUTPUTS + " distinct outputs)");
       }
       h.raw("</details>\n");
     }
