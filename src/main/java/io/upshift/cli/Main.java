@@ -26,6 +26,8 @@ import picocli.CommandLine.Option;
       ControlCommand.Approve.class,
       RunsCommand.class,
       ShowCommand.class,
+      ReportCommand.class,
+      ExportCommand.class,
       ExecCommand.class,
       CommandLine.HelpCommand.class
     },

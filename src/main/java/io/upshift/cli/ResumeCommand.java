@@ -39,6 +39,8 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Mixin JournalOptions journalOptions;
 
+  @Mixin ReportOptions reports;
+
   @Option(names = "--by", paramLabel = "NAME", description = "Who resumes (default: $USER).")
   String by;
 
@@ -118,7 +120,8 @@ final class ResumeCommand implements Callable<Integer> {
           RunCommand.TargetName.valueOf(RunDriver.Settings.option(options, "target"));
       long seed = record.seed();
       RunSummary summary = new RunSummary(plan, target.name(), seed);
-      Resumption resumption = Resumption.replay(journal, record.id(), plan, List.of(summary));
+      Resumption resumption =
+          Resumption.replay(journal, record.id(), plan, reports.replaying(summary, plan, record));
       RunState state = resumption.state();
       if (state.status().isTerminal()) {
         // it ended, but its driver died before saying so in the run's record
@@ -221,6 +224,7 @@ final class ResumeCommand implements Callable<Integer> {
           summary,
           progress,
           summaryJson,
+          reports,
           System.out,
           err);
     } catch (IllegalArgumentException | NullPointerException e) {

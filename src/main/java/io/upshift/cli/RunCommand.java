@@ -109,6 +109,8 @@ final class RunCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin JournalOptions journalOptions;
 
+  @picocli.CommandLine.Mixin ReportOptions reports;
+
   @Option(
       names = "--no-journal",
       description =
@@ -150,7 +152,17 @@ final class RunCommand implements Callable<Integer> {
     boolean record = !noJournal && (target != TargetName.sim || journalOptions.given());
     if (!record) {
       return RunDriver.drive(
-          settings, null, null, List.of(), 0, summary, progress, summaryJson, System.out, err);
+          settings,
+          null,
+          null,
+          List.of(),
+          0,
+          summary,
+          progress,
+          summaryJson,
+          reports,
+          System.out,
+          err);
     }
     try (Journal journal = journalOptions.open()) {
       String id = newRunId();
@@ -187,6 +199,7 @@ final class RunCommand implements Callable<Integer> {
           summary,
           progress,
           summaryJson,
+          reports,
           System.out,
           err);
     }

@@ -110,6 +110,7 @@ final class RunDriver {
       RunSummary summary,
       ProgressPrinter.Mode progress,
       Path summaryJson,
+      ReportOptions reports,
       PrintStream out,
       PrintStream err)
       throws IOException {
@@ -158,6 +159,10 @@ final class RunDriver {
           engine.controls(live);
         }
       }
+      io.upshift.report.ReportData report = reports.collector(s, journaled);
+      if (report != null) {
+        engine.listen(report);
+      }
       ProgressPrinter printer = ProgressPrinter.create(progress, err, new Estimate(plan));
       if (printer != null) {
         engine.listen(printer);
@@ -181,6 +186,7 @@ final class RunDriver {
       if (summaryJson != null) {
         SummaryJson.write(summary, summaryJson);
       }
+      reports.write(err);
       return RunCommand.exitCode(state.status());
     }
   }

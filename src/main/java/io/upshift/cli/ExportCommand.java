@@ -1,0 +1,129 @@
+package io.upshift.cli;
+
+import io.upshift.journal.Journal;
+import io.upshift.journal.RunRecord;
+import io.upshift.report.JunitExport;
+import io.upshift.report.ReportData;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code upshift export RUN}: a recorded run for other tools: its events as JSON lines, exactly as
+ * the journal stores them, and its checks as JUnit XML.
+ */
+@Command(
+    name = "export",
+    description =
+        "Export a run from the journal: its events as JSON lines, its checks as JUnit XML.",
+    mixinStandardHelpOptions = true)
+final class ExportCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "RUN", description = "The run's id (a unique prefix will do), or last.")
+  String run;
+
+  @Option(
+      names = "--jsonl",
+      paramLabel = "FILE",
+      arity = "0..1",
+      fallbackValue = "-",
+      description =
+          "Write the run's events as JSON lines to FILE, or to standard output (- or no FILE).")
+  String jsonl;
+
+  @Option(
+      names = "--junit",
+      paramLabel = "FILE",
+      description = "Write the run's checks as JUnit XML to FILE.")
+  Path junit;
+
+  @Option(
+      names = "--plan",
+      paramLabel = "PLAN",
+      description = "The run's plan, for --junit, when it moved since the run started.")
+  Path planOverride;
+
+  @Mixin JournalOptions journalOptions;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    if (jsonl == null && junit == null) {
+      throw usage("say what to export: --jsonl [FILE] and/or --junit FILE");
+    }
+    if (jsonl != null && !jsonl.equals("-") && ReportOptions.problem(Path.of(jsonl)) != null) {
+      throw usage("--jsonl " + jsonl + ": " + ReportOptions.problem(Path.of(jsonl)));
+    }
+    if (junit != null && ReportOptions.problem(junit) != null) {
+      throw usage("--junit " + junit + ": " + ReportOptions.problem(junit));
+    }
+    try (Journal journal = journalOptions.openExisting()) {
+      RunRecord record = ShowCommand.find(journal, run);
+      if (jsonl != null) {
+        long n = jsonl.equals("-") ? lines(journal, record, System.out) : lines(journal, record);
+        if (!jsonl.equals("-")) {
+          System.err.printf(
+              "upshift: %,d event(s) of run %s written to %s%n", n, record.id(), jsonl);
+        }
+      }
+      if (junit != null) {
+        ReportData data =
+            ReportCommand.replay(journal, record, ReportCommand.plan(record, planOverride));
+        JunitExport.write(data, junit);
+        System.err.println("upshift: checks of run " + record.id() + " written to " + junit);
+      }
+      return ExitCode.OK;
+    }
+  }
+
+  private long lines(Journal journal, RunRecord record) throws IOException {
+    Path file = Path.of(jsonl).toAbsolutePath();
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    long n;
+    try (var out = Files.newOutputStream(tmp)) {
+      n = lines(journal, record, out);
+    }
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return n;
+  }
+
+  /** Writes the stored lines, one event per line, in order; returns how many. */
+  private static long lines(Journal journal, RunRecord record, java.io.OutputStream out)
+      throws IOException {
+    Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+    long[] n = {0};
+    try {
+      journal.read(
+          record.id(),
+          1,
+          s -> {
+            try {
+              w.write(s.body());
+              w.write('\n');
+              n[0]++;
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    w.flush();
+    return n[0];
+  }
+
+  private picocli.CommandLine.ParameterException usage(String message) {
+    return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
+  }
+}
