@@ -12,8 +12,12 @@ import java.util.List;
  * @param stage index of the stage in the plan
  * @param index index of the step in its stage
  * @param name a label for progress and reports (derived from the kind when not given)
- * @param subjects component or database names, for kinds that name them
+ * @param subjects component or database names, for kinds that name them; for {@code repo}, the
+ *     repositories as {@code disable:NAME} then {@code enable:NAME}; for {@code config-management},
+ *     {@code pause} or {@code resume}
  * @param on the hosts, or null for the kind's default
+ * @param prompt the question of an {@code approve}, or the reason of a {@code config-management}
+ *     pause
  * @param run the command for {@code command} steps, or a command replacing the built-in rendering
  * @param check the check attached to the step, or null
  * @param version the version an {@code upgrade} or {@code db-sync} goes to (the plan's target when

@@ -29,6 +29,10 @@ public enum StepKind {
   DB_SYNC("db-sync", Subject.DATABASES, null, null, true, 600_000),
   /** Reboots the host: every component on it is down until the host is back. */
   REBOOT("reboot", Subject.NONE, Effect.STOPS, null, false, 600_000),
+  /** Switches package repositories: some disabled, others enabled (yum or dnf). */
+  REPO("repo", Subject.REPOSITORIES, null, null, false, 30_000),
+  /** Pauses or resumes configuration management (Puppet) on the hosts, with a reason. */
+  CONFIG_MANAGEMENT("config-management", Subject.SETTING, null, null, false, 10_000),
   /** Runs a command. */
   COMMAND("command", Subject.COMMAND, null, null, false, 30_000),
   /** Runs a check; a failure stops the host's progress like any failed step. */
@@ -64,6 +68,8 @@ public enum StepKind {
     CHECK,
     PROMPT,
     SNAPSHOT,
+    REPOSITORIES,
+    SETTING,
     NONE
   }
 
@@ -126,7 +132,18 @@ public enum StepKind {
    */
   public InDoubt inDoubt() {
     return switch (this) {
-      case STOP, START, RESTART, DRAIN, UNDRAIN, UPGRADE, CHECK, APPROVE, SNAPSHOT, COMPARE ->
+      case STOP,
+          START,
+          RESTART,
+          DRAIN,
+          UNDRAIN,
+          UPGRADE,
+          CHECK,
+          APPROVE,
+          SNAPSHOT,
+          COMPARE,
+          REPO,
+          CONFIG_MANAGEMENT ->
           InDoubt.RERUN;
       case REBOOT -> InDoubt.CHECK;
       case DB_BACKUP, DB_SYNC, COMMAND -> InDoubt.ASK;

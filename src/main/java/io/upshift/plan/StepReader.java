@@ -320,6 +320,38 @@ final class StepReader {
               "e.g. `- approve: \"Start the Nova stage?\"`");
         }
       }
+      case REPOSITORIES -> subjects = repositories(value);
+      case SETTING -> {
+        if (value instanceof Node.Scalar s
+            && (s.value().equals("pause") || s.value().equals("resume"))) {
+          subjects = List.of(s.value());
+          prompt = s.value().equals("pause") ? "paused for an upgrade by Upshift" : null;
+        } else if (value instanceof Node.Mapping) {
+          Optional<Fields> m = Fields.of(value, "`config-management`", problems, "pause", "resume");
+          if (m.isPresent()) {
+            if (m.get().has("pause") == m.get().has("resume")) {
+              problems.error(
+                  value.at(),
+                  "wrong-type",
+                  "`config-management` takes one of `pause` and `resume`",
+                  "e.g. `- config-management: {pause: \"upgrade to Havana\"}`");
+            } else if (m.get().has("pause")) {
+              subjects = List.of("pause");
+              prompt = m.get().string("pause").orElse("paused for an upgrade by Upshift");
+            } else {
+              subjects = List.of("resume");
+            }
+            m.get().finish();
+          }
+        } else {
+          problems.error(
+              value.at(),
+              "wrong-type",
+              "`config-management` takes `pause`, `resume` or `{pause: REASON}`, found "
+                  + value.describe(),
+              "e.g. `- config-management: {pause: \"upgrade to Havana\"}`");
+        }
+      }
       case SNAPSHOT -> {
         if (run != null) {
           problems.error(
@@ -466,6 +498,36 @@ final class StepReader {
       snapshots.put(snapshot.name(), made);
     }
     return Optional.of(made);
+  }
+
+  /** {@code {disable: [A], enable: [B]}}: as {@code disable:A}, {@code enable:B}. */
+  private List<String> repositories(Node value) {
+    List<String> out = new ArrayList<>();
+    Fields.of(value, "`repo`", problems, "disable", "enable")
+        .ifPresent(
+            f -> {
+              for (String key : List.of("disable", "enable")) {
+                for (Node.Scalar s : f.scalars(key)) {
+                  if (!s.value().matches("[A-Za-z0-9._:@+-]+")) {
+                    problems.error(
+                        s.at(),
+                        "bad-value",
+                        "`" + s.value() + "` is not a repository id",
+                        "repository ids are letters, digits and . _ : @ + -");
+                  }
+                  out.add(key + ":" + s.value());
+                }
+              }
+              if (out.isEmpty()) {
+                problems.error(
+                    f.at(),
+                    "missing-key",
+                    "`repo` needs `disable`, `enable` or both",
+                    "e.g. `- repo: {disable: openstack-grizzly, enable: openstack-havana}`");
+              }
+              f.finish();
+            });
+    return List.copyOf(out);
   }
 
   /** {@code {name: N, command: ...}}, {@code {name: N, sql: ..., database: D}} or {@code http}. */
@@ -672,6 +734,7 @@ final class StepReader {
   private static String defaultName(StepKind kind, List<String> subjects, String run) {
     return switch (kind.subject()) {
       case COMPONENTS, DATABASES -> kind.key() + " " + String.join(", ", subjects);
+      case REPOSITORIES, SETTING -> kind.key() + " " + String.join(" ", subjects);
       case COMMAND ->
           run == null ? kind.key() : (run.length() > 60 ? run.substring(0, 57) + "..." : run);
       default -> kind.key();

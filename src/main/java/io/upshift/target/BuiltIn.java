@@ -28,8 +28,60 @@ public final class BuiltIn {
       case RESTART -> service(plan, step, host, "restart");
       case UPGRADE -> upgrade(plan, step, host);
       case DB_SYNC -> sync(plan, step);
+      case REPO -> repositories(step, host);
+      case CONFIG_MANAGEMENT -> configManagement(step, host);
       default -> Optional.empty();
     };
+  }
+
+  /**
+   * Switches repositories with yum-config-manager (yum-utils) or dnf config-manager: the ones to
+   * disable first, then the ones to enable, then the metadata cache expired so the next upgrade
+   * sees the new repositories.
+   */
+  private static Optional<String> repositories(Step step, Host host) {
+    List<String> disable = new ArrayList<>();
+    List<String> enable = new ArrayList<>();
+    for (String s : step.subjects()) {
+      (s.startsWith("disable:") ? disable : enable).add(s.substring(s.indexOf(':') + 1));
+    }
+    List<String> commands = new ArrayList<>();
+    switch (host.packageManager()) {
+      case "yum" -> {
+        if (!disable.isEmpty()) {
+          commands.add("yum-config-manager -q --disable " + quoted(disable) + " >/dev/null");
+        }
+        if (!enable.isEmpty()) {
+          commands.add("yum-config-manager -q --enable " + quoted(enable) + " >/dev/null");
+        }
+        commands.add("yum -q clean expire-cache");
+      }
+      case "dnf" -> {
+        if (!disable.isEmpty()) {
+          commands.add("dnf -q config-manager --set-disabled " + quoted(disable));
+        }
+        if (!enable.isEmpty()) {
+          commands.add("dnf -q config-manager --set-enabled " + quoted(enable));
+        }
+        commands.add("dnf -q clean expire-cache");
+      }
+      default -> {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(String.join(" && ", commands));
+  }
+
+  /** Puppet's agent disabled with a reason (so nothing reverts the upgrade), or enabled again. */
+  private static Optional<String> configManagement(Step step, Host host) {
+    boolean pause = step.subjects().equals(List.of("pause"));
+    boolean windows = "windows".equals(host.os());
+    String command =
+        pause
+            ? "puppet agent --disable "
+                + (windows ? psQuote(step.prompt()) : Template.shellQuote(step.prompt()))
+            : "puppet agent --enable";
+    return Optional.of(windows ? powershell(command) : command);
   }
 
   /** The `sync` command of the component that uses each database, as the plan gives it. */
@@ -318,6 +370,12 @@ public final class BuiltIn {
               + " is not one of yum, dnf, apt, pip, or a component has no `packages`";
       case DB_SYNC ->
           "no component using the database declares its `sync` command (e.g. `sync: nova-manage db sync`)";
+      case REPO ->
+          "package manager `"
+              + host.packageManager()
+              + "` of host "
+              + host.name()
+              + " is not one of yum, dnf (repositories are switched with their config-manager)";
       case DB_BACKUP ->
           "a database has no entry under `databases:` (engine, user, password...), or host "
               + host.name()

@@ -161,4 +161,43 @@ class BuiltInTest {
         .hasValue("mysql --batch --skip-column-names 'glance'\\''s' -e 'select 1'");
     assertThat(p.steps().get(2).hosts()).containsExactly(0);
   }
+
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "linux   | yum | repo: {disable: grizzly, enable: [havana, epel]} | yum-config-manager -q --disable 'grizzly' >/dev/null && yum-config-manager -q --enable 'havana' 'epel' >/dev/null && yum -q clean expire-cache",
+        "linux   | dnf | repo: {enable: havana}                          | dnf -q config-manager --set-enabled 'havana' && dnf -q clean expire-cache",
+        "linux   | yum | config-management: {pause: \"it's the upgrade\"}     | puppet agent --disable 'it'\\''s the upgrade'",
+        "linux   | yum | config-management: pause                          | puppet agent --disable 'paused for an upgrade by Upshift'",
+        "linux   | yum | config-management: resume                         | puppet agent --enable",
+        "windows | msi | config-management: {pause: \"it's\"}               | powershell -NoProfile -NonInteractive -Command \"puppet agent --disable 'it''s'\"",
+      })
+  void rendersRepositoriesAndConfigManagement(
+      String os, String packageManager, String step, String expected) {
+    String inventory =
+        "defaults: {version: v1, os: "
+            + os
+            + ", package-manager: "
+            + packageManager
+            + "}\nsites:\n  s:\n    cells:\n      c:\n        hosts:\n"
+            + "          - {name: h1, components: [api]}\n";
+    String plan =
+        """
+        upshift: 1
+        name: t
+        inventory: inventory.yaml
+        releases: [v1, v2]
+        from: v1
+        to: v2
+        stages:
+          - name: S
+            steps:
+              - %s
+                on: all
+        """
+            .formatted(step);
+    Plan p = PlanLoader.load(TestPlans.write(dir, plan, inventory));
+    assertThat(BuiltIn.render(p, p.steps().get(0), p.inventory().host(0))).hasValue(expected);
+  }
 }
