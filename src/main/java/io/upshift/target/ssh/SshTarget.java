@@ -176,6 +176,9 @@ public final class SshTarget implements Target {
       }
       for (int h : step.hosts()) {
         Host host = plan.inventory().host(h);
+        if (step.kind() == StepKind.REBOOT && !"windows".equals(host.os())) {
+          continue; // rebooted and waited for here
+        }
         if (!BuiltIn.renders(plan, step, host)) {
           problems.error(
               step.at(),
@@ -223,6 +226,21 @@ public final class SshTarget implements Target {
             Outcome result = o;
             clock.post(() -> done.accept(result));
           });
+      return;
+    }
+    if (execution.phase() == Execution.Phase.ACTION
+        && step.kind() == StepKind.REBOOT
+        && !"windows".equals(execution.host().os())) {
+      String given = Rendering.command(plan, execution, values);
+      String full =
+          given != null ? Rendering.exports(Rendering.environment(values)) + given : DEFAULT_REBOOT;
+      reboot(execution.host(), full, step.timeoutMillis())
+          .whenComplete(
+              (o, error) -> {
+                Outcome result =
+                    error != null ? Outcome.failure(-1, "", reason(execution.host(), error)) : o;
+                clock.post(() -> done.accept(result));
+              });
       return;
     }
     String command = Rendering.command(plan, execution, values);
@@ -371,6 +389,120 @@ public final class SshTarget implements Target {
       out.completeExceptionally(e);
     }
     return out;
+  }
+
+  /**
+   * How a Linux host is rebooted without a {@code run:}: detached, a second later, so that the
+   * command returns before the connection drops.
+   */
+  static final String DEFAULT_REBOOT =
+      "nohup sh -c 'sleep 1; systemctl reboot || shutdown -r now' >/dev/null 2>&1 &";
+
+  /** What tells one boot from the next: the kernel's boot id. */
+  private static String bootIdCommand() {
+    return System.getProperty("upshift.ssh.bootIdCommand", "cat /proc/sys/kernel/random/boot_id");
+  }
+
+  /** How often a rebooting host is tried again. */
+  private static final long REBOOT_POLL_MILLIS = 2_000;
+
+  /**
+   * Reboots a host and waits until it is back: reads its boot id, runs the reboot command (a
+   * connection cut by the reboot is expected), drops the session, then connects again every two
+   * seconds until sshd answers with a different boot id, or the step's timeout passes.
+   */
+  private CompletableFuture<Outcome> reboot(Host host, String command, long timeoutMillis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    long started = System.nanoTime();
+    return session(host)
+        .thenCompose(s -> exec(s, bootIdCommand(), Math.min(timeoutMillis, 30_000)))
+        .thenCompose(
+            before -> {
+              if (!before.ok() || before.output().isBlank()) {
+                return CompletableFuture.completedFuture(
+                    Outcome.failure(
+                        before.exitCode(),
+                        before.output(),
+                        "cannot read the boot id before rebooting (" + before.reason() + ")"));
+              }
+              String bootBefore = before.output().strip();
+              return session(host)
+                  .thenCompose(s -> exec(s, command, Math.min(timeoutMillis, 60_000)))
+                  .thenCompose(
+                      issued -> {
+                        if (!issued.ok() && issued.exitCode() > 0) {
+                          return CompletableFuture.completedFuture(
+                              Outcome.failure(
+                                  issued.exitCode(),
+                                  issued.output(),
+                                  "the reboot command failed: " + issued.reason()));
+                        }
+                        dropSession(host);
+                        CompletableFuture<Outcome> back = new CompletableFuture<>();
+                        awaitBoot(host, bootBefore, deadline, started, "", back);
+                        return back;
+                      });
+            });
+  }
+
+  private void awaitBoot(
+      Host host,
+      String bootBefore,
+      long deadline,
+      long started,
+      String last,
+      CompletableFuture<Outcome> back) {
+    if (System.nanoTime() > deadline) {
+      back.complete(
+          Outcome.failure(
+              -1,
+              "",
+              last.equals(bootBefore)
+                  ? "the host answers with the boot id it had before: it did not reboot"
+                  : "not back within the step's timeout"
+                      + (last.isEmpty() ? "" : " (last: " + last + ")")));
+      return;
+    }
+    timers.schedule(
+        () ->
+            connect(host)
+                .thenCompose(
+                    s -> exec(s, bootIdCommand(), 30_000).whenComplete((o, e) -> s.close(false)))
+                .whenComplete(
+                    (o, error) -> {
+                      String now = o != null && o.ok() ? o.output().strip() : null;
+                      if (now != null && !now.isEmpty() && !now.equals(bootBefore)) {
+                        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                        back.complete(
+                            Outcome.success(
+                                0,
+                                "back after "
+                                    + io.upshift.plan.DurationModel.format(took)
+                                    + " (boot id "
+                                    + bootBefore
+                                    + " -> "
+                                    + now
+                                    + ")"));
+                      } else {
+                        awaitBoot(
+                            host,
+                            bootBefore,
+                            deadline,
+                            started,
+                            now != null ? now : error != null ? reason(host, error) : "no answer",
+                            back);
+                      }
+                    }),
+        REBOOT_POLL_MILLIS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Forgets a host's session (closed), so that the next action connects again. */
+  private void dropSession(Host host) {
+    CompletableFuture<ClientSession> s = sessions.remove(host.index());
+    if (s != null && s.isDone() && !s.isCompletedExceptionally()) {
+      s.join().close(true);
+    }
   }
 
   /** Why a host could not be reached, in words. */

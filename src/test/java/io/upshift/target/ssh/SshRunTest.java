@@ -262,4 +262,56 @@ class SshRunTest {
       http.stop(0);
     }
   }
+
+  private static final String REBOOT =
+      """
+      upshift: 1
+      name: reboot over ssh
+      inventory: inventory.yaml
+      releases: [v1, v2]
+      from: v1
+      to: v2
+      stages:
+        - name: Reboot
+          steps:
+            - reboot: true
+              on: host=h1
+              run: "COMMAND"
+              timeout: 6s
+            - command: "echo after {{host}} >> LEDGER"
+      """;
+
+  /**
+   * A reboot waits until the host answers with a new boot id, over a new connection. The test's
+   * "reboot" changes the boot id a real reboot would change (read from a file here); a host whose
+   * boot id stays the same fails the step once its timeout has passed.
+   */
+  @Test
+  void aRebootWaitsUntilTheHostIsBackWithANewBootId() throws Exception {
+    Path boot = dir.resolve("boot-id");
+    System.setProperty("upshift.ssh.bootIdCommand", "cat " + boot + " 2>/dev/null || echo first");
+    try {
+      long before = sshd.logins();
+      Cli.Result r =
+          run(
+              REBOOT.replace("COMMAND", "echo second > " + boot),
+              "--known-hosts",
+              sshd.knownHosts().toString());
+      assertThat(r.code()).as(r.err() + r.out()).isZero();
+      assertThat(Files.readAllLines(dir.resolve("ledger.txt"))).containsExactly("after h1");
+      assertThat(sshd.logins() - before)
+          .as("the first session, one to see the new boot id, one for the next step")
+          .isEqualTo(3);
+
+      Cli.Result same =
+          run(REBOOT.replace("COMMAND", "true"), "--known-hosts", sshd.knownHosts().toString());
+      assertThat(same.code()).isEqualTo(1);
+      assertThat(same.out())
+          .contains("h1")
+          .contains("the host answers with the boot id it had before: it did not reboot");
+      assertThat(Files.readAllLines(dir.resolve("ledger.txt"))).containsExactly("after h1");
+    } finally {
+      System.clearProperty("upshift.ssh.bootIdCommand");
+    }
+  }
 }
