@@ -13,6 +13,8 @@ import java.util.Map;
  * @param components component name to version, in inventory order
  * @param databases database name to schema version, for hosts that hold databases
  * @param states component name to its state when not serving at the start: drained or stopped
+ * @param jump the jump hosts to reach it through ({@code [USER@]HOST[:PORT]}, comma-separated), or
+ *     null (or empty) to connect directly
  */
 public record Host(
     int index,
@@ -30,6 +32,7 @@ public record Host(
     String address,
     int port,
     String user,
+    String jump,
     Position at) {
 
   /** The value of a selector key on this host: the built-in keys, then the labels. */

@@ -25,7 +25,7 @@ public final class InventoryLoader {
   static final List<String> STATES = List.of("serving", "drained", "stopped");
   static final Set<String> PACKAGE_MANAGERS = Set.of("yum", "dnf", "apt", "pip", "msi");
   private static final String[] SETTING_KEYS = {
-    "os", "service-manager", "package-manager", "version", "port", "user", "labels"
+    "os", "service-manager", "package-manager", "version", "port", "user", "jump", "labels"
   };
 
   private final Problems problems;
@@ -177,6 +177,7 @@ public final class InventoryLoader {
                         address.orElse(name),
                         s.port(),
                         s.user(),
+                        s.jump(),
                         at));
               }
             });
@@ -254,9 +255,10 @@ public final class InventoryLoader {
       String version,
       int port,
       String user,
+      String jump,
       Map<String, String> labels) {
     static final Settings DEFAULTS =
-        new Settings("linux", "systemd", "yum", null, 22, "root", Map.of());
+        new Settings("linux", "systemd", "yum", null, 22, "root", null, Map.of());
 
     /** Settings from a `defaults:` mapping, whose keys are checked here. */
     Settings defaults(Optional<Node> node, Problems problems) {
@@ -288,6 +290,16 @@ public final class InventoryLoader {
                           problems))
               .orElse(port),
           m.get("user").flatMap(n -> Fields.text(n, "`user`", problems)).orElse(user),
+          m.get("jump")
+              .flatMap(
+                  n ->
+                      Fields.parse(
+                          n,
+                          "`jump`",
+                          "a jump host as [USER@]HOST[:PORT], several separated by commas",
+                          InventoryLoader::jump,
+                          problems))
+              .orElse(jump),
           labels(m, problems));
     }
 
@@ -332,6 +344,20 @@ public final class InventoryLoader {
       }
       return v.orElse(fallback);
     }
+  }
+
+  /** {@code [USER@]HOST[:PORT]}, several separated by commas (the first is reached first). */
+  static String jump(String text) {
+    String t = text.trim();
+    if (t.equalsIgnoreCase("none")) {
+      return "";
+    }
+    for (String hop : t.split(",")) {
+      if (!hop.trim().matches("([A-Za-z0-9._-]+@)?[A-Za-z0-9._:\\[\\]-]+?(:\\d{1,5})?")) {
+        return null;
+      }
+    }
+    return t;
   }
 
   private static Integer port(String s) {

@@ -34,6 +34,7 @@ class SelectorTest {
         name,
         22,
         "root",
+        null,
         Position.none(null));
   }
 

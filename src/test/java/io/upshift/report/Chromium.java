@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Headless Chromium, to render a report as a browser would: a screenshot and the live DOM. */
-final class Chromium {
+public final class Chromium {
   private static final List<String> NAMES =
       List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable");
 
   private Chromium() {}
 
   /** The browser on the PATH, or null when there is none. */
-  static Path find() {
+  public static Path find() {
     String path = System.getenv("PATH");
     if (path == null) {
       return null;
@@ -34,7 +34,7 @@ final class Chromium {
   }
 
   /** Renders {@code page} into a PNG of 1400x2000 pixels. */
-  static void screenshot(Path browser, Path page, Path png, Path profile) throws Exception {
+  public static void screenshot(Path browser, Path page, Path png, Path profile) throws Exception {
     run(
         browser,
         profile,
@@ -44,7 +44,7 @@ final class Chromium {
   }
 
   /** The DOM of {@code page} once its scripts ran. */
-  static String dumpDom(Path browser, Path page, Path profile) throws Exception {
+  public static String dumpDom(Path browser, Path page, Path profile) throws Exception {
     return run(browser, profile, "--dump-dom", page.toAbsolutePath().toUri().toString());
   }
 

@@ -288,8 +288,13 @@ public final class SshTarget implements Target {
   private CompletableFuture<ClientSession> connect(Host host) {
     CompletableFuture<ClientSession> out = new CompletableFuture<>();
     try {
-      client
-          .connect(host.user(), host.address(), host.port())
+      (host.jump() == null || host.jump().isEmpty()
+              ? client.connect(host.user(), host.address(), host.port())
+              : client.connect(
+                  new org.apache.sshd.client.config.hosts.HostConfigEntry(
+                      "", host.address(), host.port(), host.user(), host.jump()),
+                  null,
+                  null))
           .addListener(
               cf -> {
                 if (!cf.isConnected()) {

@@ -314,4 +314,32 @@ class SshRunTest {
       System.clearProperty("upshift.ssh.bootIdCommand");
     }
   }
+
+  @Test
+  void hostsCanBeReachedThroughAJumpHost() throws Exception {
+    long before = sshd.logins();
+    String jump = Sshd.user() + "@127.0.0.1:" + sshd.port();
+    TestPlans.write(
+        dir,
+        PLAN.replace("LEDGER", dir.resolve("ledger.txt").toString()),
+        inventory(3).replace("defaults: {", "defaults: {jump: \"" + jump + "\", "));
+    Cli.Result r =
+        Cli.run(
+            "run",
+            dir.toString(),
+            "--target",
+            "ssh",
+            "--progress",
+            "none",
+            "--identity",
+            sshd.clientKey().toString(),
+            "--no-journal",
+            "--known-hosts",
+            sshd.knownHosts().toString());
+    assertThat(r.code()).as(r.err() + r.out()).isEqualTo(1); // h3 fails the last step, in budget
+    assertThat(Files.readAllLines(dir.resolve("ledger.txt"))).contains("start h1", "start h3");
+    assertThat(sshd.logins() - before)
+        .as("each host: a login to the jump host, then one through it to the host")
+        .isEqualTo(6);
+  }
 }
