@@ -86,14 +86,7 @@ final class ExecCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the groups as JSON.")
   boolean json;
 
-  @Option(names = "--known-hosts", paramLabel = "FILE", description = "As for `run`.")
-  Path knownHosts;
-
-  @Option(names = "--accept-new-host-keys", description = "As for `run`.")
-  boolean acceptNewHostKeys;
-
-  @Option(names = "--identity", paramLabel = "FILE", description = "As for `run`; repeatable.")
-  List<Path> identities = new ArrayList<>();
+  @picocli.CommandLine.Mixin SshOptions ssh;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -242,18 +235,7 @@ final class ExecCommand implements Callable<Integer> {
   private Target target(Plan plan, WallClock clock) {
     return switch (target) {
       case ssh -> {
-        var d = SshTarget.Settings.defaults();
-        yield new SshTarget(
-            plan,
-            clock,
-            new SshTarget.Settings(
-                    knownHosts != null ? knownHosts : d.knownHosts(),
-                    acceptNewHostKeys,
-                    identities.isEmpty() ? d.identities() : identities,
-                    d.connectTimeout(),
-                    d.outputCap(),
-                    true)
-                .oneShot());
+        yield new SshTarget(plan, clock, ssh.settings().oneShot());
       }
       case local -> new LocalTarget(plan, clock, Path.of("").toAbsolutePath(), concurrency);
       case sim ->

@@ -87,25 +87,7 @@ final class RunCommand implements Callable<Integer> {
           "Pass `approve` gates without asking (always so in rehearsal on the sim target).")
   boolean autoApprove;
 
-  @Option(
-      names = "--known-hosts",
-      paramLabel = "FILE",
-      description =
-          "SSH target: the known_hosts file host keys are checked against (default: ~/.ssh/known_hosts).")
-  Path knownHosts;
-
-  @Option(
-      names = "--accept-new-host-keys",
-      description =
-          "SSH target: accept and record the key of a host not yet in known_hosts (a changed key is always refused).")
-  boolean acceptNewHostKeys;
-
-  @Option(
-      names = "--identity",
-      paramLabel = "FILE",
-      description =
-          "SSH target: a private key file to log in with; repeatable (default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa).")
-  List<Path> identities = new ArrayList<>();
+  @picocli.CommandLine.Mixin SshOptions ssh;
 
   @picocli.CommandLine.Mixin JournalOptions journalOptions;
 
@@ -147,7 +129,7 @@ final class RunCommand implements Callable<Integer> {
             autoApprove,
             unsafe,
             planFile.getParent(),
-            sshSettings());
+            ssh.settings());
     RunSummary summary = new RunSummary(loaded, target.name(), runSeed);
     boolean record = !noJournal && (target != TargetName.sim || journalOptions.given());
     if (!record) {
@@ -203,19 +185,6 @@ final class RunCommand implements Callable<Integer> {
           System.out,
           err);
     }
-  }
-
-  private io.upshift.target.ssh.SshTarget.Settings sshSettings() {
-    var d = io.upshift.target.ssh.SshTarget.Settings.defaults();
-    return new io.upshift.target.ssh.SshTarget.Settings(
-        knownHosts != null ? knownHosts.toAbsolutePath() : d.knownHosts(),
-        acceptNewHostKeys,
-        identities.isEmpty()
-            ? d.identities()
-            : identities.stream().map(Path::toAbsolutePath).toList(),
-        d.connectTimeout(),
-        d.outputCap(),
-        true);
   }
 
   /** A run id that sorts by time and is short enough to type: {@code 20261126-143005-3fa2}. */

@@ -58,6 +58,8 @@ final class RunDriver {
           + ssh.knownHosts()
           + "\naccept-new-host-keys="
           + ssh.acceptNewHostKeys()
+          + "\nssh-agent="
+          + (ssh.agent() == null ? "" : ssh.agent())
           + "\nidentities="
           + String.join(
               java.io.File.pathSeparator, ssh.identities().stream().map(Path::toString).toList())
@@ -69,6 +71,7 @@ final class RunDriver {
       var d = io.upshift.target.ssh.SshTarget.Settings.defaults();
       String known = option(options, "known-hosts");
       String ids = option(options, "identities");
+      String agent = option(options, "ssh-agent");
       return new io.upshift.target.ssh.SshTarget.Settings(
           known == null ? d.knownHosts() : Path.of(known),
           Boolean.parseBoolean(option(options, "accept-new-host-keys")),
@@ -77,6 +80,7 @@ final class RunDriver {
               : java.util.Arrays.stream(ids.split(java.io.File.pathSeparator))
                   .map(Path::of)
                   .toList(),
+          agent == null || agent.isEmpty() ? null : Path.of(agent),
           d.connectTimeout(),
           d.outputCap(),
           true);

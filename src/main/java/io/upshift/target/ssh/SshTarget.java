@@ -52,6 +52,7 @@ public final class SshTarget implements Target {
       Path knownHosts,
       boolean acceptNewHostKeys,
       List<Path> identities,
+      Path agent,
       Duration connectTimeout,
       int outputCap,
       boolean keepSessions) {
@@ -63,6 +64,7 @@ public final class SshTarget implements Target {
           ssh.resolve("known_hosts"),
           false,
           List.of(ssh.resolve("id_ed25519"), ssh.resolve("id_ecdsa"), ssh.resolve("id_rsa")),
+          null,
           Duration.ofSeconds(10),
           64 * 1024,
           true);
@@ -71,7 +73,7 @@ public final class SshTarget implements Target {
     /** The same, closing each host's session after its action (one command per host). */
     public Settings oneShot() {
       return new Settings(
-          knownHosts, acceptNewHostKeys, identities, connectTimeout, outputCap, false);
+          knownHosts, acceptNewHostKeys, identities, agent, connectTimeout, outputCap, false);
     }
   }
 
@@ -107,6 +109,9 @@ public final class SshTarget implements Target {
     client.setServerKeyVerifier(new Verifier(settings));
     List<Path> keys = settings.identities().stream().filter(Files::isReadable).toList();
     client.setKeyIdentityProvider(new FileKeyPairProvider(keys));
+    if (settings.agent() != null) {
+      client.setAgentFactory(new AgentSocket.Factory(settings.agent()));
+    }
     String kex =
         System.getenv("UPSHIFT_SSH_KEX"); // e.g. curve25519-sha256, to compare like with like
     if (kex != null && !kex.isBlank()) {

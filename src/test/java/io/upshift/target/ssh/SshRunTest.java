@@ -342,4 +342,61 @@ class SshRunTest {
         .as("each host: a login to the jump host, then one through it to the host")
         .isEqualTo(6);
   }
+
+  @Test
+  void keysCanComeFromAnSshAgent() throws Exception {
+    Path socket = dir.resolve("agent.sock");
+    Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).start();
+    try {
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!Files.exists(socket) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      ProcessBuilder add =
+          new ProcessBuilder("ssh-add", sshd.clientKey().toString()).redirectErrorStream(true);
+      add.environment().put("SSH_AUTH_SOCK", socket.toString());
+      Process added = add.start();
+      String said = new String(added.getInputStream().readAllBytes());
+      assertThat(added.waitFor()).as(said).isZero();
+      TestPlans.write(
+          dir, PLAN.replace("LEDGER", dir.resolve("ledger.txt").toString()), inventory(3));
+      Cli.Result r =
+          Cli.run(
+              "run",
+              dir.toString(),
+              "--target",
+              "ssh",
+              "--progress",
+              "none",
+              "--no-journal",
+              "--identity",
+              dir.resolve("no-such-key").toString(),
+              "--ssh-agent",
+              socket.toString(),
+              "--known-hosts",
+              sshd.knownHosts().toString());
+      assertThat(r.code()).as(r.err() + r.out()).isEqualTo(1); // h3 fails the last step
+      assertThat(Files.readAllLines(dir.resolve("ledger.txt"))).contains("start h1", "start h3");
+
+      Cli.Result without =
+          Cli.run(
+              "run",
+              dir.toString(),
+              "--target",
+              "ssh",
+              "--progress",
+              "none",
+              "--no-journal",
+              "--identity",
+              dir.resolve("no-such-key").toString(),
+              "--ssh-agent",
+              "none",
+              "--known-hosts",
+              sshd.knownHosts().toString());
+      assertThat(without.code()).isEqualTo(1);
+      assertThat(without.out()).contains("authentication failed");
+    } finally {
+      agent.destroy();
+    }
+  }
 }

@@ -1,0 +1,65 @@
+package io.upshift.cli;
+
+import io.upshift.target.ssh.SshTarget;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** How the SSH target logs in and checks hosts: the options `run` and `exec` share. */
+final class SshOptions {
+  @Option(
+      names = "--known-hosts",
+      paramLabel = "FILE",
+      description =
+          "SSH target: the known_hosts file host keys are checked against (default: ~/.ssh/known_hosts).")
+  Path knownHosts;
+
+  @Option(
+      names = "--accept-new-host-keys",
+      description =
+          "SSH target: accept and record the key of a host not yet in known_hosts (a changed key is always refused).")
+  boolean acceptNewHostKeys;
+
+  @Option(
+      names = "--identity",
+      paramLabel = "FILE",
+      description =
+          "SSH target: a private key file to log in with; repeatable (default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa).")
+  List<Path> identities = new ArrayList<>();
+
+  @Option(
+      names = "--ssh-agent",
+      paramLabel = "SOCKET",
+      description =
+          "SSH target: the ssh-agent to log in with, tried before key files (default: $SSH_AUTH_SOCK; `none` for no agent).")
+  String agent;
+
+  /** The SSH settings these options give, the defaults where none is given. */
+  SshTarget.Settings settings() {
+    var d = SshTarget.Settings.defaults();
+    return new SshTarget.Settings(
+        knownHosts != null ? knownHosts.toAbsolutePath() : d.knownHosts(),
+        acceptNewHostKeys,
+        identities.isEmpty()
+            ? d.identities()
+            : identities.stream().map(Path::toAbsolutePath).toList(),
+        agentSocket(),
+        d.connectTimeout(),
+        d.outputCap(),
+        true);
+  }
+
+  /** The agent's socket: the option, else $SSH_AUTH_SOCK when it exists; null for none. */
+  private Path agentSocket() {
+    if ("none".equals(agent)) {
+      return null;
+    }
+    if (agent != null) {
+      return Path.of(agent).toAbsolutePath();
+    }
+    String env = System.getenv("SSH_AUTH_SOCK");
+    return env != null && !env.isBlank() && Files.exists(Path.of(env)) ? Path.of(env) : null;
+  }
+}
