@@ -58,6 +58,8 @@ final class RunDriver {
           + ssh.knownHosts()
           + "\naccept-new-host-keys="
           + ssh.acceptNewHostKeys()
+          + "\nssh-config="
+          + (ssh.config() == null ? "none" : ssh.config())
           + "\nssh-agent="
           + (ssh.agent() == null ? "" : ssh.agent())
           + "\nidentities="
@@ -72,6 +74,7 @@ final class RunDriver {
       String known = option(options, "known-hosts");
       String ids = option(options, "identities");
       String agent = option(options, "ssh-agent");
+      String config = option(options, "ssh-config");
       return new io.upshift.target.ssh.SshTarget.Settings(
           known == null ? d.knownHosts() : Path.of(known),
           Boolean.parseBoolean(option(options, "accept-new-host-keys")),
@@ -81,6 +84,7 @@ final class RunDriver {
                   .map(Path::of)
                   .toList(),
           agent == null || agent.isEmpty() ? null : Path.of(agent),
+          config == null ? d.config() : config.equals("none") ? null : Path.of(config),
           d.connectTimeout(),
           d.outputCap(),
           true);

@@ -36,6 +36,13 @@ final class SshOptions {
           "SSH target: the ssh-agent to log in with, tried before key files (default: $SSH_AUTH_SOCK; `none` for no agent).")
   String agent;
 
+  @Option(
+      names = "--ssh-config",
+      paramLabel = "FILE",
+      description =
+          "SSH target: OpenSSH client configuration applied to each host's address (HostName, Port, User, IdentityFile, ProxyJump; default: ~/.ssh/config; `none` to ignore it).")
+  String config;
+
   /** The SSH settings these options give, the defaults where none is given. */
   SshTarget.Settings settings() {
     var d = SshTarget.Settings.defaults();
@@ -46,6 +53,9 @@ final class SshOptions {
             ? d.identities()
             : identities.stream().map(Path::toAbsolutePath).toList(),
         agentSocket(),
+        "none".equals(config)
+            ? null
+            : config != null ? Path.of(config).toAbsolutePath() : d.config(),
         d.connectTimeout(),
         d.outputCap(),
         true);

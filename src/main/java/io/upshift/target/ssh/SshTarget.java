@@ -53,6 +53,7 @@ public final class SshTarget implements Target {
       boolean acceptNewHostKeys,
       List<Path> identities,
       Path agent,
+      Path config,
       Duration connectTimeout,
       int outputCap,
       boolean keepSessions) {
@@ -65,6 +66,7 @@ public final class SshTarget implements Target {
           false,
           List.of(ssh.resolve("id_ed25519"), ssh.resolve("id_ecdsa"), ssh.resolve("id_rsa")),
           null,
+          ssh.resolve("config"),
           Duration.ofSeconds(10),
           64 * 1024,
           true);
@@ -73,7 +75,14 @@ public final class SshTarget implements Target {
     /** The same, closing each host's session after its action (one command per host). */
     public Settings oneShot() {
       return new Settings(
-          knownHosts, acceptNewHostKeys, identities, agent, connectTimeout, outputCap, false);
+          knownHosts,
+          acceptNewHostKeys,
+          identities,
+          agent,
+          config,
+          connectTimeout,
+          outputCap,
+          false);
     }
   }
 
@@ -109,6 +118,13 @@ public final class SshTarget implements Target {
     client.setServerKeyVerifier(new Verifier(settings));
     List<Path> keys = settings.identities().stream().filter(Files::isReadable).toList();
     client.setKeyIdentityProvider(new FileKeyPairProvider(keys));
+    // OpenSSH's client configuration (HostName, Port, User, IdentityFile, ProxyJump per Host
+    // pattern), as `ssh` reads it; none when the user says so
+    client.setHostConfigEntryResolver(
+        settings.config() == null
+            ? org.apache.sshd.client.config.hosts.HostConfigEntryResolver.EMPTY
+            : new org.apache.sshd.client.config.hosts.ConfigFileHostEntryResolver(
+                settings.config()));
     if (settings.agent() != null) {
       client.setAgentFactory(new AgentSocket.Factory(settings.agent()));
     }
@@ -293,13 +309,8 @@ public final class SshTarget implements Target {
   private CompletableFuture<ClientSession> connect(Host host) {
     CompletableFuture<ClientSession> out = new CompletableFuture<>();
     try {
-      (host.jump() == null || host.jump().isEmpty()
-              ? client.connect(host.user(), host.address(), host.port())
-              : client.connect(
-                  new org.apache.sshd.client.config.hosts.HostConfigEntry(
-                      "", host.address(), host.port(), host.user(), host.jump()),
-                  null,
-                  null))
+      client
+          .connect(entry(host), null, null)
           .addListener(
               cf -> {
                 if (!cf.isConnected()) {
@@ -505,6 +516,40 @@ public final class SshTarget implements Target {
                     }),
         REBOOT_POLL_MILLIS,
         TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Where and how to connect to a host: its address, port, user and jump hosts from the inventory,
+   * with OpenSSH's client configuration for its address applied the way {@code ssh} applies it
+   * under explicit options: HostName and IdentityFile always, Port and User where the inventory
+   * left its defaults (22, root), ProxyJump where the inventory sets no {@code jump}.
+   */
+  private org.apache.sshd.client.config.hosts.HostConfigEntry entry(Host host) throws IOException {
+    org.apache.sshd.client.config.hosts.HostConfigEntry c =
+        settings.config() == null
+            ? null
+            : client
+                .getHostConfigEntryResolver()
+                .resolveEffectiveHost(host.address(), 0, null, null, null, null);
+    boolean jumps = host.jump() != null && !host.jump().isEmpty();
+    String hostName = c != null && c.getHostName() != null ? c.getHostName() : host.address();
+    int port = host.port() != 22 || c == null || c.getPort() <= 0 ? host.port() : c.getPort();
+    String user =
+        !"root".equals(host.user()) || c == null || c.getUsername() == null
+            ? host.user()
+            : c.getUsername();
+    String jump =
+        jumps
+            ? host.jump()
+            : c != null && c.getProxyJump() != null && !c.getProxyJump().isEmpty()
+                ? c.getProxyJump()
+                : null;
+    var entry =
+        new org.apache.sshd.client.config.hosts.HostConfigEntry("", hostName, port, user, jump);
+    if (c != null && c.getIdentities() != null) {
+      entry.setIdentities(c.getIdentities());
+    }
+    return entry;
   }
 
   /** Forgets a host's session (closed), so that the next action connects again. */

@@ -399,4 +399,40 @@ class SshRunTest {
       agent.destroy();
     }
   }
+
+  @Test
+  void opensshClientConfigurationAppliesToHostAddresses() throws Exception {
+    Path config = dir.resolve("ssh_config");
+    Files.writeString(config, "Host lab-*\n  HostName 127.0.0.1\n  Port " + sshd.port() + "\n");
+    TestPlans.write(
+        dir,
+        PLAN.replace("LEDGER", dir.resolve("ledger.txt").toString()),
+        inventory(3)
+            .replace(", port: " + sshd.port(), "")
+            .replace("address: 127.0.0.1", "address: lab-node"));
+    String[] args = {
+      "run",
+      dir.toString(),
+      "--target",
+      "ssh",
+      "--progress",
+      "none",
+      "--no-journal",
+      "--identity",
+      sshd.clientKey().toString(),
+      "--known-hosts",
+      sshd.knownHosts().toString(),
+      "--ssh-config",
+      config.toString()
+    };
+    Cli.Result r = Cli.run(args);
+    assertThat(r.code()).as(r.err() + r.out()).isEqualTo(1); // h3 fails the last step
+    assertThat(dir.resolve("ledger.txt")).as(r.out()).exists();
+    assertThat(Files.readAllLines(dir.resolve("ledger.txt"))).contains("start h1", "start h3");
+
+    args[args.length - 1] = "none";
+    Cli.Result without = Cli.run(args);
+    assertThat(without.code()).isEqualTo(1);
+    assertThat(without.out()).contains("cannot reach root@lab-node:22");
+  }
 }
