@@ -52,12 +52,21 @@ lab_spawn() {
   lab_die "could not start $1 (no PID in $pidfile)"
 }
 
+# lab_alive PID: true if PID is a running process (a zombie, exited but not yet reaped by its
+# parent, counts as gone).
+lab_alive() {
+  local state
+  kill -0 "$1" 2>/dev/null || return 1
+  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null || true)
+  [ "$state" != Z ] && [ -n "$state" ]
+}
+
 # lab_pid_alive PIDFILE: true if the PID in PIDFILE is a running process.
 lab_pid_alive() {
   local pid
   [ -s "$1" ] || return 1
   pid=$(head -n 1 "$1" | tr -dc 0-9)
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+  [ -n "$pid" ] && lab_alive "$pid"
 }
 
 # lab_stop_pid PIDFILE NAME [SIGNAL] [SECONDS]: sends SIGNAL (TERM) to the PID in PIDFILE and
@@ -66,10 +75,10 @@ lab_stop_pid() {
   local pidfile=$1 name=$2 sig=${3:-TERM} wait=${4:-30} pid deadline
   [ -s "$pidfile" ] || return 0
   pid=$(head -n 1 "$pidfile" | tr -dc 0-9)
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+  if [ -n "$pid" ] && lab_alive "$pid"; then
     kill "-$sig" "$pid" 2>/dev/null || true
     deadline=$((SECONDS + wait))
-    while kill -0 "$pid" 2>/dev/null; do
+    while lab_alive "$pid"; do
       if [ "$SECONDS" -ge "$deadline" ]; then
         lab_say "$name (pid $pid) did not stop within ${wait}s after SIG$sig; killing it"
         kill -KILL "$pid" 2>/dev/null || true
@@ -79,6 +88,7 @@ lab_stop_pid() {
       sleep 0.05
     done
   fi
+  [ -z "${LAB_VERBOSE:-}" ] || lab_say "$name stopped ($(date -u +%T.%N))"
   rm -f "$pidfile"
 }
 

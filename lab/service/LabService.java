@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The lab's web service: a small HTTP service that reads the {@code items} table of the lab
@@ -84,9 +85,28 @@ public final class LabService {
     int colon = listen.lastIndexOf(':');
     InetSocketAddress address =
         new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     HttpServer server = HttpServer.create(address, 128);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
-    server.setExecutor(pool);
+    // Requests handed to the pool and not yet answered; the JDK's own count is not exposed.
+    AtomicInteger inFlight = new AtomicInteger();
+    server.setExecutor(
+        task -> {
+          inFlight.incrementAndGet();
+          try {
+            pool.execute(
+                () -> {
+                  try {
+                    task.run();
+                  } finally {
+                    inFlight.decrementAndGet();
+                  }
+                });
+          } catch (RuntimeException e) {
+            inFlight.decrementAndGet();
+            throw e;
+          }
+        });
     server.createContext("/items", service::items);
     server.createContext("/health", service::health);
     server.createContext("/version", service::version);
@@ -95,15 +115,24 @@ public final class LabService {
         new Thread(
             () -> {
               service.stopping = true;
-              log(host + " " + VERSION + ": stopping (in-flight requests get up to " + grace + " s)");
-              server.stop(grace);
-              pool.shutdown();
+              log(host + " " + VERSION + ": stopping (requests in flight get up to " + grace + " s)");
+              // stop() closes the listener at once, then waits for the exchanges in progress;
+              // it may wait out the whole delay, so this also watches the requests in flight and
+              // exits as soon as none is left (the open connections close with the process).
+              Thread stopper = new Thread(() -> server.stop(grace), "stop");
+              stopper.setDaemon(true);
+              stopper.start();
+              long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(grace);
+              int quiet = 0;
               try {
-                pool.awaitTermination(grace, TimeUnit.SECONDS);
+                while (stopper.isAlive() && quiet < 3 && System.nanoTime() < deadline) {
+                  Thread.sleep(50);
+                  quiet = inFlight.get() == 0 ? quiet + 1 : 0;
+                }
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
-              log(host + " " + VERSION + ": stopped");
+              log(host + " " + VERSION + ": stopped (" + inFlight.get() + " requests left in flight)");
             },
             "shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
