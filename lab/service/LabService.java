@@ -86,6 +86,9 @@ public final class LabService {
     InetSocketAddress address =
         new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
     System.setProperty("sun.net.httpserver.nodelay", "true");
+    // Idle keep-alive connections stay open longer than HAProxy keeps them in its pool, so it is
+    // always HAProxy that closes them (never a request racing a close here).
+    System.setProperty("sun.net.httpserver.idleInterval", "300");
     HttpServer server = HttpServer.create(address, 128);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     // Requests handed to the pool and not yet answered; the JDK's own count is not exposed.
