@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Endpoints: {@code GET /items[?from=ID&limit=N]} (JSON array), {@code GET /health} (200 with
  * the version and the row count when it can serve, else 503 or 500 with the reason), {@code GET
- * /version}.
+ * /version}. Every answer names its instance and version in the headers {@code X-Lab-Host} and
+ * {@code X-Lab-Version}.
  *
  * <p>Arguments: {@code --host NAME --listen ADDRESS:PORT --dir HOST_DIR [--threads N]}. The
  * database comes from the environment: {@code LAB_DB_URL}, {@code LAB_DB_USER}, {@code
@@ -51,6 +52,7 @@ public final class LabService {
           + " WHERE table_schema = current_schema() AND table_name = 'items'"
           + " AND column_name = 'tags'";
 
+  private final String host;
   private final String url;
   private final String user;
   private final String password;
@@ -58,7 +60,8 @@ public final class LabService {
   private final ThreadLocal<Connection> connections = new ThreadLocal<>();
   private volatile boolean stopping;
 
-  private LabService(String url, String user, String password, Path hostDir) {
+  private LabService(String host, String url, String user, String password, Path hostDir) {
+    this.host = host;
     this.url = url;
     this.user = user;
     this.password = password;
@@ -80,6 +83,7 @@ public final class LabService {
     int grace = Integer.parseInt(opts.getOrDefault("grace", "10"));
     LabService service =
         new LabService(
+            host,
             env("LAB_DB_URL"), env("LAB_DB_USER"), System.getenv().getOrDefault("LAB_DB_PASSWORD", ""), dir);
 
     int colon = listen.lastIndexOf(':');
@@ -292,6 +296,7 @@ public final class LabService {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     e.getResponseHeaders().set("Content-Type", "application/json");
     e.getResponseHeaders().set("X-Lab-Version", VERSION);
+    e.getResponseHeaders().set("X-Lab-Host", host);
     e.sendResponseHeaders(status, bytes.length);
     e.getResponseBody().write(bytes);
   }
