@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,6 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Usage: {@code java lab/load/Load.java --url http://127.77.0.1:8080/items --concurrency 8
  * (--until FILE | --seconds N) [--max-seconds M] [--timeout-ms T]}
+ *
+ * <p>Once the first answer (or failure) is in, it prints {@code load: started} on stderr.
  *
  * <p>Exit status: 0 when no request failed, 1 when some did, 2 on bad arguments.
  */
@@ -40,6 +44,7 @@ public final class Load {
   private final AtomicLong failed = new AtomicLong();
   private final List<String> examples = new ArrayList<>();
   private volatile boolean stop;
+  private final CountDownLatch firstAnswer = new CountDownLatch(1);
 
   private Load(URI url, int timeoutMs) {
     this.host = url.getHost();
@@ -86,7 +91,8 @@ public final class Load {
         }
       }
       if (url == null || (until == null && seconds < 0)) {
-        throw new IllegalArgumentException("--url and one of --until FILE or --seconds N are needed");
+        throw new IllegalArgumentException(
+            "--url and one of --until FILE or --seconds N are needed");
       }
       if (concurrency < 1 || maxSeconds <= 0) {
         throw new IllegalArgumentException("--concurrency and --max-seconds must be positive");
@@ -117,6 +123,10 @@ public final class Load {
       workers.add(t);
     }
     long limit = (long) (Math.min(seconds < 0 ? maxSeconds : seconds, maxSeconds) * 1e9);
+    firstAnswer.await(Math.min(limit, 10_000_000_000L), TimeUnit.NANOSECONDS);
+    // Whoever waits for the load to run (lab/selftest, Lab.startLoad) waits for this line.
+    System.err.println("load: started");
+    System.err.flush();
     String reason = "time";
     while (System.nanoTime() - start < limit) {
       if (until != null && Files.exists(until)) {
@@ -168,6 +178,7 @@ public final class Load {
         out.write(request);
         out.flush();
         Response r = read(in);
+        firstAnswer.countDown();
         if (r.status != 200) {
           fail("HTTP " + r.status + ": " + r.snippet);
         }
@@ -215,7 +226,8 @@ public final class Load {
       switch (name) {
         case "content-length" -> length = Long.parseLong(value);
         case "transfer-encoding" -> chunked = value.contains("chunked");
-        case "connection" -> close = value.contains("close") ? true : !value.contains("keep-alive") && close;
+        case "connection" ->
+            close = value.contains("close") ? true : !value.contains("keep-alive") && close;
         default -> {}
       }
     }
@@ -289,6 +301,7 @@ public final class Load {
   }
 
   private void fail(String what) {
+    firstAnswer.countDown();
     failed.incrementAndGet();
     synchronized (examples) {
       if (examples.size() < MAX_EXAMPLES) {

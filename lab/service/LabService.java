@@ -23,10 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The lab's web service: a small HTTP service that reads the {@code items} table of the lab
  * database on every request.
  *
- * <p>lab/up builds it twice, once per version: the build replaces the value of {@link #VERSION}.
- * v2 reads and returns the {@code items.tags} column added by {@code v2-schema.sql}, and its
- * {@code /health} fails until that column exists. v1 never reads it, so it keeps working once the
- * column is there.
+ * <p>lab/up builds it twice, once per version: the build replaces the value of {@link #VERSION}. v2
+ * reads and returns the {@code items.tags} column added by {@code v2-schema.sql}, and its {@code
+ * /health} fails until that column exists. v1 never reads it, so it keeps working once the column
+ * is there.
  *
  * <p>Endpoints: {@code GET /items[?from=ID&limit=N]} (JSON array), {@code GET /health} (200 with
  * the version and the row count when it can serve, else 503 or 500 with the reason), {@code GET
@@ -84,11 +84,15 @@ public final class LabService {
     LabService service =
         new LabService(
             host,
-            env("LAB_DB_URL"), env("LAB_DB_USER"), System.getenv().getOrDefault("LAB_DB_PASSWORD", ""), dir);
+            env("LAB_DB_URL"),
+            env("LAB_DB_USER"),
+            System.getenv().getOrDefault("LAB_DB_PASSWORD", ""),
+            dir);
 
     int colon = listen.lastIndexOf(':');
     InetSocketAddress address =
-        new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
+        new InetSocketAddress(
+            listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
     System.setProperty("sun.net.httpserver.nodelay", "true");
     // Idle keep-alive connections stay open longer than HAProxy keeps them in its pool, so it is
     // always HAProxy that closes them (never a request racing a close here).
@@ -122,7 +126,13 @@ public final class LabService {
         new Thread(
             () -> {
               service.stopping = true;
-              log(host + " " + VERSION + ": stopping (requests in flight get up to " + grace + " s)");
+              log(
+                  host
+                      + " "
+                      + VERSION
+                      + ": stopping (requests in flight get up to "
+                      + grace
+                      + " s)");
               // stop() closes the listener at once, then waits for the exchanges in progress;
               // it may wait out the whole delay, so this also watches the requests in flight and
               // exits as soon as none is left (the open connections close with the process).
@@ -139,12 +149,26 @@ public final class LabService {
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
-              log(host + " " + VERSION + ": stopped (" + inFlight.get() + " requests left in flight)");
+              log(
+                  host
+                      + " "
+                      + VERSION
+                      + ": stopped ("
+                      + inFlight.get()
+                      + " requests left in flight)");
             },
             "shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     server.start();
-    log(host + " " + VERSION + ": listening on " + listen + " (pid " + ProcessHandle.current().pid() + ")");
+    log(
+        host
+            + " "
+            + VERSION
+            + ": listening on "
+            + listen
+            + " (pid "
+            + ProcessHandle.current().pid()
+            + ")");
   }
 
   private void items(HttpExchange e) throws IOException {
@@ -168,7 +192,14 @@ public final class LabService {
       try {
         body = withConnection(c -> readItems(c, from, limit));
       } catch (SQLException ex) {
-        send(e, 503, "{\"version\":\"" + VERSION + "\",\"error\":" + json("database: " + ex.getMessage()) + "}");
+        send(
+            e,
+            503,
+            "{\"version\":\""
+                + VERSION
+                + "\",\"error\":"
+                + json("database: " + ex.getMessage())
+                + "}");
         return;
       }
       send(e, 200, body);

@@ -86,7 +86,8 @@ public final class Lab implements AutoCloseable {
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(180, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new IllegalStateException("lab/up did not finish in 180 s:\n" + Files.readString(log));
+        throw new IllegalStateException(
+            "lab/up did not finish in 180 s:\n" + Files.readString(log));
       }
       String last = out.strip().lines().reduce((x, y) -> y).orElse("");
       String prefix = "export UPSHIFT_LAB=";
@@ -222,25 +223,38 @@ public final class Lab implements AutoCloseable {
   }
 
   /**
-   * Starts a load on HAProxy's {@code /items} that runs until untilFile exists (5 minutes at
-   * most); its JSON result is the last line of its standard output, see {@link #loadResult}.
+   * Starts a load on HAProxy's {@code /items} that runs until untilFile exists (5 minutes at most),
+   * and returns once its requests are flowing; its JSON result is the last line of its standard
+   * output, see {@link #stopLoad} and {@link #loadResult}.
    */
-  public Process startLoad(Path untilFile, int concurrency) throws IOException {
+  public Process startLoad(Path untilFile, int concurrency)
+      throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path err = Files.createTempFile(dir, "load", ".err");
-    return new ProcessBuilder(
-            java.toString(),
-            repo.resolve("lab/load/Load.java").toString(),
-            "--url",
-            frontUrl() + "/items",
-            "--concurrency",
-            Integer.toString(concurrency),
-            "--until",
-            untilFile.toString(),
-            "--max-seconds",
-            "300")
-        .redirectError(err.toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(
+                java.toString(),
+                repo.resolve("lab/load/Load.java").toString(),
+                "--url",
+                frontUrl() + "/items",
+                "--concurrency",
+                Integer.toString(concurrency),
+                "--until",
+                untilFile.toString(),
+                "--max-seconds",
+                "300")
+            .redirectError(err.toFile())
+            .start();
+    p.getOutputStream().close();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.readString(err).contains("load: started")) {
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        p.destroyForcibly();
+        throw new IllegalStateException("the load did not start:\n" + Files.readString(err));
+      }
+      Thread.sleep(20);
+    }
+    return p;
   }
 
   /** Waits (up to 5 minutes) for a load to end and reads its result. */
@@ -252,7 +266,8 @@ public final class Lab implements AutoCloseable {
     }
     String last = out.strip().lines().reduce((x, y) -> y).orElse("");
     if (!last.startsWith("{")) {
-      throw new IllegalStateException("the load printed no result (exit " + load.exitValue() + "): " + out);
+      throw new IllegalStateException(
+          "the load printed no result (exit " + load.exitValue() + "): " + out);
     }
     return LoadResult.parse(last);
   }

@@ -64,7 +64,7 @@ class LabSelfTest {
 
       Path until = lab.dir().resolve("load.stop");
       Process load = lab.startLoad(until, 4);
-      Thread.sleep(2000);
+      Thread.sleep(1000);
       Lab.LoadResult r = Lab.stopLoad(load, until);
       assertEquals(0, r.failed(), r.json());
       assertTrue(r.requests() > 100, r.json());
