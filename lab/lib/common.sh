@@ -1,4 +1,4 @@
-# Shared by lab/up, lab/down, lab/selftest and labctl: the fixed layout and small helpers.
+# Shared by lab/up, lab/down, lab/selftest and labctl: the fixed layout and small functions.
 # Sourced, not run.
 
 LAB_FRONT=127.77.0.1     # HAProxy: frontend :8080, runtime API :9999
@@ -37,7 +37,7 @@ lab_wait_tcp() {
   done
 }
 
-# lab_spawn PIDFILE LOGFILE COMMAND...: starts COMMAND detached (own session, no terminal, output
+# lab_spawn PIDFILE LOGFILE COMMAND...: starts COMMAND detached (setsid, no terminal, output
 # to LOGFILE) and writes its PID to PIDFILE before it runs.
 lab_spawn() {
   local pidfile=$1 log=$2
