@@ -37,6 +37,9 @@ public final class LiveProbes implements Engine.Controls, AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final HttpClient http;
 
+  /** How long the uncounted first try of a probe may take. */
+  private static final long WARM_UP_MILLIS = 10_000;
+
   private final class Sampler implements Runnable {
     final Capability capability;
     final Probe probe;
@@ -99,8 +102,37 @@ public final class LiveProbes implements Engine.Controls, AutoCloseable {
     return !samplers.isEmpty();
   }
 
-  /** Starts sampling: the first sample of each probe now, then one per interval. */
+  /**
+   * Starts sampling, one sample per interval. Each probe is first tried once and not counted, with
+   * time to spare: the first request of a client pays for its set-up (connections, code loading),
+   * which a busy machine can stretch past the probe's timeout and report as an outage that never
+   * was. A capability down at the start is still measured from the first counted sample.
+   */
   public LiveProbes start() {
+    List<java.util.concurrent.Future<?>> warm = new ArrayList<>();
+    for (Sampler s : samplers) {
+      Probe p = s.probe;
+      Probe patient =
+          new Probe(
+              p.http(),
+              p.expect(),
+              p.tcp(),
+              p.command(),
+              p.intervalMillis(),
+              Math.max(p.timeoutMillis(), WARM_UP_MILLIS),
+              p.at());
+      warm.add(scheduler.submit(() -> sample(patient)));
+    }
+    for (var f : warm) {
+      try {
+        f.get(WARM_UP_MILLIS + 1_000, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // a probe that cannot even be tried is measured by its counted samples
+      }
+    }
     for (Sampler s : samplers) {
       scheduler.scheduleWithFixedDelay(s, 0, s.probe.intervalMillis(), TimeUnit.MILLISECONDS);
     }
