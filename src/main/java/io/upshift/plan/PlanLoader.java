@@ -556,7 +556,7 @@ public final class PlanLoader {
               item, "a probe", problems, "http", "expect", "tcp", "command", "interval", "timeout")
           .ifPresent(
               f -> {
-                Optional<String> http = f.string("http");
+                Optional<String> http = f.url("http");
                 Optional<String> tcp = f.string("tcp");
                 Optional<String> command = f.string("command");
                 int kinds =
@@ -570,16 +570,6 @@ public final class PlanLoader {
                       "a probe has exactly one of `http`, `tcp` and `command`",
                       "e.g. `{http: \"http://lb:9292/\", expect: 200, interval: 1s}`");
                 }
-                http.ifPresent(
-                    url -> {
-                      if (!url.startsWith("http://") && !url.startsWith("https://")) {
-                        problems.error(
-                            f.at("http"),
-                            "wrong-type",
-                            "`http` must be an http:// or https:// URL, found `" + url + "`",
-                            null);
-                      }
-                    });
                 tcp.ifPresent(
                     a -> {
                       int colon = a.lastIndexOf(':');

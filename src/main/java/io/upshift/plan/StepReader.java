@@ -538,7 +538,7 @@ final class StepReader {
               String name = f.requiredString("name").orElse(null);
               Optional<String> command = f.string("command");
               Optional<String> sql = f.string("sql");
-              Optional<String> http = f.string("http");
+              Optional<String> http = f.url("http");
               int kinds =
                   (command.isPresent() ? 1 : 0)
                       + (sql.isPresent() ? 1 : 0)
@@ -567,16 +567,6 @@ final class StepReader {
                     "unknown database `" + database + "`",
                     Suggest.hint(database, databases));
               }
-              http.ifPresent(
-                  url -> {
-                    if (!url.startsWith("http://") && !url.startsWith("https://")) {
-                      problems.error(
-                          f.at("http"),
-                          "wrong-type",
-                          "`http` must be an http:// or https:// URL, found `" + url + "`",
-                          null);
-                    }
-                  });
               f.finish();
               if (name == null || kinds != 1) {
                 return null;
@@ -669,21 +659,11 @@ final class StepReader {
       switch (kind.subject()) {
         case COMPONENTS -> picked = running(subjects, false);
         case DATABASES -> picked = running(subjects, true);
-        case SNAPSHOT -> {
-          if (subjects.isEmpty()) { // a command or http snapshot: the previous step's hosts
-            if (previous == null) {
-              problems.error(
-                  f.at(),
-                  "missing-key",
-                  "step `" + name + "` needs `on:` to say which hosts it runs on",
-                  "e.g. `on: role=controller`; without it a step runs on the hosts of the step before it");
-              return new int[0];
-            }
-            return previous;
-          }
-          picked = running(subjects, true);
-        }
         default -> {
+          if (kind.subject() == StepKind.Subject.SNAPSHOT && !subjects.isEmpty()) {
+            picked = running(subjects, true); // an SQL snapshot: the hosts holding its database
+            break;
+          }
           if (previous == null) {
             problems.error(
                 f.at(),
@@ -749,7 +729,7 @@ final class StepReader {
         .map(
             f -> {
               Optional<String> command = f.string("command");
-              Optional<String> http = f.string("http");
+              Optional<String> http = f.url("http");
               if (command.isPresent() == http.isPresent()) {
                 problems.error(
                     f.at(),
@@ -757,16 +737,6 @@ final class StepReader {
                     "a check has either `command` or `http`",
                     "e.g. `check: {http: \"http://{{host}}:9292/\", expect: 200}`");
               }
-              http.ifPresent(
-                  url -> {
-                    if (!url.startsWith("http://") && !url.startsWith("https://")) {
-                      problems.error(
-                          f.at("http"),
-                          "wrong-type",
-                          "`http` must be an http:// or https:// URL, found `" + url + "`",
-                          null);
-                    }
-                  });
               int expect = f.integer("expect", 0, 599).orElse(http.isPresent() ? 200 : 0);
               String output = f.string("output").orElse(null);
               if (output != null) {

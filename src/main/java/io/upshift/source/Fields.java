@@ -76,6 +76,22 @@ public final class Fields {
     return node(key).flatMap(n -> text(n, "`" + key + "`"));
   }
 
+  /** A text value that must be an http:// or https:// URL; anything else is reported. */
+  public Optional<String> url(String key) {
+    Optional<String> v = string(key);
+    v.ifPresent(
+        u -> {
+          if (!u.startsWith("http://") && !u.startsWith("https://")) {
+            problems.error(
+                at(key),
+                "wrong-type",
+                "`" + key + "` must be an http:// or https:// URL, found `" + u + "`",
+                null);
+          }
+        });
+    return v;
+  }
+
   /** A text value that must be present. */
   public Optional<String> requiredString(String key) {
     if (!has(key)) {

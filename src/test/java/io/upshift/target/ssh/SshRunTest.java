@@ -86,6 +86,19 @@ class SshRunTest {
     return Cli.run(args);
   }
 
+  /** Writes PLAN with the ledger in the test's folder, over this inventory. */
+  private void write(String inventory) {
+    TestPlans.write(dir, PLAN.replace("LEDGER", dir.resolve("ledger.txt").toString()), inventory);
+  }
+
+  /** {@code upshift run} of the plan in the test's folder over SSH, unjournaled, with options. */
+  private Cli.Result runWritten(String... options) {
+    String[] base = {
+      "run", dir.toString(), "--target", "ssh", "--progress", "none", "--no-journal"
+    };
+    return Cli.run(concat(base, options));
+  }
+
   @Test
   void aPlanRunsOverSshAndDoesWhatItsFilesSay() throws Exception {
     long before = sshd.logins();
@@ -143,23 +156,13 @@ class SshRunTest {
 
   @Test
   void anUnreachableHostFailsWithTheReasonNotAHang() throws Exception {
-    TestPlans.write(
-        dir,
-        PLAN.replace("LEDGER", dir.resolve("ledger.txt").toString()),
-        inventory(3).replace("port: " + sshd.port(), "port: 1"));
+    write(inventory(3).replace("port: " + sshd.port(), "port: 1"));
     Cli.Result r =
-        Cli.run(
-            "run",
-            dir.toString(),
-            "--target",
-            "ssh",
-            "--progress",
-            "none",
+        runWritten(
             "--identity",
             sshd.clientKey().toString(),
             "--known-hosts",
-            sshd.knownHosts().toString(),
-            "--no-journal");
+            sshd.knownHosts().toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).contains("cannot reach").contains("connection refused");
   }
@@ -319,21 +322,11 @@ class SshRunTest {
   void hostsCanBeReachedThroughAJumpHost() throws Exception {
     long before = sshd.logins();
     String jump = Sshd.user() + "@127.0.0.1:" + sshd.port();
-    TestPlans.write(
-        dir,
-        PLAN.replace("LEDGER", dir.resolve("ledger.txt").toString()),
-        inventory(3).replace("defaults: {", "defaults: {jump: \"" + jump + "\", "));
+    write(inventory(3).replace("defaults: {", "defaults: {jump: \"" + jump + "\", "));
     Cli.Result r =
-        Cli.run(
-            "run",
-            dir.toString(),
-            "--target",
-            "ssh",
-            "--progress",
-            "none",
+        runWritten(
             "--identity",
             sshd.clientKey().toString(),
-            "--no-journal",
             "--known-hosts",
             sshd.knownHosts().toString());
     assertThat(r.code()).as(r.err() + r.out()).isEqualTo(1); // h3 fails the last step, in budget
@@ -358,41 +351,21 @@ class SshRunTest {
       Process added = add.start();
       String said = new String(added.getInputStream().readAllBytes());
       assertThat(added.waitFor()).as(said).isZero();
-      TestPlans.write(
-          dir, PLAN.replace("LEDGER", dir.resolve("ledger.txt").toString()), inventory(3));
-      Cli.Result r =
-          Cli.run(
-              "run",
-              dir.toString(),
-              "--target",
-              "ssh",
-              "--progress",
-              "none",
-              "--no-journal",
-              "--identity",
-              dir.resolve("no-such-key").toString(),
-              "--ssh-agent",
-              socket.toString(),
-              "--known-hosts",
-              sshd.knownHosts().toString());
+      write(inventory(3));
+      String[] options = {
+        "--identity",
+        dir.resolve("no-such-key").toString(),
+        "--known-hosts",
+        sshd.knownHosts().toString(),
+        "--ssh-agent",
+        socket.toString()
+      };
+      Cli.Result r = runWritten(options);
       assertThat(r.code()).as(r.err() + r.out()).isEqualTo(1); // h3 fails the last step
       assertThat(Files.readAllLines(dir.resolve("ledger.txt"))).contains("start h1", "start h3");
 
-      Cli.Result without =
-          Cli.run(
-              "run",
-              dir.toString(),
-              "--target",
-              "ssh",
-              "--progress",
-              "none",
-              "--no-journal",
-              "--identity",
-              dir.resolve("no-such-key").toString(),
-              "--ssh-agent",
-              "none",
-              "--known-hosts",
-              sshd.knownHosts().toString());
+      options[options.length - 1] = "none";
+      Cli.Result without = runWritten(options);
       assertThat(without.code()).isEqualTo(1);
       assertThat(without.out()).contains("authentication failed");
     } finally {
@@ -404,20 +377,11 @@ class SshRunTest {
   void opensshClientConfigurationAppliesToHostAddresses() throws Exception {
     Path config = dir.resolve("ssh_config");
     Files.writeString(config, "Host lab-*\n  HostName 127.0.0.1\n  Port " + sshd.port() + "\n");
-    TestPlans.write(
-        dir,
-        PLAN.replace("LEDGER", dir.resolve("ledger.txt").toString()),
+    write(
         inventory(3)
             .replace(", port: " + sshd.port(), "")
             .replace("address: 127.0.0.1", "address: lab-node"));
     String[] args = {
-      "run",
-      dir.toString(),
-      "--target",
-      "ssh",
-      "--progress",
-      "none",
-      "--no-journal",
       "--identity",
       sshd.clientKey().toString(),
       "--known-hosts",
@@ -425,13 +389,13 @@ class SshRunTest {
       "--ssh-config",
       config.toString()
     };
-    Cli.Result r = Cli.run(args);
+    Cli.Result r = runWritten(args);
     assertThat(r.code()).as(r.err() + r.out()).isEqualTo(1); // h3 fails the last step
     assertThat(dir.resolve("ledger.txt")).as(r.out()).exists();
     assertThat(Files.readAllLines(dir.resolve("ledger.txt"))).contains("start h1", "start h3");
 
     args[args.length - 1] = "none";
-    Cli.Result without = Cli.run(args);
+    Cli.Result without = runWritten(args);
     assertThat(without.code()).isEqualTo(1);
     assertThat(without.out()).contains("cannot reach root@lab-node:22");
   }
