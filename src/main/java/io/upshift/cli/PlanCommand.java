@@ -4,6 +4,7 @@ import io.upshift.plan.DurationModel;
 import io.upshift.plan.Plan;
 import io.upshift.report.RunSummary;
 import io.upshift.report.SummaryTable;
+import io.upshift.verify.Sampling;
 import io.upshift.verify.Verifier;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -21,55 +22,83 @@ import picocli.CommandLine.Parameters;
         "Predict the timeline, capability windows and points of no return, touching nothing.",
     mixinStandardHelpOptions = true)
 final class PlanCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Parameters(paramLabel = "PLAN", description = "A plan file, or a folder holding plan.yaml.")
   Path plan;
+
+  @picocli.CommandLine.Option(
+      names = "--samples",
+      paramLabel = "N",
+      description =
+          "Rehearsals whose 95th percentile gives the P95 columns, each drawing every duration from its model (default: ${DEFAULT-VALUE}; 0 for the bound alone: every step at its 95th percentile).")
+  int samples = 100;
 
   @Override
   public Integer call() {
     Plan loaded = PlanArgument.load(plan, System.err);
     Verifier.Report report = Verifier.verify(loaded);
+    if (samples < 0) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--samples must be 0 or more, found " + samples);
+    }
     RunSummary e = report.expected();
     RunSummary p = report.p95();
+    Sampling sampled = samples > 0 ? Sampling.of(loaded, samples) : null;
     PrintStream out = System.out;
     out.printf(
-        "Plan \"%s\": %d stages, %,d hosts; expected %s, 95th percentile %s%n%n",
+        "Plan \"%s\": %d stages, %,d hosts; expected %s, %s%n%n",
         loaded.name(),
         loaded.stages().size(),
         loaded.inventory().size(),
         DurationModel.format(e.makespan()),
-        DurationModel.format(p.makespan()));
+        sampled == null
+            ? DurationModel.format(p.makespan()) + " with every step at its 95th percentile"
+            : "95th percentile "
+                + DurationModel.format(sampled.makespan())
+                + " over "
+                + sampled.samples()
+                + " rehearsals ("
+                + DurationModel.format(p.makespan())
+                + " with every step at its 95th percentile)");
     int width =
         Math.max(12, loaded.stages().stream().mapToInt(s -> s.name().length()).max().orElse(5));
-    out.printf(
-        "  %-" + width + "s  %9s  %9s  %9s  %9s%n", "STAGE", "START", "END", "DURATION", "P95");
+    String columns = "  %-" + width + "s  %9s  %9s  %9s  %9s  %9s%n";
+    out.printf(columns, "STAGE", "START", "END", "DURATION", "P95", "ALL-P95");
     for (int i = 0; i < e.stages().size(); i++) {
       RunSummary.StageResult s = e.stages().get(i);
       RunSummary.StageResult s95 = p.stages().get(i);
       out.printf(
-          "  %-" + width + "s  %9s  %9s  %9s  %9s%n",
+          columns,
           s.name(),
           SummaryTable.clock(s.start()),
           SummaryTable.clock(s.end()),
           DurationModel.format(s.end() - s.start()),
+          sampled == null ? "-" : DurationModel.format(sampled.stageDurations()[i]),
           DurationModel.format(s95.end() - s95.start()));
     }
     int capWidth =
         Math.max(12, e.windows().keySet().stream().mapToInt(String::length).max().orElse(5));
-    out.printf(
-        "%n  %-" + capWidth + "s  %9s  %9s  %s%n",
-        "CAPABILITY",
-        "DOWNTIME",
-        "P95",
-        "WINDOWS (expected)");
+    String capColumns = "  %-" + capWidth + "s  %9s  %9s  %9s  %s%n";
+    out.println();
+    out.printf(capColumns, "CAPABILITY", "DOWNTIME", "P95", "ALL-P95", "WINDOWS (expected)");
     e.windows()
         .forEach(
             (name, windows) ->
                 out.printf(
-                    "  %-" + capWidth + "s  %9s  %9s  %s%n",
+                    capColumns,
                     name,
                     DurationModel.format(e.downtime(name)),
+                    sampled == null ? "-" : DurationModel.format(sampled.downtime().get(name)),
                     DurationModel.format(p.downtime(name)),
                     SummaryTable.windows(windows)));
+    out.println();
+    out.println(
+        "  P95: the 95th percentile over the sampled rehearsals (durations drawn from each step's"
+            + " model);");
+    out.println(
+        "  ALL-P95: every action at its step's 95th percentile at once; not a bound, since a batch"
+            + " waits for its slowest host.");
     out.println();
     if (report.pointsOfNoReturn().isEmpty()) {
       out.println("  No point of no return: every step can be undone.");
