@@ -15,22 +15,6 @@ import picocli.CommandLine.Option;
     versionProvider = Main.Version.class,
     description =
         "Upgrades large clouds in place: validate a plan, rehearse it on a simulated fleet, run it.",
-    subcommands = {
-      ValidateCommand.class,
-      VerifyCommand.class,
-      PlanCommand.class,
-      RunCommand.class,
-      ResumeCommand.class,
-      ControlCommand.Pause.class,
-      ControlCommand.Abort.class,
-      ControlCommand.Approve.class,
-      RunsCommand.class,
-      ShowCommand.class,
-      ReportCommand.class,
-      ExportCommand.class,
-      ExecCommand.class,
-      CommandLine.HelpCommand.class
-    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success (valid plan; run succeeded)",
@@ -40,6 +24,32 @@ import picocli.CommandLine.Option;
       "70:internal error (a bug; run with --debug for details)"
     })
 public final class Main {
+  /**
+   * The subcommands by name, in the order `--help` lists them. Only the one invoked is built:
+   * picocli reads each command's annotations when it is added, and at start-up that costs more than
+   * most commands' own work.
+   */
+  private static final java.util.Map<String, Class<?>> COMMANDS = commands();
+
+  private static java.util.Map<String, Class<?>> commands() {
+    java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
+    m.put("validate", ValidateCommand.class);
+    m.put("verify", VerifyCommand.class);
+    m.put("plan", PlanCommand.class);
+    m.put("run", RunCommand.class);
+    m.put("resume", ResumeCommand.class);
+    m.put("pause", ControlCommand.Pause.class);
+    m.put("abort", ControlCommand.Abort.class);
+    m.put("approve", ControlCommand.Approve.class);
+    m.put("runs", RunsCommand.class);
+    m.put("show", ShowCommand.class);
+    m.put("report", ReportCommand.class);
+    m.put("export", ExportCommand.class);
+    m.put("exec", ExecCommand.class);
+    m.put("help", CommandLine.HelpCommand.class);
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
   @Option(
       names = "--debug",
       description = "Print stack traces of internal errors.",
@@ -84,6 +94,12 @@ public final class Main {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     Main main = new Main();
     CommandLine cli = new CommandLine(main);
+    Class<?> invoked = args.length > 0 && !"help".equals(args[0]) ? COMMANDS.get(args[0]) : null;
+    if (invoked != null) {
+      cli.addSubcommand(args[0], invoked);
+    } else {
+      COMMANDS.forEach(cli::addSubcommand);
+    }
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setExecutionExceptionHandler(
