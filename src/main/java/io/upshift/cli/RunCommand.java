@@ -133,18 +133,7 @@ final class RunCommand implements Callable<Integer> {
     RunSummary summary = new RunSummary(loaded, target.name(), runSeed);
     boolean record = !noJournal && (target != TargetName.sim || journalOptions.given());
     if (!record) {
-      return RunDriver.drive(
-          settings,
-          null,
-          null,
-          List.of(),
-          0,
-          summary,
-          progress,
-          summaryJson,
-          reports,
-          System.out,
-          err);
+      return drive(settings, null, summary, err);
     }
     try (Journal journal = journalOptions.open()) {
       String id = newRunId();
@@ -172,19 +161,29 @@ final class RunCommand implements Callable<Integer> {
               + journal.describe()
               + "); from another terminal: upshift show|pause|abort "
               + id);
-      return RunDriver.drive(
-          settings,
-          new RunDriver.Journaled(journal, id, 0),
-          null,
-          List.of(),
-          0,
-          summary,
-          progress,
-          summaryJson,
-          reports,
-          System.out,
-          err);
+      return drive(settings, new RunDriver.Journaled(journal, id, 0), summary, err);
     }
+  }
+
+  /** Drives a new run from its start, recorded in {@code journaled} (or not, when null). */
+  private int drive(
+      RunDriver.Settings settings,
+      RunDriver.Journaled journaled,
+      RunSummary summary,
+      java.io.PrintStream err)
+      throws java.io.IOException {
+    return RunDriver.drive(
+        settings,
+        journaled,
+        null,
+        List.of(),
+        0,
+        summary,
+        progress,
+        summaryJson,
+        reports,
+        System.out,
+        err);
   }
 
   /** A run id that sorts by time and is short enough to type: {@code 20261126-143005-3fa2}. */
