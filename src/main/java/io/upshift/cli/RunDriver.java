@@ -61,7 +61,7 @@ final class RunDriver {
           + "\nssh-config="
           + (ssh.config() == null ? "none" : ssh.config())
           + "\nssh-agent="
-          + (ssh.agent() == null ? "" : ssh.agent())
+          + (ssh.agent() == null ? "none" : ssh.agent())
           + "\nidentities="
           + String.join(
               java.io.File.pathSeparator, ssh.identities().stream().map(Path::toString).toList())
@@ -83,11 +83,29 @@ final class RunDriver {
               : java.util.Arrays.stream(ids.split(java.io.File.pathSeparator))
                   .map(Path::of)
                   .toList(),
-          agent == null || agent.isEmpty() ? null : Path.of(agent),
+          agent(agent),
           config == null ? d.config() : config.equals("none") ? null : Path.of(config),
           d.connectTimeout(),
           d.outputCap(),
           true);
+    }
+
+    /**
+     * The agent a resumed run logs in with: none if it started without one; the one it started with
+     * while that socket exists (an agent lives as long as the login that started it); else the
+     * current {@code $SSH_AUTH_SOCK}.
+     */
+    private static Path agent(String kept) {
+      if ("none".equals(kept)) {
+        return null;
+      }
+      if (kept != null && !kept.isEmpty() && java.nio.file.Files.exists(Path.of(kept))) {
+        return Path.of(kept);
+      }
+      String env = System.getenv("SSH_AUTH_SOCK");
+      return env != null && !env.isBlank() && java.nio.file.Files.exists(Path.of(env))
+          ? Path.of(env)
+          : null;
     }
 
     static String option(String options, String key) {
