@@ -101,6 +101,27 @@ public final class BuiltIn {
     return Optional.of(String.join(" && ", commands));
   }
 
+  /**
+   * How a host is rebooted without a {@code run:}, so that the command returns before the
+   * connection drops: on Linux detached, a second later, with systemd or else shutdown; on Windows
+   * with Restart-Computer, which returns once the restart is under way.
+   */
+  public static String reboot(Host host) {
+    return "windows".equals(host.os())
+        ? powershell("Restart-Computer -Force")
+        : "nohup sh -c 'sleep 1; systemctl reboot || shutdown -r now' >/dev/null 2>&1 &";
+  }
+
+  /**
+   * What tells one boot of a host from the next: the kernel's boot id on Linux, the time of the
+   * last boot on Windows.
+   */
+  public static String bootId(Host host) {
+    return "windows".equals(host.os())
+        ? powershell("(Get-CimInstance Win32_OperatingSystem).LastBootUpTime.ToFileTimeUtc()")
+        : "cat /proc/sys/kernel/random/boot_id";
+  }
+
   /** The line a built-in backup prints last: {@code upshift-backup PATH BYTES SHA256}. */
   public static final String BACKUP_LINE = "upshift-backup ";
 

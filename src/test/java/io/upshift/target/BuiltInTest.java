@@ -200,4 +200,20 @@ class BuiltInTest {
     Plan p = PlanLoader.load(TestPlans.write(dir, plan, inventory));
     assertThat(BuiltIn.render(p, p.steps().get(0), p.inventory().host(0))).hasValue(expected);
   }
+
+  @org.junit.jupiter.api.Test
+  void rebootsAndBootIdsPerOs() {
+    Plan linux = plan("linux", "systemd", "yum", "stop");
+    Plan windows = plan("windows", "windows", "msi", "stop");
+    assertThat(BuiltIn.reboot(linux.inventory().host(0)))
+        .isEqualTo("nohup sh -c 'sleep 1; systemctl reboot || shutdown -r now' >/dev/null 2>&1 &");
+    assertThat(BuiltIn.bootId(linux.inventory().host(0)))
+        .isEqualTo("cat /proc/sys/kernel/random/boot_id");
+    assertThat(BuiltIn.reboot(windows.inventory().host(0)))
+        .isEqualTo("powershell -NoProfile -NonInteractive -Command \"Restart-Computer -Force\"");
+    assertThat(BuiltIn.bootId(windows.inventory().host(0)))
+        .isEqualTo(
+            "powershell -NoProfile -NonInteractive -Command"
+                + " \"(Get-CimInstance Win32_OperatingSystem).LastBootUpTime.ToFileTimeUtc()\"");
+  }
 }

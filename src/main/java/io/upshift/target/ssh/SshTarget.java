@@ -197,8 +197,8 @@ public final class SshTarget implements Target {
       }
       for (int h : step.hosts()) {
         Host host = plan.inventory().host(h);
-        if (step.kind() == StepKind.REBOOT && !"windows".equals(host.os())) {
-          continue; // rebooted and waited for here
+        if (step.kind() == StepKind.REBOOT) {
+          continue; // rebooted and waited for here, on every OS
         }
         if (!BuiltIn.renders(plan, step, host)) {
           problems.error(
@@ -249,12 +249,13 @@ public final class SshTarget implements Target {
           });
       return;
     }
-    if (execution.phase() == Execution.Phase.ACTION
-        && step.kind() == StepKind.REBOOT
-        && !"windows".equals(execution.host().os())) {
+    if (execution.phase() == Execution.Phase.ACTION && step.kind() == StepKind.REBOOT) {
       String given = Rendering.command(plan, execution, values);
+      boolean windows = "windows".equals(execution.host().os());
       String full =
-          given != null ? Rendering.exports(Rendering.environment(values)) + given : DEFAULT_REBOOT;
+          given == null
+              ? BuiltIn.reboot(execution.host())
+              : windows ? given : Rendering.exports(Rendering.environment(values)) + given;
       reboot(execution.host(), full, step.timeoutMillis())
           .whenComplete(
               (o, error) -> {
@@ -412,16 +413,10 @@ public final class SshTarget implements Target {
     return out;
   }
 
-  /**
-   * How a Linux host is rebooted without a {@code run:}: detached, a second later, so that the
-   * command returns before the connection drops.
-   */
-  static final String DEFAULT_REBOOT =
-      "nohup sh -c 'sleep 1; systemctl reboot || shutdown -r now' >/dev/null 2>&1 &";
-
-  /** What tells one boot from the next: the kernel's boot id. */
-  private static String bootIdCommand() {
-    return System.getProperty("upshift.ssh.bootIdCommand", "cat /proc/sys/kernel/random/boot_id");
+  /** What tells one boot of the host from the next (a property can stand in for it in tests). */
+  private static String bootIdCommand(Host host) {
+    String given = System.getProperty("upshift.ssh.bootIdCommand");
+    return given != null ? given : BuiltIn.bootId(host);
   }
 
   /** How often a rebooting host is tried again. */
@@ -436,7 +431,7 @@ public final class SshTarget implements Target {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     long started = System.nanoTime();
     return session(host)
-        .thenCompose(s -> exec(s, bootIdCommand(), Math.min(timeoutMillis, 30_000)))
+        .thenCompose(s -> exec(s, bootIdCommand(host), Math.min(timeoutMillis, 30_000)))
         .thenCompose(
             before -> {
               if (!before.ok() || before.output().isBlank()) {
@@ -488,7 +483,8 @@ public final class SshTarget implements Target {
         () ->
             connect(host)
                 .thenCompose(
-                    s -> exec(s, bootIdCommand(), 30_000).whenComplete((o, e) -> s.close(false)))
+                    s ->
+                        exec(s, bootIdCommand(host), 30_000).whenComplete((o, e) -> s.close(false)))
                 .whenComplete(
                     (o, error) -> {
                       String now = o != null && o.ok() ? o.output().strip() : null;
