@@ -568,7 +568,7 @@ final class StepReader {
                     Suggest.hint(database, databases));
               }
               f.finish();
-              if (name == null || kinds != 1) {
+              if (name == null || kinds != 1 || (sql.isPresent() && database == null)) {
                 return null;
               }
               return new Snapshot(
