@@ -26,8 +26,6 @@ public final class Rendering {
     return step.kind() == StepKind.COMMAND
         || step.kind() == StepKind.CHECK
         || step.kind() == StepKind.APPROVE
-        || step.kind() == StepKind.SNAPSHOT
-        || step.kind() == StepKind.COMPARE
         || step.run() != null;
   }
 

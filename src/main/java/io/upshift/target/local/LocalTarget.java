@@ -70,7 +70,7 @@ public final class LocalTarget implements Target {
   public void check(Plan plan, Problems problems) {
     for (Step step : plan.steps()) {
       boolean runnable =
-          (Rendering.hasOwnCommand(step) && step.snapshot() == null)
+          Rendering.hasOwnCommand(step)
               || balanced(plan, step)
               || ((step.kind() == StepKind.DB_BACKUP || step.snapshot() != null)
                   && java.util.Arrays.stream(step.hosts())

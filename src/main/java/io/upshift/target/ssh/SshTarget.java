@@ -192,7 +192,7 @@ public final class SshTarget implements Target {
   @Override
   public void check(Plan plan, Problems problems) {
     for (Step step : plan.steps()) {
-      if (Rendering.hasOwnCommand(step) && step.snapshot() == null) {
+      if (Rendering.hasOwnCommand(step)) {
         continue;
       }
       for (int h : step.hosts()) {
