@@ -66,20 +66,7 @@ public final class SummaryJson {
                 m.put("windows", windowList(s.measured().get(name)));
                 c.put("measured", m);
               }
-              c.put(
-                  "windows",
-                  windows.stream()
-                      .map(
-                          w -> {
-                            Map<String, Object> m = new LinkedHashMap<>();
-                            m.put("start_s", seconds(w.start()));
-                            m.put("end_s", seconds(w.end()));
-                            if (w.open()) {
-                              m.put("still_down", true);
-                            }
-                            return m;
-                          })
-                      .toList());
+              c.put("windows", windowList(windows));
               caps.add(c);
             });
     root.put("capabilities", caps);
