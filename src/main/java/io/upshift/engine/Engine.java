@@ -236,16 +236,18 @@ public final class Engine {
       log.append(event);
     }
     state.apply(event);
-    listeners.forEach(l -> l.onEvent(event, state));
+    for (RunListener l : listeners) {
+      l.onEvent(event, state);
+    }
     for (String capability : state.fleet().takeChanges()) {
       RunEvent change =
           new CapabilityChanged(event.at(), capability, state.fleet().isUp(capability));
       listeners.forEach(l -> l.onEvent(change, state));
     }
-    switch (event) {
-      case ActionStarted e -> toStart.add(e);
-      case PauseStarted e -> clock.at(e.until(), () -> {});
-      default -> {}
+    if (event instanceof ActionStarted e) {
+      toStart.add(e);
+    } else if (event instanceof PauseStarted e) {
+      clock.at(e.until(), () -> {});
     }
   }
 
@@ -274,11 +276,30 @@ public final class Engine {
     record(new ActionFinished(now, e.stage(), e.step(), e.host(), e.phase(), outcome));
   }
 
+  /**
+   * What a target calls with an action's outcome. A class rather than a lambda: one is made per
+   * action, and the quick compiler allocates a class directly but a lambda through a method handle.
+   */
+  private final class Finish implements java.util.function.Consumer<Outcome> {
+    private final ActionStarted started;
+    private final Step step;
+
+    Finish(ActionStarted started, Step step) {
+      this.started = started;
+      this.step = step;
+    }
+
+    @Override
+    public void accept(Outcome outcome) {
+      finished(started, step, masked(outcome));
+    }
+  }
+
   private void start(ActionStarted e) {
     Step step = plan.stages().get(e.stage()).steps().get(e.step());
     Execution execution = new Execution(step, plan.inventory().host(e.host()), e.phase(), 1);
     try {
-      target.start(execution, outcome -> finished(e, step, masked(outcome)));
+      target.start(execution, new Finish(e, step));
     } catch (RuntimeException ex) {
       Outcome failed =
           masked(

@@ -219,7 +219,7 @@ public final class FleetState {
       beforeReboot.put(host, saved);
       return;
     }
-    step.kind().during().ifPresent(e -> step.subjects().forEach(c -> apply(c, host, e)));
+    step.kind().during().ifPresent(e -> apply(step, host, e));
   }
 
   /** Applies the effects a step has once it succeeded on {@code host}. */
@@ -235,14 +235,13 @@ public final class FleetState {
       }
       return;
     }
-    step.kind().after().ifPresent(e -> step.subjects().forEach(c -> apply(c, host, e)));
+    step.kind().after().ifPresent(e -> apply(step, host, e));
     if (step.kind().changesVersion()) {
       boolean db = step.kind().subject() == StepKind.Subject.DATABASES;
       byte[][] table = db ? schema : version;
       byte r = rank(step.version());
-      for (String subject : step.subjects()) {
-        Integer i = (db ? databaseIndex : componentIndex).get(subject);
-        if (i != null && table[i] != null && table[i][host] != ABSENT) {
+      for (int i : indexes(step, db)) {
+        if (i >= 0 && table[i] != null && table[i][host] != ABSENT) {
           if (undoable) {
             prior.put(priorKey(db, i, host), table[i][host]);
           }
@@ -267,17 +266,14 @@ public final class FleetState {
    */
   public void undone(Step step, int host) {
     if (step.kind() != StepKind.REBOOT) {
-      step.kind().after().ifPresent(e -> step.subjects().forEach(c -> apply(c, host, opposite(e))));
-      step.kind()
-          .during()
-          .ifPresent(e -> step.subjects().forEach(c -> apply(c, host, opposite(e))));
+      step.kind().after().ifPresent(e -> apply(step, host, opposite(e)));
+      step.kind().during().ifPresent(e -> apply(step, host, opposite(e)));
     }
     if (step.kind().changesVersion()) {
       boolean db = step.kind().subject() == StepKind.Subject.DATABASES;
       byte[][] table = db ? schema : version;
-      for (String subject : step.subjects()) {
-        Integer i = (db ? databaseIndex : componentIndex).get(subject);
-        if (i != null && table[i] != null) {
+      for (int i : indexes(step, db)) {
+        if (i >= 0 && table[i] != null) {
           Byte before = prior.remove(priorKey(db, i, host));
           if (before != null) {
             table[i][host] = before;
@@ -303,12 +299,36 @@ public final class FleetState {
     beforeReboot.remove(host);
   }
 
-  private void apply(String component, int host, StepKind.Effect effect) {
-    Integer ci = componentIndex.get(component);
-    if (ci == null || state[ci] == null || state[ci][host] == ABSENT) {
-      return;
+  private void apply(Step step, int host, StepKind.Effect effect) {
+    for (int ci : indexes(step, false)) {
+      if (ci >= 0 && state[ci] != null && state[ci][host] != ABSENT) {
+        set(ci, host, effect(state[ci][host], effect));
+      }
     }
-    set(ci, host, effect(state[ci][host], effect));
+  }
+
+  /** The last step whose subjects were looked up, and their indexes: a batch asks many times. */
+  private Step indexed;
+
+  private int[] componentsOfIndexed;
+  private int[] databasesOfIndexed;
+
+  /**
+   * The indexes of a step's subjects in the component tables (or the database tables), -1 for a
+   * subject the fleet does not have.
+   */
+  private int[] indexes(Step step, boolean databases) {
+    if (step != indexed) {
+      List<String> subjects = step.subjects();
+      componentsOfIndexed = new int[subjects.size()];
+      databasesOfIndexed = new int[subjects.size()];
+      for (int i = 0; i < subjects.size(); i++) {
+        componentsOfIndexed[i] = componentIndex.getOrDefault(subjects.get(i), -1);
+        databasesOfIndexed[i] = databaseIndex.getOrDefault(subjects.get(i), -1);
+      }
+      indexed = step;
+    }
+    return databases ? databasesOfIndexed : componentsOfIndexed;
   }
 
   private void set(int ci, int host, byte s) {
@@ -387,9 +407,8 @@ public final class FleetState {
       boolean db = step.kind().subject() == StepKind.Subject.DATABASES;
       byte[] changed = (db ? schemasBefore : versionsBefore).clone();
       byte r = rank(step.version());
-      for (String subject : step.subjects()) {
-        Integer i = (db ? databaseIndex : componentIndex).get(subject);
-        if (i != null && changed[i] != ABSENT) {
+      for (int i : indexes(step, db)) {
+        if (i >= 0 && changed[i] != ABSENT) {
           changed[i] = r;
         }
       }
@@ -443,9 +462,8 @@ public final class FleetState {
   }
 
   private void effect(byte[] bits, Step step, StepKind.Effect e) {
-    for (String subject : step.subjects()) {
-      Integer ci = componentIndex.get(subject);
-      if (ci != null && bits[ci] != ABSENT) {
+    for (int ci : indexes(step, false)) {
+      if (ci >= 0 && bits[ci] != ABSENT) {
         bits[ci] = effect(bits[ci], e);
       }
     }

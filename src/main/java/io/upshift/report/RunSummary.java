@@ -107,6 +107,9 @@ public final class RunSummary implements RunListener {
   @Override
   public void onEvent(RunEvent event, RunState state) {
     this.state = state;
+    if (event instanceof RunEvent.ActionStarted || event instanceof RunEvent.ActionFinished) {
+      return; // most events by far, and none the summary follows: spare them the switch below
+    }
     switch (event) {
       case RunEvent.RunStarted e ->
           state

@@ -84,12 +84,15 @@ final class RuleWatch implements RunListener {
 
   @Override
   public void onEvent(RunEvent event, RunState state) {
-    switch (event) {
-      case RunEvent.RunStarted e -> initial(state.fleet());
-      case RunEvent.BatchStarted e -> batch(state, e);
-      case RunEvent.ActionStarted e -> changed(e.stage(), e.step(), e.host(), e.phase());
-      case RunEvent.ActionFinished e -> changed(e.stage(), e.step(), e.host(), e.phase());
-      default -> {}
+    // Plain type tests, actions first: they are nearly all of a walk's events.
+    if (event instanceof RunEvent.ActionStarted e) {
+      changed(e.stage(), e.step(), e.host(), e.phase());
+    } else if (event instanceof RunEvent.ActionFinished e) {
+      changed(e.stage(), e.step(), e.host(), e.phase());
+    } else if (event instanceof RunEvent.BatchStarted e) {
+      batch(state, e);
+    } else if (event instanceof RunEvent.RunStarted) {
+      initial(state.fleet());
     }
   }
 
@@ -231,11 +234,13 @@ final class RuleWatch implements RunListener {
   private Set<String> touched(String rule, int[] hosts) {
     Scopes s = scopes.get(rule);
     Set<String> keys = new LinkedHashSet<>();
+    String last = null; // hosts of a batch mostly share their scope: look each key up once
     for (int h : hosts) {
       String k = s.key(h);
-      if (s.members(k).length > 0) {
+      if (k != last && s.members(k).length > 0) {
         keys.add(k);
       }
+      last = k;
     }
     return keys;
   }

@@ -4,6 +4,7 @@ import io.upshift.inventory.Host;
 import io.upshift.inventory.Inventory;
 import io.upshift.plan.CompatRule.Scope;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +19,16 @@ final class Scopes {
   Scopes(Scope scope, Inventory inventory, Set<String> components) {
     this.scope = scope;
     this.keyOfHost = new String[inventory.size()];
+    Map<String, String> canonical = new HashMap<>(); // one instance per key: compared by identity
     for (Host h : inventory.hosts()) {
-      keyOfHost[h.index()] = key(scope, h);
+      keyOfHost[h.index()] = canonical.computeIfAbsent(key(scope, h), k -> k);
     }
     Map<String, List<Integer>> m = new LinkedHashMap<>();
     for (Host h : inventory.hosts()) {
-      boolean runs = h.components().keySet().stream().anyMatch(components::contains);
+      boolean runs = false;
+      for (String c : h.components().keySet()) {
+        runs |= components.contains(c);
+      }
       if (runs) {
         m.computeIfAbsent(keyOfHost[h.index()], k -> new ArrayList<>()).add(h.index());
       }
@@ -40,6 +45,7 @@ final class Scopes {
     };
   }
 
+  /** The scope's key for a host: the same instance for every host of one scope. */
   String key(int host) {
     return keyOfHost[host];
   }
