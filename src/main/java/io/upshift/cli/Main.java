@@ -58,7 +58,9 @@ public final class Main {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
-    warmUp();
+    if (!PlanArgument.startReadingAhead(args)) {
+      warmUp();
+    }
     int code;
     try {
       code = run(args, System.out, System.err);
@@ -95,9 +97,10 @@ public final class Main {
     Main main = new Main();
     CommandLine cli = new CommandLine(main);
     Class<?> invoked = args.length > 0 && !"help".equals(args[0]) ? COMMANDS.get(args[0]) : null;
+    boolean versionOnly = args.length == 1 && ("--version".equals(args[0]) || "-V".equals(args[0]));
     if (invoked != null) {
       cli.addSubcommand(args[0], invoked);
-    } else {
+    } else if (!versionOnly) {
       COMMANDS.forEach(cli::addSubcommand);
     }
     cli.setOut(new PrintWriter(out, true));

@@ -7,6 +7,8 @@ import io.upshift.source.Problem;
 import io.upshift.source.Problems;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /** The PLAN argument of every command: loaded, its warnings printed, its errors thrown. */
 final class PlanArgument {
@@ -18,8 +20,12 @@ final class PlanArgument {
    * @throws InvalidInputException with every problem, when there is an error
    */
   static Plan load(Path path, PrintStream warnings) {
-    Problems problems = new Problems();
-    Plan plan = PlanLoader.load(path, problems);
+    Read read = readAhead(path);
+    if (read == null) {
+      read = read(path);
+    }
+    Problems problems = read.problems();
+    Plan plan = read.plan();
     if (problems.hasErrors()) {
       throw new InvalidInputException(problems);
     }
@@ -34,6 +40,72 @@ final class PlanArgument {
           plan.inventory().size());
     }
     return plan;
+  }
+
+  /** A plan as read: the plan, and what the loader found wrong with it. */
+  private record Read(Plan plan, Problems problems) {}
+
+  private static Read read(Path path) {
+    Problems problems = new Problems();
+    Plan plan = PlanLoader.load(path, problems);
+    return new Read(plan, problems);
+  }
+
+  /** The commands whose first argument is a plan. */
+  private static final java.util.Set<String> READ_PLAN_FIRST =
+      java.util.Set.of("validate", "verify", "plan", "run");
+
+  /** The plan being read ahead, and which file it is; null when none is. */
+  private static Path aheadPath;
+
+  private static FutureTask<Read> ahead;
+
+  /**
+   * Starts reading the plan a command line names on a second core, while the command line itself is
+   * parsed: at start-up both take about as long. Does nothing unless the command takes a plan first
+   * and the next argument is not an option. The command takes the result only if it asks for the
+   * same file; a guess that was wrong costs nothing but the second core's time.
+   *
+   * @return whether a read started
+   */
+  static synchronized boolean startReadingAhead(String[] args) {
+    if (args.length < 2 || !READ_PLAN_FIRST.contains(args[0]) || args[1].startsWith("-")) {
+      return false;
+    }
+    Path path;
+    try {
+      path = Path.of(args[1]);
+    } catch (java.nio.file.InvalidPathException e) {
+      return false; // the command will say so
+    }
+    aheadPath = path;
+    ahead = new FutureTask<>(() -> read(path));
+    Thread.ofPlatform().daemon().name("upshift-read-plan").start(ahead);
+    return true;
+  }
+
+  /** The plan read ahead, if it is the one asked for; null otherwise. */
+  private static synchronized Read readAhead(Path path) {
+    FutureTask<Read> task = ahead;
+    boolean same = task != null && aheadPath.equals(path);
+    ahead = null;
+    aheadPath = null;
+    if (!same) {
+      return null;
+    }
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException e) {
+      // the same failure as reading it here: rethrown as it is
+      switch (e.getCause()) {
+        case RuntimeException r -> throw r;
+        case Error err -> throw err;
+        default -> throw new IllegalStateException(e.getCause());
+      }
+    }
   }
 
   /** From how many hosts the optimising compiler pays for its start (docs/benchmarks.md). */

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -21,6 +21,9 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads a YAML file into a tree of positioned {@link Node}s. Syntax errors, duplicate keys, and
@@ -81,6 +84,20 @@ public final class YamlSource {
     return Optional.empty();
   }
 
+  /**
+   * Tells nulls and merge keys from strings, and nothing else: every other scalar stays text, which
+   * the readers convert themselves. Spares each scalar the checks for booleans, numbers and dates.
+   */
+  private static final Resolver SCALARS =
+      new Resolver() {
+        @Override
+        protected void addImplicitResolvers() {
+          addImplicitResolver(Tag.MERGE, MERGE, "<");
+          addImplicitResolver(Tag.NULL, NULL, "~nN\0");
+          addImplicitResolver(Tag.NULL, EMPTY, null);
+        }
+      };
+
   /** Parses YAML text that claims to come from {@code file}. */
   public static Optional<Node> parse(Path file, Reader reader, Problems problems) {
     LoaderOptions options = new LoaderOptions();
@@ -90,7 +107,9 @@ public final class YamlSource {
     options.setCodePointLimit(MAX_CODE_POINTS);
     YamlSource source = new YamlSource(file, problems);
     try {
-      org.yaml.snakeyaml.nodes.Node root = new Yaml(options).compose(reader);
+      org.yaml.snakeyaml.nodes.Node root =
+          new Composer(new ParserImpl(new StreamReader(reader), options), SCALARS, options)
+              .getSingleNode();
       if (root == null) {
         problems.error(new Position(file, 1, 1), "empty-file", "the file is empty", null);
         return Optional.empty();
