@@ -21,13 +21,31 @@ import java.util.regex.Pattern;
  * An HTTP check: a GET whose status (and optionally body) must match, bounded as a whole by the
  * step's timeout and reading at most {@link LocalTarget#OUTPUT_CAP} bytes of body.
  */
-public final class HttpCheck {
-  private final HttpClient http;
+public final class HttpCheck implements AutoCloseable {
   private final ExecutorService workers;
 
-  public HttpCheck(HttpClient http, ExecutorService workers) {
-    this.http = http;
+  /**
+   * Made on the first check: a client sets up TLS (the JDK's trusted certificates) as it is built,
+   * which a run without HTTP steps, or an {@code exec}, should not pay for.
+   */
+  private HttpClient http;
+
+  public HttpCheck(ExecutorService workers) {
     this.workers = workers;
+  }
+
+  private synchronized HttpClient client() {
+    if (http == null) {
+      http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+    return http;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (http != null) {
+      http.close();
+    }
   }
 
   /** Makes the check; blocks up to the timeout (call it on a worker thread). */
@@ -41,7 +59,8 @@ public final class HttpCheck {
               .GET()
               .build();
       response =
-          http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
+          client()
+              .sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
               .get(timeoutMillis, TimeUnit.MILLISECONDS);
     } catch (IllegalArgumentException e) {
       return Outcome.failure(-1, "", "GET " + url + ": not a URL (" + e.getMessage() + ")");

@@ -12,9 +12,7 @@ import io.upshift.target.Outcome;
 import io.upshift.target.Rendering;
 import io.upshift.target.Secrets;
 import io.upshift.target.Target;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,8 +35,6 @@ public final class LocalTarget implements Target {
   private final Path workDir;
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final Semaphore slots;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final ProcessRunner processes;
   private final HttpCheck httpCheck;
 
@@ -58,7 +54,7 @@ public final class LocalTarget implements Target {
     this.workDir = workDir;
     this.slots = new Semaphore(maxProcesses);
     this.processes = new ProcessRunner(workDir, workers);
-    this.httpCheck = new HttpCheck(http, workers);
+    this.httpCheck = new HttpCheck(workers);
   }
 
   @Override
@@ -155,6 +151,6 @@ public final class LocalTarget implements Target {
   @Override
   public void close() {
     workers.shutdownNow();
-    http.close();
+    httpCheck.close();
   }
 }

@@ -96,9 +96,7 @@ public final class SshTarget implements Target {
   private final java.util.concurrent.ExecutorService httpWorkers =
       Executors.newVirtualThreadPerTaskExecutor();
   private final io.upshift.target.local.HttpCheck httpCheck =
-      new io.upshift.target.local.HttpCheck(
-          java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
-          httpWorkers);
+      new io.upshift.target.local.HttpCheck(httpWorkers);
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().name("upshift-ssh-timeouts").daemon(true).unstarted(r));
@@ -587,6 +585,7 @@ public final class SshTarget implements Target {
   public void close() {
     timers.shutdownNow();
     httpWorkers.shutdownNow();
+    httpCheck.close();
     try {
       client.stop();
     } catch (RuntimeException ignored) {
