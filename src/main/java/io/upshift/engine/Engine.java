@@ -35,7 +35,8 @@ public final class Engine {
   private boolean inputsClosed;
   private List<RunEvent> prelude = List.of();
   private java.util.function.UnaryOperator<String> mask; // null: nothing to hide
-  private final List<ActionStarted> toStart = new ArrayList<>();
+  private List<ActionStarted> toStart = new ArrayList<>();
+  private List<ActionStarted> starting = new ArrayList<>();
 
   /**
    * Where events go to last: the journal. {@link #sync} returns once everything appended is
@@ -226,9 +227,14 @@ public final class Engine {
     if (log != null && writeAhead) {
       log.sync();
     }
-    List<ActionStarted> now = List.copyOf(toStart);
-    toStart.clear();
-    now.forEach(this::start);
+    // Swapped, not copied: starting an action may record events, which fill the other list.
+    List<ActionStarted> now = toStart;
+    toStart = starting;
+    starting = now;
+    for (int i = 0; i < now.size(); i++) {
+      start(now.get(i));
+    }
+    now.clear();
   }
 
   private void record(RunEvent event) {
@@ -236,13 +242,16 @@ public final class Engine {
       log.append(event);
     }
     state.apply(event);
-    for (RunListener l : listeners) {
-      l.onEvent(event, state);
+    // Indexed loops: this runs for every event, and the quick compiler allocates iterators.
+    for (int i = 0; i < listeners.size(); i++) {
+      listeners.get(i).onEvent(event, state);
     }
-    for (String capability : state.fleet().takeChanges()) {
-      RunEvent change =
-          new CapabilityChanged(event.at(), capability, state.fleet().isUp(capability));
-      listeners.forEach(l -> l.onEvent(change, state));
+    if (state.fleet().hasChanges()) {
+      for (String capability : state.fleet().takeChanges()) {
+        RunEvent change =
+            new CapabilityChanged(event.at(), capability, state.fleet().isUp(capability));
+        listeners.forEach(l -> l.onEvent(change, state));
+      }
     }
     if (event instanceof ActionStarted e) {
       toStart.add(e);

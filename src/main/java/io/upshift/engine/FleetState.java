@@ -480,6 +480,11 @@ public final class FleetState {
   }
 
   /** The names of capabilities whose availability flipped since the last call, in order. */
+  /** Whether a capability's availability flipped since the last {@link #takeChanges()}. */
+  public boolean hasChanges() {
+    return !changes.isEmpty();
+  }
+
   public List<String> takeChanges() {
     if (changes.isEmpty()) {
       return List.of();

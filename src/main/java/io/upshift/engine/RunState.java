@@ -146,6 +146,7 @@ public final class RunState {
         stageFailures = 0;
         step = -1;
         succeededInStage.clear();
+        succeededHosts = null;
         fleet.forgetPrior();
         undoNext = Integer.MAX_VALUE;
       }
@@ -278,7 +279,7 @@ public final class RunState {
     if (ok) {
       progress.succeeded++;
       stepsSucceeded++;
-      succeededInStage.computeIfAbsent(s.index(), k -> new BitSet()).set(e.host());
+      succeeded(s.index()).set(e.host());
     } else {
       progress.failed++;
       stepsFailed++;
@@ -301,6 +302,20 @@ public final class RunState {
         }
       }
     }
+  }
+
+  /** The step whose successes were last recorded, and its set: a batch records many in a row. */
+  private int succeededStep = -1;
+
+  private BitSet succeededHosts;
+
+  private BitSet succeeded(int step) {
+    if (step != succeededStep || succeededHosts == null) {
+      succeededHosts =
+          succeededInStage.computeIfAbsent(step, k -> new BitSet(plan.inventory().size()));
+      succeededStep = step;
+    }
+    return succeededHosts;
   }
 
   /** Ends an in-doubt action as the operator said. */

@@ -66,20 +66,22 @@ public final class StepProgress {
     List<String> names = new ArrayList<>();
     int[] groupOf = new int[hosts.length];
     int[] sizes = new int[Math.max(1, hosts.length)];
+    String lastName = null; // hosts of a group mostly come in a row: look each name up once
+    int lastGroup = -1;
     for (int i = 0; i < hosts.length; i++) {
-      String name = "";
-      if (key != null) {
-        List<String> values = inventory.get(hosts[i]).values(key);
-        name = values.isEmpty() ? "" : values.get(0);
+      String name = key == null ? "" : inventory.get(hosts[i]).value(key);
+      if (!name.equals(lastName)) {
+        Integer g = groupIndex.get(name);
+        if (g == null) {
+          g = names.size();
+          groupIndex.put(name, g);
+          names.add(name);
+        }
+        lastName = name;
+        lastGroup = g;
       }
-      Integer g = groupIndex.get(name);
-      if (g == null) {
-        g = names.size();
-        groupIndex.put(name, g);
-        names.add(name);
-      }
-      groupOf[i] = g;
-      sizes[g]++;
+      groupOf[i] = lastGroup;
+      sizes[lastGroup]++;
     }
     groups = new int[names.size()][];
     groupNames = names.toArray(String[]::new);

@@ -36,6 +36,25 @@ public record Host(
     Position at) {
 
   /** The value of a selector key on this host: the built-in keys, then the labels. */
+  /**
+   * The first value a key takes on this host, or "" when none: {@link #values} without making a
+   * list, for code that asks it of every host.
+   */
+  public String value(String key) {
+    return switch (key) {
+      case "host" -> name;
+      case "site" -> site;
+      case "cell" -> cell;
+      case "os" -> os;
+      case "service-manager" -> serviceManager;
+      case "package-manager" -> packageManager;
+      default -> {
+        List<String> values = values(key);
+        yield values.isEmpty() || values.get(0) == null ? "" : values.get(0);
+      }
+    };
+  }
+
   public List<String> values(String key) {
     return switch (key) {
       case "host" -> List.of(name);

@@ -117,8 +117,8 @@ final class RuleWatch implements RunListener {
       }
       affected.put(s, concerned);
     }
-    for (Tally t : concerned) {
-      t.dirty(host);
+    for (int i = 0; i < concerned.size(); i++) {
+      concerned.get(i).dirty(host);
     }
   }
 

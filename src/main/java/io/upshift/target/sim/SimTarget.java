@@ -79,7 +79,7 @@ public final class SimTarget implements Target {
           case P95 -> model.p95Millis();
         };
     StepKind kind = check ? StepKind.CHECK : execution.step().kind();
-    Outcome outcome = Outcome.success(0, "");
+    Outcome outcome = SUCCEEDED;
     for (ActiveFault f : faults) {
       boolean applies =
           (f.fault().kind() == null || f.fault().kind() == kind)
@@ -97,9 +97,19 @@ public final class SimTarget implements Target {
           Outcome.failure(
               -1, "", "timed out after " + DurationModel.format(timeout) + " (rehearsal)");
     }
-    Outcome result = outcome;
-    clock.at(clock.now() + duration, () -> done.accept(result));
+    clock.at(clock.now() + duration, new Done(done, outcome));
   }
+
+  /** The end of an action, due on the clock (a class, not a lambda: one per action). */
+  private record Done(Consumer<Outcome> done, Outcome outcome) implements Runnable {
+    @Override
+    public void run() {
+      done.accept(outcome);
+    }
+  }
+
+  /** What most rehearsed actions end with (an outcome is immutable: one serves them all). */
+  private static final Outcome SUCCEEDED = Outcome.success(0, "");
 
   private long key(Execution e) {
     long h = seed;
