@@ -193,6 +193,12 @@ public final class FleetState {
     return a;
   }
 
+  /** The rank of the release a step moves to (looked up once per step, as its subjects are). */
+  private byte versionRank(Step step) {
+    indexes(step, false);
+    return versionOfIndexed;
+  }
+
   private byte rank(String release) {
     Byte r = ranks.get(release);
     return r == null ? -2 : r;
@@ -239,7 +245,7 @@ public final class FleetState {
     if (step.kind().changesVersion()) {
       boolean db = step.kind().subject() == StepKind.Subject.DATABASES;
       byte[][] table = db ? schema : version;
-      byte r = rank(step.version());
+      byte r = versionRank(step);
       for (int i : indexes(step, db)) {
         if (i >= 0 && table[i] != null && table[i][host] != ABSENT) {
           if (undoable) {
@@ -312,6 +318,7 @@ public final class FleetState {
 
   private int[] componentsOfIndexed;
   private int[] databasesOfIndexed;
+  private byte versionOfIndexed;
 
   /**
    * The indexes of a step's subjects in the component tables (or the database tables), -1 for a
@@ -326,6 +333,7 @@ public final class FleetState {
         componentsOfIndexed[i] = componentIndex.getOrDefault(subjects.get(i), -1);
         databasesOfIndexed[i] = databaseIndex.getOrDefault(subjects.get(i), -1);
       }
+      versionOfIndexed = step.version() == null ? -2 : rank(step.version());
       indexed = step;
     }
     return databases ? databasesOfIndexed : componentsOfIndexed;
@@ -341,7 +349,9 @@ public final class FleetState {
     if ((old == 0) == serving) {
       return;
     }
-    for (int[] w : watchers.get(ci)) {
+    List<int[]> concerned = watchers.get(ci);
+    for (int i = 0; i < concerned.size(); i++) {
+      int[] w = concerned.get(i);
       Tracked t = capabilities.get(w[0]);
       if (t.hosts != null && !t.hosts.get(host)) {
         continue;
@@ -406,7 +416,7 @@ public final class FleetState {
     if (step.kind().changesVersion()) {
       boolean db = step.kind().subject() == StepKind.Subject.DATABASES;
       byte[] changed = (db ? schemasBefore : versionsBefore).clone();
-      byte r = rank(step.version());
+      byte r = versionRank(step);
       for (int i : indexes(step, db)) {
         if (i >= 0 && changed[i] != ABSENT) {
           changed[i] = r;

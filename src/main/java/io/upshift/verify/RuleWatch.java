@@ -507,10 +507,14 @@ final class RuleWatch implements RunListener {
 
   /** New code must not serve on an older schema of its database. */
   private void schema(Batch batch, List<WithDatabase> changed) {
+    if (changed.isEmpty()) {
+      return;
+    }
     for (int h : batch.hosts()) {
       Host host = plan.inventory().host(h);
       for (Moment m : batchMoments[h]) {
-        for (WithDatabase w : changed) {
+        for (int wi = 0; wi < changed.size(); wi++) {
+          WithDatabase w = changed.get(wi);
           Component component = w.component();
           int c = w.c();
           if (!m.serving(c) || m.version(c) < 0) {
