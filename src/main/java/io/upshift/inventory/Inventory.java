@@ -1,7 +1,6 @@
 package io.upshift.inventory;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
@@ -132,16 +131,32 @@ public final class Inventory {
     return index.computeIfAbsent(
         key,
         k -> {
-          Map<String, List<Integer>> lists = new LinkedHashMap<>();
-          for (Host h : hosts) {
-            for (String v : h.values(k)) {
-              lists.computeIfAbsent(v, x -> new ArrayList<>()).add(h.index());
+          // Growable arrays of host indexes, filled in inventory order.
+          Map<String, Posting> lists = new LinkedHashMap<>();
+          for (int i = 0; i < hosts.size(); i++) {
+            Host h = hosts.get(i);
+            List<String> values = h.values(k);
+            for (int j = 0; j < values.size(); j++) {
+              lists.computeIfAbsent(values.get(j), x -> new Posting()).add(h.index());
             }
           }
           Map<String, int[]> out = new LinkedHashMap<>();
-          lists.forEach((v, l) -> out.put(v, l.stream().mapToInt(Integer::intValue).toArray()));
+          lists.forEach((v, l) -> out.put(v, java.util.Arrays.copyOf(l.hosts, l.size)));
           return Collections.unmodifiableMap(out);
         });
+  }
+
+  /** The hosts having one value of a key, as it is built. */
+  private static final class Posting {
+    int[] hosts = new int[8];
+    int size;
+
+    void add(int host) {
+      if (size == hosts.length) {
+        hosts = java.util.Arrays.copyOf(hosts, size * 2);
+      }
+      hosts[size++] = host;
+    }
   }
 
   /** All values a key takes across the fleet, for "did you mean" hints on selector values. */

@@ -13,6 +13,21 @@ public record Position(Path file, int line, int column) {
     return new Position(file, 0, 0);
   }
 
+  // Written out rather than generated: a record's generated equals and hashCode are linked at
+  // their first call, which costs more at start-up than every later comparison of a plan load.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Position p
+        && line == p.line
+        && column == p.column
+        && java.util.Objects.equals(file, p.file);
+  }
+
+  @Override
+  public int hashCode() {
+    return (java.util.Objects.hashCode(file) * 31 + line) * 31 + column;
+  }
+
   @Override
   public String toString() {
     String name = file == null ? "<input>" : file.toString();
