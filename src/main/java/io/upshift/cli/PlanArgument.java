@@ -36,7 +36,7 @@ final class PlanArgument {
       warnings.printf(
           "upshift: note: %,d hosts; the launcher runs Java's quick compiler only, which starts"
               + " fastest for fleets of ordinary size. For one this large,"
-              + " UPSHIFT_JAVA_OPTS=-XX:TieredStopAtLevel=4 runs about twice as fast.%n",
+              + " UPSHIFT_JAVA_OPTS=-XX:TieredStopAtLevel=4 rehearses it about twice as fast.%n",
           plan.inventory().size());
     }
     return plan;

@@ -34,7 +34,8 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Plan loaded = PlanArgument.load(plan, System.err);
-    Verifier.Report report = Verifier.verify(loaded);
+    // the findings are all it prints: the 95th-percentile walk only matters against a budget
+    Verifier.Report report = Verifier.verify(loaded, Verifier.hasBudgets(loaded));
     PrintStream out = System.out;
     if (json) {
       out.println(

@@ -51,6 +51,19 @@ public final class Verifier {
   }
 
   /**
+   * Whether any capability has a downtime budget: the only finding the 95th-percentile walk can
+   * give, so a check that prints findings alone needs that walk only then.
+   */
+  public static boolean hasBudgets(Plan plan) {
+    for (Capability cap : plan.capabilities().values()) {
+      if (cap.maxDowntimeMillis() >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Verifies a plan; without {@code withP95} it skips the second walk (95th-percentile durations),
    * so that only expected downtime is held against the budgets: quicker, for a check before a run.
    */

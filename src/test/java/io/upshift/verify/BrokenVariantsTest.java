@@ -236,6 +236,15 @@ class BrokenVariantsTest {
   }
 
   @Test
+  void onlyAPlanWithADowntimeBudgetNeedsThe95thPercentileWalk() throws IOException {
+    assertThat(Verifier.hasBudgets(io.upshift.plan.PlanLoader.load(EXAMPLE))).isTrue();
+    variant(p -> p.replace(", max-downtime: 2m}", "}").replace(", max-downtime: 1m}", "}"));
+    io.upshift.plan.Plan plan = io.upshift.plan.PlanLoader.load(dir);
+    assertThat(Verifier.hasBudgets(plan)).isFalse();
+    assertThat(Cli.run("verify", dir.toString()).code()).isZero();
+  }
+
+  @Test
   void verifyFromTheCommandLine() throws IOException {
     assertThat(Cli.run("verify", EXAMPLE.toString()).code()).isZero();
     variant(
