@@ -121,10 +121,16 @@ public final class Captures {
       if (!line.startsWith(BuiltIn.BACKUP_LINE)) {
         continue;
       }
-      String[] parts = line.substring(BuiltIn.BACKUP_LINE.length()).trim().split(" ");
-      if (parts.length != 3) {
+      // PATH BYTES SHA256, split from the right: the path may hold spaces
+      String rest = line.substring(BuiltIn.BACKUP_LINE.length()).trim();
+      int shaAt = rest.lastIndexOf(' ');
+      int bytesAt = shaAt < 0 ? -1 : rest.lastIndexOf(' ', shaAt - 1);
+      if (bytesAt <= 0) {
         continue;
       }
+      String[] parts = {
+        rest.substring(0, bytesAt), rest.substring(bytesAt + 1, shaAt), rest.substring(shaAt + 1)
+      };
       long bytes;
       try {
         bytes = Long.parseLong(parts[1]);

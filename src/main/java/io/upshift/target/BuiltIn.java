@@ -128,13 +128,13 @@ public final class BuiltIn {
   /**
    * A built-in {@code db-backup}: each database dumped on the host into its {@code backup-dir}
    * (pg_dump's custom format, or mysqldump --single-transaction), written aside and renamed when
-   * complete, then one {@link #BACKUP_LINE} per dump with its size and sha256. Empty when a
-   * database has no {@code databases:} entry or the host runs Windows.
+   * complete, then one {@link #BACKUP_LINE} per dump with its size and sha256. On Windows the same
+   * through PowerShell. Empty when a database has no {@code databases:} entry.
    */
   public static Optional<String> backup(
       Plan plan, Step step, Host host, java.util.Map<String, String> values) {
     if ("windows".equals(host.os())) {
-      return Optional.empty();
+      return windowsBackup(plan, step, values);
     }
     List<String> commands = new ArrayList<>();
     for (String name : step.subjects()) {
@@ -172,9 +172,65 @@ public final class BuiltIn {
     return Optional.of(String.join(" && ", commands));
   }
 
+  /** Where dumps go on Windows when the plan keeps the default folder, which is a Linux path. */
+  public static final String WINDOWS_BACKUP_DIR = "C:\\ProgramData\\upshift\\backups";
+
+  /**
+   * {@link #backup} for a Windows host: PowerShell, stopping at the first error; the client's exit
+   * status is checked, the dump written aside and renamed, its size and sha256 reported. mysqldump
+   * writes its file itself ({@code --result-file}): PowerShell's redirection would re-encode it.
+   */
+  private static Optional<String> windowsBackup(
+      Plan plan, Step step, java.util.Map<String, String> values) {
+    List<String> commands = new ArrayList<>();
+    for (String name : step.subjects()) {
+      io.upshift.plan.Database db = plan.databases().get(name);
+      if (db == null) {
+        return Optional.empty();
+      }
+      boolean postgresql = "postgresql".equals(db.engine());
+      String dir =
+          psQuote(
+              io.upshift.plan.Database.DEFAULT_BACKUP_DIR.equals(db.backupDir())
+                  ? WINDOWS_BACKUP_DIR
+                  : db.backupDir());
+      String client =
+          postgresql
+              ? "& pg_dump --format=custom"
+                  + psConnection(db, "-p")
+                  + " \"--file=$f.part\" "
+                  + psQuote(db.database())
+              : "& mysqldump --single-transaction --routines --triggers"
+                  + psConnection(db, "-P")
+                  + " \"--result-file=$f.part\" "
+                  + psQuote(db.database());
+      commands.add(
+          "New-Item -ItemType Directory -Force -Path "
+              + dir
+              + " | Out-Null; $f = Join-Path "
+              + dir
+              + " ("
+              + psQuote(name + "-")
+              + " + (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ') + "
+              + psQuote(postgresql ? ".dump" : ".sql")
+              + "); "
+              + psPassword(db, postgresql ? "PGPASSWORD" : "MYSQL_PWD", values)
+              + client
+              + "; if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }"
+              + "; Move-Item -LiteralPath \"$f.part\" -Destination $f"
+              + "; Write-Output ("
+              + psQuote(BACKUP_LINE)
+              + " + $f + ' ' + (Get-Item -LiteralPath $f).Length + ' '"
+              + " + (Get-FileHash -Algorithm SHA256 -LiteralPath $f).Hash.ToLower())");
+    }
+    return Optional.of(
+        powershell("$ErrorActionPreference = 'Stop'; " + String.join("; ", commands)));
+  }
+
   /**
    * The rows of an SQL snapshot on a host holding its database: psql or mysql in batch mode, one
-   * row per line, columns separated by {@code |} (psql) or a tab (mysql), no headers.
+   * row per line, columns separated by {@code |} (psql) or a tab (mysql), no headers. On Windows,
+   * the same clients through PowerShell.
    */
   public static Optional<String> query(
       Plan plan,
@@ -182,8 +238,31 @@ public final class BuiltIn {
       Host host,
       java.util.Map<String, String> values) {
     io.upshift.plan.Database db = plan.databases().get(snapshot.database());
-    if (db == null || "windows".equals(host.os())) {
+    if (db == null) {
       return Optional.empty();
+    }
+    if ("windows".equals(host.os())) {
+      String sql = psQuote(Template.render(snapshot.sql(), values, v -> v));
+      boolean postgresql = "postgresql".equals(db.engine());
+      String client =
+          postgresql
+              ? "& psql -X -q -A -t -v ON_ERROR_STOP=1"
+                  + psConnection(db, "-p")
+                  + " -d "
+                  + psQuote(db.database())
+                  + " -c "
+                  + sql
+              : "& mysql --batch --skip-column-names"
+                  + psConnection(db, "-P")
+                  + " "
+                  + psQuote(db.database())
+                  + " -e "
+                  + sql;
+      return Optional.of(
+          powershell(
+              psPassword(db, postgresql ? "PGPASSWORD" : "MYSQL_PWD", values)
+                  + client
+                  + "; exit $LASTEXITCODE"));
     }
     String sql = Template.shellQuote(Template.render(snapshot.sql(), values, v -> v));
     if ("postgresql".equals(db.engine())) {
@@ -219,6 +298,37 @@ public final class BuiltIn {
     return variable + "=" + value + " ";
   }
 
+  /**
+   * {@code $env:NAME = 'secret'; } for the client, or nothing: set in the PowerShell process only,
+   * which the client inherits.
+   */
+  private static String psPassword(
+      io.upshift.plan.Database db, String variable, java.util.Map<String, String> values) {
+    if (db.password() == null) {
+      return "";
+    }
+    String value =
+        Template.names(db.password()).isEmpty()
+            ? psQuote(db.password())
+            : Template.render(db.password(), values, BuiltIn::psQuote);
+    return "$env:" + variable + " = " + value + "; ";
+  }
+
+  /** {@link #connection} with PowerShell's quoting. */
+  private static String psConnection(io.upshift.plan.Database db, String portFlag) {
+    StringBuilder b = new StringBuilder();
+    if (db.host() != null) {
+      b.append(" -h ").append(psQuote(db.host()));
+    }
+    if (db.port() > 0) {
+      b.append(' ').append(portFlag).append(' ').append(db.port());
+    }
+    if (db.user() != null) {
+      b.append("-p".equals(portFlag) ? " -U " : " -u ").append(psQuote(db.user()));
+    }
+    return b.toString();
+  }
+
   /** Host, port and user options, each quoted, for the set ones ({@code -p}: PostgreSQL's). */
   private static String connection(io.upshift.plan.Database db, String portFlag) {
     StringBuilder b = new StringBuilder();
@@ -240,10 +350,9 @@ public final class BuiltIn {
    * drain through a load balancer.
    */
   public static boolean renders(Plan plan, Step step, Host host) {
-    boolean windows = "windows".equals(host.os());
     if (step.snapshot() != null) {
       return step.snapshot().sql() == null
-          || (!windows && plan.databases().containsKey(step.snapshot().database()));
+          || plan.databases().containsKey(step.snapshot().database());
     }
     if (step.run() != null
         || step.kind() == io.upshift.plan.StepKind.COMMAND
@@ -252,7 +361,7 @@ public final class BuiltIn {
       return true;
     }
     if (step.kind() == io.upshift.plan.StepKind.DB_BACKUP) {
-      return !windows && plan.databases().keySet().containsAll(step.subjects());
+      return plan.databases().keySet().containsAll(step.subjects());
     }
     return render(plan, step, host).isPresent()
         || balancer(plan, step, host, Template.values(plan, step, host)).isPresent();
@@ -397,14 +506,8 @@ public final class BuiltIn {
               + "` of host "
               + host.name()
               + " is not one of yum, dnf (repositories are switched with their config-manager)";
-      case DB_BACKUP ->
-          "a database has no entry under `databases:` (engine, user, password...), or host "
-              + host.name()
-              + " runs Windows";
-      case SNAPSHOT, COMPARE ->
-          "the snapshot's database has no entry under `databases:`, or host "
-              + host.name()
-              + " runs Windows";
+      case DB_BACKUP -> "a database has no entry under `databases:` (engine, user, password...)";
+      case SNAPSHOT, COMPARE -> "the snapshot's database has no entry under `databases:`";
       case DRAIN, UNDRAIN ->
           "a component has no `balancer` (HAProxy runtime API, backend, server), or the server name for host "
               + host.name()

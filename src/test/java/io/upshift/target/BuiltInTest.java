@@ -162,6 +162,71 @@ class BuiltInTest {
     assertThat(p.steps().get(2).hosts()).containsExactly(0);
   }
 
+  @org.junit.jupiter.api.Test
+  void onWindowsBackupsAndSqlSnapshotsGoThroughPowerShell() {
+    String inventory =
+        "defaults: {version: v1, os: windows, service-manager: windows, package-manager: msi}\n"
+            + "sites:\n  s:\n    cells:\n      c:\n        hosts:\n"
+            + "          - {name: db1, databases: [nova, glance]}\n";
+    String plan =
+        """
+        upshift: 1
+        name: t
+        inventory: inventory.yaml
+        releases: [v1, v2]
+        from: v1
+        to: v2
+        secrets:
+          pw: {env: NOVA_PW}
+        databases:
+          nova: {engine: postgresql, user: nova, password: "{{secret.pw}}", host: 10.0.0.5, port: 5433}
+          glance: {engine: mysql, database: "glance's", backup-dir: 'D:\\dumps'}
+        components:
+          nova-api: {database: nova}
+          glance-api: {database: glance}
+        stages:
+          - name: S
+            steps:
+              - db-backup: nova
+              - db-backup: glance
+              - snapshot: {name: rows, database: nova, sql: "select id from t where x = 'y'"}
+              - snapshot: {name: g, database: glance, sql: "select 1"}
+        """;
+    Plan p = PlanLoader.load(TestPlans.write(dir, plan, inventory));
+    var host = p.inventory().host(0);
+    java.util.Map<String, String> values = java.util.Map.of("secret.pw", "s3cr'et");
+    String ps = "powershell -NoProfile -NonInteractive -Command \"";
+    String report =
+        "; if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }; Move-Item -LiteralPath \\\"$f.part\\\" -Destination $f;"
+            + " Write-Output ('upshift-backup ' + $f + ' ' + (Get-Item -LiteralPath $f).Length + ' '"
+            + " + (Get-FileHash -Algorithm SHA256 -LiteralPath $f).Hash.ToLower())\"";
+    assertThat(BuiltIn.backup(p, p.steps().get(0), host, values))
+        .hasValue(
+            ps
+                + "$ErrorActionPreference = 'Stop'; New-Item -ItemType Directory -Force -Path 'C:\\ProgramData\\upshift\\backups' | Out-Null;"
+                + " $f = Join-Path 'C:\\ProgramData\\upshift\\backups' ('nova-' + (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ') + '.dump');"
+                + " $env:PGPASSWORD = 's3cr''et'; & pg_dump --format=custom -h '10.0.0.5' -p 5433 -U 'nova' \\\"--file=$f.part\\\" 'nova'"
+                + report);
+    assertThat(BuiltIn.backup(p, p.steps().get(1), host, values))
+        .hasValue(
+            ps
+                + "$ErrorActionPreference = 'Stop'; New-Item -ItemType Directory -Force -Path 'D:\\dumps' | Out-Null;"
+                + " $f = Join-Path 'D:\\dumps' ('glance-' + (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ') + '.sql');"
+                + " & mysqldump --single-transaction --routines --triggers \\\"--result-file=$f.part\\\" 'glance''s'"
+                + report);
+    assertThat(BuiltIn.query(p, p.steps().get(2).snapshot(), host, values))
+        .hasValue(
+            ps
+                + "$env:PGPASSWORD = 's3cr''et'; & psql -X -q -A -t -v ON_ERROR_STOP=1 -h '10.0.0.5' -p 5433 -U 'nova' -d 'nova'"
+                + " -c 'select id from t where x = ''y'''; exit $LASTEXITCODE\"");
+    assertThat(BuiltIn.query(p, p.steps().get(3).snapshot(), host, values))
+        .hasValue(
+            ps
+                + "& mysql --batch --skip-column-names 'glance''s' -e 'select 1'; exit $LASTEXITCODE\"");
+    assertThat(BuiltIn.renders(p, p.steps().get(0), host)).isTrue();
+    assertThat(BuiltIn.renders(p, p.steps().get(2), host)).isTrue();
+  }
+
   @ParameterizedTest(name = "{0} {1} {2}")
   @CsvSource(
       delimiter = '|',
