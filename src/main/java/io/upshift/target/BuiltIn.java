@@ -288,14 +288,8 @@ public final class BuiltIn {
   /** {@code NAME='secret' } for the client, or nothing when the database has no password. */
   private static String password(
       io.upshift.plan.Database db, String variable, java.util.Map<String, String> values) {
-    if (db.password() == null) {
-      return "";
-    }
-    String value =
-        Template.names(db.password()).isEmpty()
-            ? Template.shellQuote(db.password())
-            : Template.render(db.password(), values, Template::shellQuote);
-    return variable + "=" + value + " ";
+    String value = passwordValue(db, values, Template::shellQuote);
+    return value == null ? "" : variable + "=" + value + " ";
   }
 
   /**
@@ -304,42 +298,48 @@ public final class BuiltIn {
    */
   private static String psPassword(
       io.upshift.plan.Database db, String variable, java.util.Map<String, String> values) {
+    String value = passwordValue(db, values, BuiltIn::psQuote);
+    return value == null ? "" : "$env:" + variable + " = " + value + "; ";
+  }
+
+  /** The database's password quoted (its secret filled in), or null when it has none. */
+  private static String passwordValue(
+      io.upshift.plan.Database db,
+      java.util.Map<String, String> values,
+      java.util.function.UnaryOperator<String> quote) {
     if (db.password() == null) {
-      return "";
+      return null;
     }
-    String value =
-        Template.names(db.password()).isEmpty()
-            ? psQuote(db.password())
-            : Template.render(db.password(), values, BuiltIn::psQuote);
-    return "$env:" + variable + " = " + value + "; ";
+    return Template.names(db.password()).isEmpty()
+        ? quote.apply(db.password())
+        : Template.render(db.password(), values, quote);
+  }
+
+  /**
+   * Host, port and user options, each shell-quoted, for the set ones ({@code -p}: PostgreSQL's).
+   */
+  private static String connection(io.upshift.plan.Database db, String portFlag) {
+    return connection(db, portFlag, Template::shellQuote);
   }
 
   /** {@link #connection} with PowerShell's quoting. */
   private static String psConnection(io.upshift.plan.Database db, String portFlag) {
-    StringBuilder b = new StringBuilder();
-    if (db.host() != null) {
-      b.append(" -h ").append(psQuote(db.host()));
-    }
-    if (db.port() > 0) {
-      b.append(' ').append(portFlag).append(' ').append(db.port());
-    }
-    if (db.user() != null) {
-      b.append("-p".equals(portFlag) ? " -U " : " -u ").append(psQuote(db.user()));
-    }
-    return b.toString();
+    return connection(db, portFlag, BuiltIn::psQuote);
   }
 
-  /** Host, port and user options, each quoted, for the set ones ({@code -p}: PostgreSQL's). */
-  private static String connection(io.upshift.plan.Database db, String portFlag) {
+  private static String connection(
+      io.upshift.plan.Database db,
+      String portFlag,
+      java.util.function.UnaryOperator<String> quote) {
     StringBuilder b = new StringBuilder();
     if (db.host() != null) {
-      b.append(" -h ").append(Template.shellQuote(db.host()));
+      b.append(" -h ").append(quote.apply(db.host()));
     }
     if (db.port() > 0) {
       b.append(' ').append(portFlag).append(' ').append(db.port());
     }
     if (db.user() != null) {
-      b.append("-p".equals(portFlag) ? " -U " : " -u ").append(Template.shellQuote(db.user()));
+      b.append("-p".equals(portFlag) ? " -U " : " -u ").append(quote.apply(db.user()));
     }
     return b.toString();
   }
