@@ -49,7 +49,7 @@ class SecretsTest {
         stages:
           - name: One
             steps:
-              - command: "echo {{secret.token}} > got-{{host}}.txt; env > env-{{host}}.txt"
+              - command: "echo {{secret.token}} > got-{{host}}.txt; env > env-{{host}}.txt; tr '\\\\0' ' ' < /proc/$$/cmdline > argv-{{host}}.txt"
                 on: all
               - command: "echo using {{secret.token}}; echo it is {{secret.token}} >&2; exit 3"
                 waves: {max-failures: 100%}
@@ -72,6 +72,10 @@ class SecretsTest {
     assertThat(Files.readString(dir.resolve("got-h1.txt")).trim())
         .as("the command got the secret")
         .isEqualTo(CANARY);
+    assertThat(Files.readString(dir.resolve("argv-h1.txt")))
+        .as("nor on the command's line, which every local user can read in the process list")
+        .doesNotContain(CANARY)
+        .contains("UPSHIFT_SECRET_1");
     assertThat(Files.readString(dir.resolve("env-h1.txt")))
         .as("not exported to the environment")
         .doesNotContain(CANARY)

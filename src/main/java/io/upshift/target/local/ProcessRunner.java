@@ -41,6 +41,15 @@ final class ProcessRunner {
 
   Outcome run(String command, Map<String, String> values, long timeoutMillis)
       throws InterruptedException {
+    return run(
+        new io.upshift.target.SecretInput.Command(command, new byte[0]), values, timeoutMillis);
+  }
+
+  /** Runs a command, writing its input first (then closing it). */
+  Outcome run(
+      io.upshift.target.SecretInput.Command run, Map<String, String> values, long timeoutMillis)
+      throws InterruptedException {
+    String command = run.text();
     ProcessBuilder pb =
         SETSID != null
             ? new ProcessBuilder(SETSID, "/bin/sh", "-c", command)
@@ -56,10 +65,10 @@ final class ProcessRunner {
     long group = process.pid();
     RUNNING.add(group);
     try {
-      try {
-        process.getOutputStream().close();
+      try (var in = process.getOutputStream()) {
+        in.write(run.input());
       } catch (IOException ignored) {
-        // The command does not read its input.
+        // The command does not read its input (it exited, or closed it, first).
       }
       CappedOutput output = new CappedOutput(LocalTarget.OUTPUT_CAP);
       Future<?> reader =

@@ -11,6 +11,7 @@ import io.upshift.target.CappedOutput;
 import io.upshift.target.Execution;
 import io.upshift.target.Outcome;
 import io.upshift.target.Rendering;
+import io.upshift.target.SecretInput;
 import io.upshift.target.Target;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -247,13 +248,18 @@ public final class SshTarget implements Target {
           });
       return;
     }
+    boolean windows = "windows".equals(execution.host().os());
+    // secrets go on the command's input, not its line (PowerShell's are still on the line)
+    SecretInput hidden = new SecretInput(values);
+    Map<String, String> rendering = windows ? values : hidden.values();
     if (execution.phase() == Execution.Phase.ACTION && step.kind() == StepKind.REBOOT) {
-      String given = Rendering.command(plan, execution, values);
-      boolean windows = "windows".equals(execution.host().os());
-      String full =
+      String given = Rendering.command(plan, execution, rendering);
+      SecretInput.Command full =
           given == null
-              ? BuiltIn.reboot(execution.host())
-              : windows ? given : Rendering.exports(Rendering.environment(values)) + given;
+              ? new SecretInput.Command(BuiltIn.reboot(execution.host()), new byte[0])
+              : windows
+                  ? new SecretInput.Command(given, new byte[0])
+                  : hidden.finish(Rendering.exports(Rendering.environment(values)) + given);
       reboot(execution.host(), full, step.timeoutMillis())
           .whenComplete(
               (o, error) -> {
@@ -263,13 +269,15 @@ public final class SshTarget implements Target {
               });
       return;
     }
-    String command = Rendering.command(plan, execution, values);
+    String command = Rendering.command(plan, execution, rendering);
     if (command == null) {
       clock.post(() -> done.accept(Outcome.success(0, "")));
       return;
     }
-    boolean windows = "windows".equals(execution.host().os());
-    String full = windows ? command : Rendering.exports(Rendering.environment(values)) + command;
+    SecretInput.Command full =
+        windows
+            ? new SecretInput.Command(command, new byte[0])
+            : hidden.finish(Rendering.exports(Rendering.environment(values)) + command);
     boolean check = execution.phase() == Execution.Phase.CHECK || step.kind() == StepKind.CHECK;
     session(execution.host())
         .thenCompose(s -> exec(s, full, step.timeoutMillis()))
@@ -347,6 +355,16 @@ public final class SshTarget implements Target {
 
   /** Runs one command on a session; its outcome when the channel closes, or at the timeout. */
   private CompletableFuture<Outcome> exec(ClientSession session, String command, long timeout) {
+    return exec(session, new SecretInput.Command(command, new byte[0]), timeout);
+  }
+
+  /**
+   * Runs one command on a session, with its input (then end of input) when it has some; its outcome
+   * when the channel closes, or at the timeout.
+   */
+  private CompletableFuture<Outcome> exec(
+      ClientSession session, SecretInput.Command run, long timeout) {
+    String command = run.text();
     CompletableFuture<Outcome> out = new CompletableFuture<>();
     CappedOutput output = new CappedOutput(settings.outputCap());
     OutputStream sink =
@@ -364,6 +382,11 @@ public final class SshTarget implements Target {
     AtomicBoolean timedOut = new AtomicBoolean();
     try {
       ChannelExec channel = session.createExecChannel(command);
+      if (run.hasInput()) {
+        // sent by MINA once the channel is open, then end of input (a thread of its own: only
+        // for the commands that name secrets)
+        channel.setIn(new java.io.ByteArrayInputStream(run.input()));
+      }
       channel.setOut(sink);
       channel.setErr(sink);
       var timer =
@@ -425,7 +448,8 @@ public final class SshTarget implements Target {
    * connection cut by the reboot is expected), drops the session, then connects again every two
    * seconds until sshd answers with a different boot id, or the step's timeout passes.
    */
-  private CompletableFuture<Outcome> reboot(Host host, String command, long timeoutMillis) {
+  private CompletableFuture<Outcome> reboot(
+      Host host, SecretInput.Command command, long timeoutMillis) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     long started = System.nanoTime();
     return session(host)

@@ -245,7 +245,7 @@ class SshRunTest {
           stages:
             - name: One
               steps:
-                - command: "echo {{secret.token}} >> LEDGER"
+                - command: "echo {{secret.token}} >> LEDGER; tr '\\\\0' ' ' < /proc/$$/cmdline >> LEDGER.argv"
                   on: all
                 - check: {http: "http://127.0.0.1:PORT/health", expect: 200}
                 - command: "echo said {{secret.token}}; exit 1"
@@ -254,6 +254,10 @@ class SshRunTest {
               .replace("PORT", Integer.toString(http.getAddress().getPort()));
       Cli.Result r = run(plan, "--known-hosts", sshd.knownHosts().toString());
       assertThat(Files.readString(dir.resolve("ledger.txt"))).contains(canary);
+      assertThat(Files.readString(dir.resolve("ledger.txt.argv")))
+          .as("the shell sshd started for the command had the secret on its input, not its line")
+          .contains("UPSHIFT_SECRET_1")
+          .doesNotContain(canary);
       assertThat(r.out() + r.err()).doesNotContain(canary);
       assertThat(new String(Files.readAllBytes(dir.resolve("journal.db")), "ISO-8859-1"))
           .doesNotContain(canary);

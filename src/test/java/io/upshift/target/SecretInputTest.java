@@ -1,0 +1,79 @@
+package io.upshift.target;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.upshift.plan.Template;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Secrets leave a command's line for its input, and the shell still sees the same words: checked by
+ * running the rendered commands in a real /bin/sh.
+ */
+class SecretInputTest {
+  private static final Map<String, String> VALUES =
+      Map.of("host", "h1", "secret.pw", "it's a s3cret", "secret.other", "unused");
+
+  private Outcome sh(SecretInput.Command c) throws InterruptedException {
+    try {
+      Process p = new ProcessBuilder("/bin/sh", "-c", c.text()).redirectErrorStream(true).start();
+      try (var in = p.getOutputStream()) {
+        in.write(c.input());
+      }
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int exit = p.waitFor();
+      return exit == 0 ? Outcome.success(0, out) : Outcome.failure(exit, out, "exit " + exit);
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private SecretInput.Command render(String text, Map<String, String> values) {
+    SecretInput hidden = new SecretInput(values);
+    return hidden.finish(Template.render(text, hidden.values(), Template::shellQuote));
+  }
+
+  @Test
+  void theSecretIsOnTheInputAndTheCommandStillGetsIt() throws Exception {
+    SecretInput.Command c = render("printf '[%s]' {{secret.pw}} {{host}}", VALUES);
+    assertThat(c.text()).doesNotContain("s3cret").contains("'\"$UPSHIFT_SECRET_1\"'");
+    assertThat(new String(c.input(), StandardCharsets.UTF_8)).isEqualTo("it's a s3cret\n");
+    assertThat(sh(c).output()).isEqualTo("[it's a s3cret][h1]");
+  }
+
+  @Test
+  void insideTheUsersOwnSingleQuotesOrAQuotedQueryTheWordsAreTheSame() throws Exception {
+    SecretInput.Command c = render("printf '%s|' 'Bearer {{secret.pw}}!' x", VALUES);
+    assertThat(sh(c).output()).isEqualTo("Bearer it's a s3cret!|x|");
+    // an SQL query is rendered as it is, then quoted whole
+    SecretInput hidden = new SecretInput(VALUES);
+    String sql = Template.render("select '{{secret.pw}}'", hidden.values(), v -> v);
+    SecretInput.Command q = hidden.finish("printf '%s' " + Template.shellQuote(sql));
+    assertThat(q.text()).doesNotContain("s3cret");
+    assertThat(sh(q).output()).isEqualTo("select 'it's a s3cret'");
+  }
+
+  @Test
+  void insideDoubleQuotesOrAfterEscapesTheShellStillSeesTheSameWords() throws Exception {
+    // in the user's double quotes a placeholder's own quotes are plain characters, as ever
+    SecretInput.Command c = render("printf '%s|' \"v={{secret.pw}}\" \\' {{secret.pw}}", VALUES);
+    assertThat(c.text()).doesNotContain("s3cret");
+    assertThat(sh(c).output()).isEqualTo("v='it's a s3cret'|'|it's a s3cret|");
+  }
+
+  @Test
+  void aSecretOnSeveralLinesTravelsInBase64() throws Exception {
+    SecretInput.Command c =
+        render("printf '%s' {{secret.key}}", Map.of("secret.key", "line one\nline two"));
+    assertThat(new String(c.input(), StandardCharsets.UTF_8)).doesNotContain("line");
+    assertThat(sh(c).output()).isEqualTo("line one\nline two");
+  }
+
+  @Test
+  void aCommandWithoutSecretsIsLeftAsItIs() {
+    SecretInput.Command c = render("echo {{host}}", VALUES);
+    assertThat(c.text()).isEqualTo("echo 'h1'");
+    assertThat(c.hasInput()).isFalse();
+  }
+}
