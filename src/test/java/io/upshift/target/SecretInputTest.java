@@ -71,6 +71,13 @@ class SecretInputTest {
   }
 
   @Test
+  void anInjectionPayloadInASecretIsOnlyText() throws Exception {
+    String payload = "$(echo pwned)`echo pwned`'; echo pwned; '\" \\ *";
+    SecretInput.Command c = render("printf '%s' {{secret.x}}", Map.of("secret.x", payload));
+    assertThat(sh(c).output()).isEqualTo(payload);
+  }
+
+  @Test
   void aCommandWithoutSecretsIsLeftAsItIs() {
     SecretInput.Command c = render("echo {{host}}", VALUES);
     assertThat(c.text()).isEqualTo("echo 'h1'");
