@@ -214,6 +214,13 @@ public final class SshTarget implements Target {
     }
   }
 
+  /**
+   * What a command on a POSIX host starts with: its input comes from /dev/null (after the secrets
+   * it reads, which {@link SecretInput} puts first), as with {@code ssh -n}; a command that reads
+   * its input ends at once instead of waiting until its timeout.
+   */
+  private static final String NO_INPUT = "exec </dev/null; ";
+
   @Override
   public void start(Execution execution, Consumer<Outcome> done) {
     Step step = execution.step();
@@ -259,7 +266,8 @@ public final class SshTarget implements Target {
               ? new SecretInput.Command(BuiltIn.reboot(execution.host()), new byte[0])
               : windows
                   ? new SecretInput.Command(given, new byte[0])
-                  : hidden.finish(Rendering.exports(Rendering.environment(values)) + given);
+                  : hidden.finish(
+                      NO_INPUT + Rendering.exports(Rendering.environment(values)) + given);
       reboot(execution.host(), full, step.timeoutMillis())
           .whenComplete(
               (o, error) -> {
@@ -277,7 +285,7 @@ public final class SshTarget implements Target {
     SecretInput.Command full =
         windows
             ? new SecretInput.Command(command, new byte[0])
-            : hidden.finish(Rendering.exports(Rendering.environment(values)) + command);
+            : hidden.finish(NO_INPUT + Rendering.exports(Rendering.environment(values)) + command);
     boolean check = execution.phase() == Execution.Phase.CHECK || step.kind() == StepKind.CHECK;
     session(execution.host())
         .thenCompose(s -> exec(s, full, step.timeoutMillis()))

@@ -192,6 +192,16 @@ class SshRunTest {
         .contains("3 host(s), 1 failed");
     assertThat(Path.of(System.getProperty("user.home")).resolve("pwned")).doesNotExist();
 
+    // a command that reads its input gets the end of it at once, as with ssh -n
+    Cli.Result reads =
+        Cli.run(
+            concat(
+                new String[] {"exec", "host=h1", "--timeout", "20s"},
+                common,
+                new String[] {"--", "cat; echo read-to-the-end"}));
+    assertThat(reads.code()).as(reads.err()).isZero();
+    assertThat(reads.out()).contains("read-to-the-end");
+
     Cli.Result json =
         Cli.run(
             concat(
