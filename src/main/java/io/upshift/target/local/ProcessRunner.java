@@ -39,13 +39,7 @@ final class ProcessRunner {
     this.workers = workers;
   }
 
-  Outcome run(String command, Map<String, String> values, long timeoutMillis)
-      throws InterruptedException {
-    return run(
-        new io.upshift.target.SecretInput.Command(command, new byte[0]), values, timeoutMillis);
-  }
-
-  /** Runs a command, writing its input first (then closing it). */
+  /** Runs a command, writing its input first (the secrets it reads), then closing it. */
   Outcome run(
       io.upshift.target.SecretInput.Command run, Map<String, String> values, long timeoutMillis)
       throws InterruptedException {
