@@ -69,6 +69,22 @@ public final class Rendering {
         : Template.render(text, values, windows ? BuiltIn::psQuote : Template::shellQuote);
   }
 
+  /**
+   * The command of an action as a target runs it (see {@link #command}), or null when there is
+   * none. On a POSIX host it starts with {@code prefix} and its secrets travel on its input ({@link
+   * SecretInput}); PowerShell on Windows gets them in the command, and no prefix.
+   */
+  public static SecretInput.Command command(
+      Plan plan, Execution e, Map<String, String> values, String prefix) {
+    if ("windows".equals(e.host().os())) {
+      String command = command(plan, e, values);
+      return command == null ? null : new SecretInput.Command(command);
+    }
+    SecretInput hidden = new SecretInput(values);
+    String command = command(plan, e, hidden.values());
+    return command == null ? null : hidden.finish(prefix + command);
+  }
+
   /** The URL of an HTTP check, placeholders URL-encoded; null when the action is not one. */
   public static String url(Execution e, Map<String, String> values) {
     Step step = e.step();

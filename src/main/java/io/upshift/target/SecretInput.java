@@ -21,10 +21,18 @@ import java.util.Map;
 public final class SecretInput {
   /** A command to run, and the bytes to write to its standard input (none: leave it alone). */
   public record Command(String text, byte[] input) {
+    /** A command that reads nothing. */
+    public Command(String text) {
+      this(text, new byte[0]);
+    }
+
     public boolean hasInput() {
       return input.length > 0;
     }
   }
+
+  /** How every token starts. */
+  private static final String TOKEN = "UPSHIFTSECRET";
 
   /** Tells this run's tokens from any text a plan could hold. */
   private static final String NONCE = HexFormat.of().formatHex(randomBytes());
@@ -37,7 +45,7 @@ public final class SecretInput {
     Map<String, String> v = new LinkedHashMap<>(withSecrets);
     for (Map.Entry<String, String> e : withSecrets.entrySet()) {
       if (e.getKey().startsWith("secret.")) {
-        String token = "UPSHIFTSECRET" + NONCE + "N" + tokens.size() + "X";
+        String token = TOKEN + NONCE + "N" + tokens.size() + "X";
         tokens.put(token, e.getValue());
         v.put(e.getKey(), token);
       }
@@ -81,7 +89,7 @@ public final class SecretInput {
       lines.add(value);
     }
     if (lines.isEmpty()) {
-      return new Command(rendered, new byte[0]);
+      return new Command(rendered);
     }
     byte[] input = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
     return new Command(reads + replace(rendered, variables), input);
@@ -94,22 +102,12 @@ public final class SecretInput {
     boolean dbl = false;
     int i = 0;
     while (i < text.length()) {
-      if (!single && text.startsWith("UPSHIFTSECRET", i)) {
-        String token = tokenAt(text, i, variables);
-        if (token != null) {
-          String v = variables.get(token);
-          out.append(dbl ? "${" + v + "}" : "\"$" + v + "\"");
-          i += token.length();
-          continue;
-        }
-      }
-      if (single && text.startsWith("UPSHIFTSECRET", i)) {
-        String token = tokenAt(text, i, variables);
-        if (token != null) {
-          out.append("'\"$").append(variables.get(token)).append("\"'");
-          i += token.length();
-          continue;
-        }
+      String token = text.startsWith(TOKEN, i) ? tokenAt(text, i, variables) : null;
+      if (token != null) {
+        String v = variables.get(token);
+        out.append(single ? "'\"$" + v + "\"'" : dbl ? "${" + v + "}" : "\"$" + v + "\"");
+        i += token.length();
+        continue;
       }
       char c = text.charAt(i);
       out.append(c);

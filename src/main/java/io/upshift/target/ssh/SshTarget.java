@@ -255,19 +255,12 @@ public final class SshTarget implements Target {
           });
       return;
     }
-    boolean windows = "windows".equals(execution.host().os());
-    // secrets go on the command's input, not its line (PowerShell's are still on the line)
-    SecretInput hidden = new SecretInput(values);
-    Map<String, String> rendering = windows ? values : hidden.values();
+    // on a POSIX host: input from /dev/null once past the secrets, then the UPSHIFT_* variables
+    String prefix = NO_INPUT + Rendering.exports(Rendering.environment(values));
+    SecretInput.Command given = Rendering.command(plan, execution, values, prefix);
     if (execution.phase() == Execution.Phase.ACTION && step.kind() == StepKind.REBOOT) {
-      String given = Rendering.command(plan, execution, rendering);
       SecretInput.Command full =
-          given == null
-              ? new SecretInput.Command(BuiltIn.reboot(execution.host()), new byte[0])
-              : windows
-                  ? new SecretInput.Command(given, new byte[0])
-                  : hidden.finish(
-                      NO_INPUT + Rendering.exports(Rendering.environment(values)) + given);
+          given != null ? given : new SecretInput.Command(BuiltIn.reboot(execution.host()));
       reboot(execution.host(), full, step.timeoutMillis())
           .whenComplete(
               (o, error) -> {
@@ -277,18 +270,13 @@ public final class SshTarget implements Target {
               });
       return;
     }
-    String command = Rendering.command(plan, execution, rendering);
-    if (command == null) {
+    if (given == null) {
       clock.post(() -> done.accept(Outcome.success(0, "")));
       return;
     }
-    SecretInput.Command full =
-        windows
-            ? new SecretInput.Command(command, new byte[0])
-            : hidden.finish(NO_INPUT + Rendering.exports(Rendering.environment(values)) + command);
     boolean check = execution.phase() == Execution.Phase.CHECK || step.kind() == StepKind.CHECK;
     session(execution.host())
-        .thenCompose(s -> exec(s, full, step.timeoutMillis()))
+        .thenCompose(s -> exec(s, given, step.timeoutMillis()))
         .whenComplete(
             (outcome, error) -> {
               if (!settings.keepSessions()) {
@@ -363,7 +351,7 @@ public final class SshTarget implements Target {
 
   /** Runs one command on a session; its outcome when the channel closes, or at the timeout. */
   private CompletableFuture<Outcome> exec(ClientSession session, String command, long timeout) {
-    return exec(session, new SecretInput.Command(command, new byte[0]), timeout);
+    return exec(session, new SecretInput.Command(command), timeout);
   }
 
   /**
