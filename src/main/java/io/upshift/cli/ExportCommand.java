@@ -17,7 +17,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code upshift export RUN}: a recorded run for other tools: its events as JSON lines, exactly as
@@ -29,8 +28,7 @@ import picocli.CommandLine.Parameters;
         "Export a run from the journal: its events as JSON lines, its checks as JUnit XML.",
     mixinStandardHelpOptions = true)
 final class ExportCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "RUN", description = "The run's id (a unique prefix will do), or last.")
-  String run;
+  @Mixin RecordedRun recorded;
 
   @Option(
       names = "--jsonl",
@@ -47,14 +45,6 @@ final class ExportCommand implements Callable<Integer> {
       description = "Write the run's checks as JUnit XML to FILE.")
   Path junit;
 
-  @Option(
-      names = "--plan",
-      paramLabel = "PLAN",
-      description = "The run's plan, for --junit, when it moved since the run started.")
-  Path planOverride;
-
-  @Mixin JournalOptions journalOptions;
-
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -68,8 +58,8 @@ final class ExportCommand implements Callable<Integer> {
     if (junit != null && ReportOptions.problem(junit) != null) {
       throw usage("--junit " + junit + ": " + ReportOptions.problem(junit));
     }
-    try (Journal journal = journalOptions.openExisting()) {
-      RunRecord record = ShowCommand.find(journal, run);
+    try (Journal journal = recorded.openJournal()) {
+      RunRecord record = recorded.find(journal);
       if (jsonl != null) {
         long n = jsonl.equals("-") ? lines(journal, record, System.out) : lines(journal, record);
         if (!jsonl.equals("-")) {
@@ -78,8 +68,7 @@ final class ExportCommand implements Callable<Integer> {
         }
       }
       if (junit != null) {
-        ReportData data =
-            ReportCommand.replay(journal, record, ReportCommand.plan(record, planOverride));
+        ReportData data = ReportCommand.replay(journal, record, recorded.plan(record));
         JunitExport.write(data, junit);
         System.err.println("upshift: checks of run " + record.id() + " written to " + junit);
       }

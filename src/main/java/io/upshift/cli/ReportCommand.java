@@ -1,23 +1,19 @@
 package io.upshift.cli;
 
 import io.upshift.journal.Journal;
-import io.upshift.journal.JournalException;
 import io.upshift.journal.Resumption;
 import io.upshift.journal.RunRecord;
 import io.upshift.plan.Plan;
-import io.upshift.plan.PlanLoader;
 import io.upshift.report.HtmlReport;
 import io.upshift.report.ReportData;
 import io.upshift.verify.Verifier;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code upshift report RUN}: the run report of a recorded run, built from its journal and its plan
@@ -29,22 +25,13 @@ import picocli.CommandLine.Parameters;
         "Write the HTML report of a run from the journal: timeline, capability windows, failures, approvals, snapshots and backups.",
     mixinStandardHelpOptions = true)
 final class ReportCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "RUN", description = "The run's id (a unique prefix will do), or last.")
-  String run;
+  @Mixin RecordedRun recorded;
 
   @Option(
       names = "--out",
       paramLabel = "FILE",
       description = "Where to write the report (default: upshift-report-RUN.html in this folder).")
   Path out;
-
-  @Option(
-      names = "--plan",
-      paramLabel = "PLAN",
-      description = "The run's plan, when it moved since the run started (default: where it was).")
-  Path planOverride;
-
-  @Mixin JournalOptions journalOptions;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -54,9 +41,9 @@ final class ReportCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--out " + out + ": " + ReportOptions.problem(out));
     }
-    try (Journal journal = journalOptions.openExisting()) {
-      RunRecord record = ShowCommand.find(journal, run);
-      Plan plan = plan(record, planOverride);
+    try (Journal journal = recorded.openJournal()) {
+      RunRecord record = recorded.find(journal);
+      Plan plan = recorded.plan(record);
       ReportData data = replay(journal, record, plan);
       Path file = out != null ? out : Path.of("upshift-report-" + record.id() + ".html");
       long started = System.nanoTime();
@@ -66,23 +53,6 @@ final class ReportCommand implements Callable<Integer> {
           record.id(), file, (bytes + 1023) / 1024, (System.nanoTime() - started) / 1e9);
       return ExitCode.OK;
     }
-  }
-
-  /** A run's plan: where it was when the run started, or {@code override}. */
-  static Plan plan(RunRecord record, Path override) {
-    Path file =
-        override != null
-            ? PlanLoader.planFile(override).toAbsolutePath().normalize()
-            : Path.of(record.planFile());
-    if (!Files.exists(file)) {
-      throw new JournalException(
-          "the plan of run "
-              + record.id()
-              + " is no longer at "
-              + file
-              + "; give it with --plan PATH (the report names stages, steps and hosts from it)");
-    }
-    return PlanArgument.load(file, System.err);
   }
 
   /** The report's data of a recorded run, from its events. */
