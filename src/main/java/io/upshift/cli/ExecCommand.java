@@ -13,6 +13,7 @@ import io.upshift.plan.Stage;
 import io.upshift.plan.Step;
 import io.upshift.plan.StepKind;
 import io.upshift.plan.Waves;
+import io.upshift.report.Count;
 import io.upshift.source.InvalidInputException;
 import io.upshift.source.Position;
 import io.upshift.source.Problems;
@@ -226,8 +227,8 @@ final class ExecCommand implements Callable<Integer> {
         System.out.println(describe(g));
       }
       System.out.printf(
-          "%,d host(s), %,d failed, in %.1f s%n",
-          hosts.length, failed, (System.nanoTime() - t0) / 1e9);
+          "%s host(s), %s failed, in %.1f s%n",
+          Count.of(hosts.length), Count.of(failed), (System.nanoTime() - t0) / 1e9);
     }
     return failed == 0 ? ExitCode.OK : ExitCode.FAILED;
   }
@@ -276,7 +277,14 @@ final class ExecCommand implements Callable<Integer> {
       return;
     }
     lastProgress = now;
-    err.printf("\r\033[Kexec: %,d/%,d done, %,d failed", done, total, failures);
+    err.print(
+        "\r\033[Kexec: "
+            + Count.of(done)
+            + "/"
+            + Count.of(total)
+            + " done, "
+            + Count.of(failures)
+            + " failed");
     err.flush();
   }
 
@@ -301,7 +309,7 @@ final class ExecCommand implements Callable<Integer> {
   }
 
   private static String describe(Group g) {
-    StringBuilder b = new StringBuilder(String.format("%,d host(s): ", g.hosts().size()));
+    StringBuilder b = new StringBuilder(Count.of(g.hosts().size()) + " host(s): ");
     if (g.ok()) {
       b.append("ok");
     } else {
@@ -314,7 +322,7 @@ final class ExecCommand implements Callable<Integer> {
     List<String> names = g.hosts().subList(0, Math.min(8, g.hosts().size()));
     b.append("\n  ").append(String.join(", ", names));
     if (g.hosts().size() > names.size()) {
-      b.append(String.format(", and %,d more", g.hosts().size() - names.size()));
+      b.append(", and ").append(Count.of(g.hosts().size() - names.size())).append(" more");
     }
     return b.toString();
   }

@@ -2,6 +2,7 @@ package io.upshift.cli;
 
 import io.upshift.journal.Journal;
 import io.upshift.journal.RunRecord;
+import io.upshift.report.Count;
 import io.upshift.report.JunitExport;
 import io.upshift.report.ReportData;
 import java.io.BufferedWriter;
@@ -64,7 +65,7 @@ final class ExportCommand implements Callable<Integer> {
         long n = jsonl.equals("-") ? lines(journal, record, System.out) : lines(journal, record);
         if (!jsonl.equals("-")) {
           System.err.printf(
-              "upshift: %,d event(s) of run %s written to %s%n", n, record.id(), jsonl);
+              "upshift: %s event(s) of run %s written to %s%n", Count.of(n), record.id(), jsonl);
         }
       }
       if (junit != null) {

@@ -58,22 +58,28 @@ public final class Main {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
+    System.exit(launch(args));
+  }
+
+  /**
+   * Runs the command line as {@code main} does, the plan read ahead and out-of-memory reported, and
+   * returns its exit code.
+   */
+  static int launch(String[] args) {
     if (!PlanArgument.startReadingAhead(args)) {
       warmUp();
     }
-    int code;
     try {
-      code = run(args, System.out, System.err);
+      return run(args, System.out, System.err);
     } catch (OutOfMemoryError e) {
       System.err.println("upshift: out of memory");
       System.err.println("  hint: give the JVM more heap, e.g. UPSHIFT_JAVA_OPTS=-Xmx8g");
-      code = ExitCode.INTERNAL;
+      return ExitCode.INTERNAL;
     } catch (StackOverflowError e) {
       System.err.println("upshift: internal error: stack overflow");
       System.err.println("  hint: this is a bug; run again with --debug and report the input");
-      code = ExitCode.INTERNAL;
+      return ExitCode.INTERNAL;
     }
-    System.exit(code);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.upshift.cli;
 
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
+import io.upshift.report.Count;
 import io.upshift.source.InvalidInputException;
 import io.upshift.source.Problem;
 import io.upshift.source.Problems;
@@ -34,10 +35,10 @@ final class PlanArgument {
     }
     if (plan.inventory().size() >= LARGE_FLEET && quickCompilerOnly()) {
       warnings.printf(
-          "upshift: note: %,d hosts; the launcher runs Java's quick compiler only, which starts"
+          "upshift: note: %s hosts; the launcher runs Java's quick compiler only, which starts"
               + " fastest for fleets of ordinary size. For one this large,"
               + " UPSHIFT_JAVA_OPTS=-XX:TieredStopAtLevel=4 rehearses it about twice as fast.%n",
-          plan.inventory().size());
+          Count.of(plan.inventory().size()));
     }
     return plan;
   }

@@ -2,6 +2,7 @@ package io.upshift.cli;
 
 import io.upshift.plan.DurationModel;
 import io.upshift.plan.Plan;
+import io.upshift.report.Count;
 import io.upshift.report.RunSummary;
 import io.upshift.report.SummaryTable;
 import io.upshift.verify.Sampling;
@@ -47,10 +48,10 @@ final class PlanCommand implements Callable<Integer> {
     Sampling sampled = samples > 0 ? Sampling.of(loaded, samples) : null;
     PrintStream out = System.out;
     out.printf(
-        "Plan \"%s\": %d stages, %,d hosts; expected %s, %s%n%n",
+        "Plan \"%s\": %d stages, %s hosts; expected %s, %s%n%n",
         loaded.name(),
         loaded.stages().size(),
-        loaded.inventory().size(),
+        Count.of(loaded.inventory().size()),
         DurationModel.format(e.makespan()),
         sampled == null
             ? DurationModel.format(p.makespan()) + " with every step at its 95th percentile"

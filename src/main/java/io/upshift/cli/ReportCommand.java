@@ -4,6 +4,7 @@ import io.upshift.journal.Journal;
 import io.upshift.journal.Resumption;
 import io.upshift.journal.RunRecord;
 import io.upshift.plan.Plan;
+import io.upshift.report.Count;
 import io.upshift.report.HtmlReport;
 import io.upshift.report.ReportData;
 import io.upshift.verify.Verifier;
@@ -49,8 +50,8 @@ final class ReportCommand implements Callable<Integer> {
       long started = System.nanoTime();
       long bytes = HtmlReport.write(data, predicted(plan), file);
       System.err.printf(
-          "upshift: report of run %s written to %s (%,d KB in %.1f s)%n",
-          record.id(), file, (bytes + 1023) / 1024, (System.nanoTime() - started) / 1e9);
+          "upshift: report of run %s written to %s (%s KB in %.1f s)%n",
+          record.id(), file, Count.of((bytes + 1023) / 1024), (System.nanoTime() - started) / 1e9);
       return ExitCode.OK;
     }
   }

@@ -3,6 +3,7 @@ package io.upshift.cli;
 import io.upshift.engine.RunListener;
 import io.upshift.journal.RunRecord;
 import io.upshift.plan.Plan;
+import io.upshift.report.Count;
 import io.upshift.report.HtmlReport;
 import io.upshift.report.JunitExport;
 import io.upshift.report.ReportData;
@@ -117,8 +118,8 @@ final class ReportOptions {
         long started = System.nanoTime();
         long bytes = HtmlReport.write(data, ReportCommand.predicted(data.plan()), report);
         err.printf(
-            "upshift: report written to %s (%,d KB in %.1f s)%n",
-            report, (bytes + 1023) / 1024, (System.nanoTime() - started) / 1e9);
+            "upshift: report written to %s (%s KB in %.1f s)%n",
+            report, Count.of((bytes + 1023) / 1024), (System.nanoTime() - started) / 1e9);
       } catch (IOException e) {
         err.println("upshift: --report " + report + ": cannot write it: " + e.getMessage());
       }

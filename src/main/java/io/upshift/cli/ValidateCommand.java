@@ -1,6 +1,7 @@
 package io.upshift.cli;
 
 import io.upshift.plan.Plan;
+import io.upshift.report.Count;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,11 +24,11 @@ final class ValidateCommand implements Callable<Integer> {
     Plan loaded = PlanArgument.load(plan, System.err);
     var out = spec.commandLine().getOut();
     out.printf(
-        "ok: \"%s\": %d stages, %d steps, %,d hosts, %d capabilities, %d compatibility rules%n",
+        "ok: \"%s\": %d stages, %d steps, %s hosts, %d capabilities, %d compatibility rules%n",
         loaded.name(),
         loaded.stages().size(),
         loaded.steps().size(),
-        loaded.inventory().size(),
+        Count.of(loaded.inventory().size()),
         loaded.capabilities().size(),
         loaded.compatibility().size());
     out.flush();

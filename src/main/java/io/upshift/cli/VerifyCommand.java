@@ -3,6 +3,7 @@ package io.upshift.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.upshift.plan.Plan;
+import io.upshift.report.Count;
 import io.upshift.source.Severity;
 import io.upshift.verify.Finding;
 import io.upshift.verify.Verifier;
@@ -49,12 +50,12 @@ final class VerifyCommand implements Callable<Integer> {
       }
       long errors = report.findings().stream().filter(f -> f.severity() == Severity.ERROR).count();
       out.printf(
-          "%s: \"%s\": %d stages, %d steps, %,d hosts, %d rules: %s%n",
+          "%s: \"%s\": %d stages, %d steps, %s hosts, %d rules: %s%n",
           report.safe() ? "safe" : "UNSAFE",
           loaded.name(),
           loaded.stages().size(),
           loaded.steps().size(),
-          loaded.inventory().size(),
+          Count.of(loaded.inventory().size()),
           loaded.compatibility().size(),
           report.findings().isEmpty()
               ? "no findings"

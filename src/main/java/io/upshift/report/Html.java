@@ -99,6 +99,6 @@ final class Html {
 
   /** A count with thousands separators. */
   static String count(long n) {
-    return String.format("%,d", n);
+    return Count.of(n);
   }
 }
