@@ -5,27 +5,35 @@ import io.upshift.journal.Journal;
 import io.upshift.journal.RunRecord;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** The operator's requests to a run: pause, abort, approve. They go through the journal. */
 abstract class ControlCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "RUN", description = "The run's id (a unique prefix will do), or last.")
   String run;
-
-  @Mixin JournalOptions journalOptions;
-
-  @Option(names = "--by", paramLabel = "NAME", description = "Who asks (default: $USER).")
+  final JournalOptions journalOptions = new JournalOptions();
   String by;
+  String comment = "";
 
-  @Option(
-      names = "--comment",
-      paramLabel = "TEXT",
-      defaultValue = "",
-      description = "Why, for the audit trail.")
-  String comment;
+  /** The command line every request takes: RUN, the journal, who asks and why. */
+  CommandSpec spec(String name, String description) {
+    CommandSpec spec =
+        Args.command(name, description, this)
+            .addPositional(RecordedRun.parameter(v -> run = v))
+            .addOption(
+                Args.option("--by", "NAME", String.class, "Who asks (default: $USER).", v -> by = v)
+                    .build())
+            .addOption(
+                Args.option(
+                        "--comment",
+                        "TEXT",
+                        String.class,
+                        "Why, for the audit trail.",
+                        v -> comment = v)
+                    .build());
+    return journalOptions.addTo(spec);
+  }
+
+  abstract CommandSpec spec();
 
   abstract Control.Kind kind();
 
@@ -83,28 +91,33 @@ abstract class ControlCommand implements Callable<Integer> {
     }
   }
 
-  @Command(
-      name = "pause",
-      description = "Pause a run: actions in flight finish, nothing new starts.",
-      mixinStandardHelpOptions = true)
   static final class Pause extends ControlCommand {
+    @Override
+    CommandSpec spec() {
+      return spec("pause", "Pause a run: actions in flight finish, nothing new starts.");
+    }
+
     @Override
     Control.Kind kind() {
       return Control.Kind.PAUSE;
     }
   }
 
-  @Command(
-      name = "abort",
-      description =
-          "Abort a run: actions in flight finish, nothing new starts, the run ends aborted.",
-      mixinStandardHelpOptions = true)
   static final class Abort extends ControlCommand {
-    @Option(
-        names = "--undo",
-        description =
-            "Then undo the current stage's steps that declare `undo:`, last first, on the hosts where they succeeded.")
     boolean undo;
+
+    @Override
+    CommandSpec spec() {
+      return spec(
+              "abort",
+              "Abort a run: actions in flight finish, nothing new starts, the run ends aborted.")
+          .addOption(
+              Args.flag(
+                  "--undo",
+                  "Then undo the current stage's steps that declare `undo:`, last first, on the"
+                      + " hosts where they succeeded.",
+                  v -> undo = v));
+    }
 
     @Override
     Control.Kind kind() {
@@ -112,11 +125,13 @@ abstract class ControlCommand implements Callable<Integer> {
     }
   }
 
-  @Command(
-      name = "approve",
-      description = "Approve the gate a run waits at; the name, time and comment are journaled.",
-      mixinStandardHelpOptions = true)
   static final class Approve extends ControlCommand {
+    @Override
+    CommandSpec spec() {
+      return spec(
+          "approve", "Approve the gate a run waits at; the name, time and comment are journaled.");
+    }
+
     @Override
     Control.Kind kind() {
       return Control.Kind.APPROVE;

@@ -31,65 +31,100 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code upshift exec SELECTOR -- CMD}: one command on every selected host, a bounded number at
  * once, with the results grouped by what came back ("2,093 hosts: ok", "7 hosts: exit 1: ..."). The
  * mcollective / {@code ansible -m command} job, over the same SSH target as plans.
  */
-@Command(
-    name = "exec",
-    description = "Run one command on every host a selector picks; results grouped by outcome.",
-    mixinStandardHelpOptions = true)
 final class ExecCommand implements Callable<Integer> {
-  @Parameters(
-      index = "0",
-      paramLabel = "SELECTOR",
-      description = "Which hosts, e.g. role=compute,cell=gva-1 (or all).")
+  private CommandSpec spec;
   String selector;
-
-  @Parameters(
-      index = "1..*",
-      paramLabel = "CMD",
-      description =
-          "The command (after --); {{host}} and the other placeholders are filled in, shell-quoted.")
   List<String> command = new ArrayList<>();
-
-  @Option(
-      names = {"-i", "--inventory"},
-      paramLabel = "FILE",
-      description =
-          "The inventory, or a plan (file or folder) whose inventory to use (default: inventory.yaml here).")
   Path inventory = Path.of("inventory.yaml");
-
-  @Option(
-      names = "--target",
-      defaultValue = "ssh",
-      description =
-          "Where: ssh (the default) or local (each host's command runs on this machine, for tests).")
   RunCommand.TargetName target;
-
-  @Option(
-      names = {"-f", "--concurrency"},
-      defaultValue = "50",
-      description = "Hosts at once (default: ${DEFAULT-VALUE}).")
   int concurrency;
-
-  @Option(
-      names = "--timeout",
-      defaultValue = "60s",
-      description = "How long one host may take (default: ${DEFAULT-VALUE}).")
   String timeout;
-
-  @Option(names = "--json", description = "Print the groups as JSON.")
   boolean json;
+  final SshOptions ssh = new SshOptions();
 
-  @picocli.CommandLine.Mixin SshOptions ssh;
+  CommandSpec spec() {
+    spec =
+        Args.command(
+                "exec",
+                "Run one command on every host a selector picks; results grouped by outcome.",
+                this)
+            .addPositional(
+                Args.positional(
+                        "SELECTOR",
+                        String.class,
+                        "Which hosts, e.g. role=compute,cell=gva-1 (or all).",
+                        v -> selector = v)
+                    .index("0")
+                    .arity("1")
+                    .required(true)
+                    .build())
+            .addPositional(
+                Args.positional(
+                        "CMD",
+                        List.class,
+                        "The command (after --); {{host}} and the other placeholders are filled in,"
+                            + " shell-quoted.",
+                        v -> command = strings(v))
+                    .index("1..*")
+                    .arity("0..*")
+                    .auxiliaryTypes(String.class)
+                    .build())
+            .addOption(
+                Args.option(
+                        new String[] {"-i", "--inventory"},
+                        "FILE",
+                        Path.class,
+                        "The inventory, or a plan (file or folder) whose inventory to use (default:"
+                            + " inventory.yaml here).",
+                        v -> inventory = v)
+                    .build())
+            .addOption(
+                Args.option(
+                        "--target",
+                        "TARGET",
+                        RunCommand.TargetName.class,
+                        "Where: ssh (the default) or local (each host's command runs on this"
+                            + " machine, for tests).",
+                        v -> target = v)
+                    .defaultValue("ssh")
+                    .build())
+            .addOption(
+                Args.option(
+                        new String[] {"-f", "--concurrency"},
+                        "N",
+                        Integer.class,
+                        "Hosts at once (default: ${DEFAULT-VALUE}).",
+                        v -> concurrency = v)
+                    .defaultValue("50")
+                    .build())
+            .addOption(
+                Args.option(
+                        "--timeout",
+                        "DURATION",
+                        String.class,
+                        "How long one host may take (default: ${DEFAULT-VALUE}).",
+                        v -> timeout = v)
+                    .defaultValue("60s")
+                    .build())
+            .addOption(Args.flag("--json", "Print the groups as JSON.", v -> json = v));
+    return ssh.addTo(spec);
+  }
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  /** The words of CMD, as picocli collects them. */
+  private static List<String> strings(List<?> words) {
+    List<String> out = new ArrayList<>(words.size());
+    for (Object w : words) {
+      out.add((String) w);
+    }
+    return out;
+  }
 
   /** Hosts with one outcome. */
   record Group(boolean ok, int exit, String output, String reason, List<String> hosts) {}

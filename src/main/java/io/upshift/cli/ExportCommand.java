@@ -15,38 +15,45 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code upshift export RUN}: a recorded run for other tools: its events as JSON lines, exactly as
  * the journal stores them, and its checks as JUnit XML.
  */
-@Command(
-    name = "export",
-    description =
-        "Export a run from the journal: its events as JSON lines, its checks as JUnit XML.",
-    mixinStandardHelpOptions = true)
 final class ExportCommand implements Callable<Integer> {
-  @Mixin RecordedRun recorded;
-
-  @Option(
-      names = "--jsonl",
-      paramLabel = "FILE",
-      arity = "0..1",
-      fallbackValue = "-",
-      description =
-          "Write the run's events as JSON lines to FILE, or to standard output (- or no FILE).")
+  private CommandSpec spec;
+  final RecordedRun recorded = new RecordedRun();
   String jsonl;
-
-  @Option(
-      names = "--junit",
-      paramLabel = "FILE",
-      description = "Write the run's checks as JUnit XML to FILE.")
   Path junit;
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  CommandSpec spec() {
+    spec =
+        Args.command(
+            "export",
+            "Export a run from the journal: its events as JSON lines, its checks as JUnit XML.",
+            this);
+    recorded.addTo(spec);
+    return spec.addOption(
+            Args.option(
+                    "--jsonl",
+                    "FILE",
+                    String.class,
+                    "Write the run's events as JSON lines to FILE, or to standard output (- or no"
+                        + " FILE).",
+                    v -> jsonl = v)
+                .arity("0..1")
+                .fallbackValue("-")
+                .build())
+        .addOption(
+            Args.option(
+                    "--junit",
+                    "FILE",
+                    Path.class,
+                    "Write the run's checks as JUnit XML to FILE.",
+                    v -> junit = v)
+                .build());
+  }
 
   @Override
   public Integer call() throws IOException {

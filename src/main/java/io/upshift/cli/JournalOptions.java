@@ -3,20 +3,28 @@ package io.upshift.cli;
 import io.upshift.journal.JdbcJournal;
 import io.upshift.journal.Journal;
 import java.nio.file.Path;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Where the journal is: {@code --journal}, else $UPSHIFT_JOURNAL, else .upshift/journal.db. */
 final class JournalOptions {
   static final String DEFAULT = ".upshift/journal.db";
 
-  @Option(
-      names = "--journal",
-      paramLabel = "WHERE",
-      description =
-          "The journal: a SQLite file (default: $UPSHIFT_JOURNAL, else "
-              + DEFAULT
-              + " in this folder) or a PostgreSQL URL, jdbc:postgresql://HOST:PORT/DB (user and password from PGUSER/PGPASSWORD).")
   String journal;
+
+  /** Adds {@code --journal} to a command. */
+  CommandSpec addTo(CommandSpec spec) {
+    return spec.addOption(
+        Args.option(
+                "--journal",
+                "WHERE",
+                String.class,
+                "The journal: a SQLite file (default: $UPSHIFT_JOURNAL, else "
+                    + DEFAULT
+                    + " in this folder) or a PostgreSQL URL, jdbc:postgresql://HOST:PORT/DB (user"
+                    + " and password from PGUSER/PGPASSWORD).",
+                v -> journal = v)
+            .build());
+  }
 
   /** Whether the user named a journal (on the command line or in the environment). */
   boolean given() {

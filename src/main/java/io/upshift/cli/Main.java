@@ -4,57 +4,69 @@ import io.upshift.source.InvalidInputException;
 import io.upshift.source.Problem;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The {@code upshift} command line: the one place where outcomes become exit codes. */
-@Command(
-    name = "upshift",
-    mixinStandardHelpOptions = true,
-    versionProvider = Main.Version.class,
-    description =
-        "Upgrades large clouds in place: validate a plan, rehearse it on a simulated fleet, run it.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:success (valid plan; run succeeded)",
-      "1:invalid plan, or the run failed or halted",
-      "2:wrong usage of the command line",
-      "3:the run is paused, waiting for an approval",
-      "70:internal error (a bug; run with --debug for details)"
-    })
 public final class Main {
   /**
-   * The subcommands by name, in the order `--help` lists them. Only the one invoked is built:
-   * picocli reads each command's annotations when it is added, and at start-up that costs more than
-   * most commands' own work.
+   * The subcommands by name, in the order `--help` lists them, each made when asked for. Only the
+   * one invoked is made, unless help lists them all.
    */
-  private static final java.util.Map<String, Class<?>> COMMANDS = commands();
+  private static final Map<String, Supplier<CommandSpec>> COMMANDS = commands();
 
-  private static java.util.Map<String, Class<?>> commands() {
-    java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
-    m.put("validate", ValidateCommand.class);
-    m.put("verify", VerifyCommand.class);
-    m.put("plan", PlanCommand.class);
-    m.put("run", RunCommand.class);
-    m.put("resume", ResumeCommand.class);
-    m.put("pause", ControlCommand.Pause.class);
-    m.put("abort", ControlCommand.Abort.class);
-    m.put("approve", ControlCommand.Approve.class);
-    m.put("runs", RunsCommand.class);
-    m.put("show", ShowCommand.class);
-    m.put("report", ReportCommand.class);
-    m.put("export", ExportCommand.class);
-    m.put("exec", ExecCommand.class);
-    m.put("help", CommandLine.HelpCommand.class);
-    return java.util.Collections.unmodifiableMap(m);
+  private static Map<String, Supplier<CommandSpec>> commands() {
+    Map<String, Supplier<CommandSpec>> m = new LinkedHashMap<>();
+    m.put("validate", () -> new ValidateCommand().spec());
+    m.put("verify", () -> new VerifyCommand().spec());
+    m.put("plan", () -> new PlanCommand().spec());
+    m.put("run", () -> new RunCommand().spec());
+    m.put("resume", () -> new ResumeCommand().spec());
+    m.put("pause", () -> new ControlCommand.Pause().spec());
+    m.put("abort", () -> new ControlCommand.Abort().spec());
+    m.put("approve", () -> new ControlCommand.Approve().spec());
+    m.put("runs", () -> new RunsCommand().spec());
+    m.put("show", () -> new ShowCommand().spec());
+    m.put("report", () -> new ReportCommand().spec());
+    m.put("export", () -> new ExportCommand().spec());
+    m.put("exec", () -> new ExecCommand().spec());
+    return Collections.unmodifiableMap(m);
   }
 
-  @Option(
-      names = "--debug",
-      description = "Print stack traces of internal errors.",
-      scope = CommandLine.ScopeType.INHERIT)
-  boolean debug;
+  /** Whether stack traces of internal errors are printed: {@code --debug}, on every command. */
+  private boolean debug;
+
+  /** The top command: no work of its own, so picocli asks for a subcommand when none is given. */
+  private CommandSpec spec() {
+    CommandSpec spec =
+        Args.command(
+            "upshift",
+            "Upgrades large clouds in place: validate a plan, rehearse it on a simulated fleet, run"
+                + " it.",
+            null);
+    spec.usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(exitCodes());
+    spec.addOption(
+        OptionSpec.builder(
+                Args.flag("--debug", "Print stack traces of internal errors.", v -> debug = v))
+            .scopeType(CommandLine.ScopeType.INHERIT)
+            .build());
+    return spec;
+  }
+
+  private static Map<String, String> exitCodes() {
+    Map<String, String> codes = new LinkedHashMap<>();
+    codes.put("0", "success (valid plan; run succeeded)");
+    codes.put("1", "invalid plan, or the run failed or halted");
+    codes.put("2", "wrong usage of the command line");
+    codes.put("3", "the run is paused, waiting for an approval");
+    codes.put("70", "internal error (a bug; run with --debug for details)");
+    return codes;
+  }
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
@@ -101,14 +113,17 @@ public final class Main {
   /** Runs the command line with the given streams; returns the exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     Main main = new Main();
-    CommandLine cli = new CommandLine(main);
-    Class<?> invoked = args.length > 0 && !"help".equals(args[0]) ? COMMANDS.get(args[0]) : null;
+    CommandSpec top = main.spec();
+    Supplier<CommandSpec> invoked =
+        args.length > 0 && !"help".equals(args[0]) ? COMMANDS.get(args[0]) : null;
     boolean versionOnly = args.length == 1 && ("--version".equals(args[0]) || "-V".equals(args[0]));
     if (invoked != null) {
-      cli.addSubcommand(args[0], invoked);
+      top.addSubcommand(args[0], invoked.get());
     } else if (!versionOnly) {
-      COMMANDS.forEach(cli::addSubcommand);
+      COMMANDS.forEach((name, command) -> top.addSubcommand(name, command.get()));
+      top.addSubcommand("help", new CommandLine(new CommandLine.HelpCommand(), Args.FACTORY));
     }
+    CommandLine cli = new CommandLine(top, Args.FACTORY);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setExecutionExceptionHandler(

@@ -10,10 +10,17 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.Consumer;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** The PLAN argument of every command: loaded, its warnings printed, its errors thrown. */
 final class PlanArgument {
   private PlanArgument() {}
+
+  /** The PLAN parameter, as commands that take a plan declare it. */
+  static PositionalParamSpec parameter(Consumer<Path> to) {
+    return Args.parameter("PLAN", Path.class, "A plan file, or a folder holding plan.yaml.", to);
+  }
 
   /**
    * Loads the plan at {@code path}.

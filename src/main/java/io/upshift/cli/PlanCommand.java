@@ -10,30 +10,38 @@ import io.upshift.verify.Verifier;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code upshift plan PLAN}: a dry run that predicts the timeline (expected and 95th percentile),
  * the capability windows and the points of no return, touching nothing.
  */
-@Command(
-    name = "plan",
-    description =
-        "Predict the timeline, capability windows and points of no return, touching nothing.",
-    mixinStandardHelpOptions = true)
 final class PlanCommand implements Callable<Integer> {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Parameters(paramLabel = "PLAN", description = "A plan file, or a folder holding plan.yaml.")
+  private CommandSpec spec;
   Path plan;
+  int samples;
 
-  @picocli.CommandLine.Option(
-      names = "--samples",
-      paramLabel = "N",
-      description =
-          "Rehearsals whose 95th percentile gives the P95 columns, each drawing every duration from its model (default: ${DEFAULT-VALUE}; 0 for the bound alone: every step at its 95th percentile).")
-  int samples = 100;
+  CommandSpec spec() {
+    spec =
+        Args.command(
+                "plan",
+                "Predict the timeline, capability windows and points of no return, touching"
+                    + " nothing.",
+                this)
+            .addPositional(PlanArgument.parameter(v -> plan = v))
+            .addOption(
+                Args.option(
+                        "--samples",
+                        "N",
+                        Integer.class,
+                        "Rehearsals whose 95th percentile gives the P95 columns, each drawing every"
+                            + " duration from its model (default: ${DEFAULT-VALUE}; 0 for the bound"
+                            + " alone: every step at its 95th percentile).",
+                        v -> samples = v)
+                    .defaultValue("100")
+                    .build());
+    return spec;
+  }
 
   @Override
   public Integer call() {

@@ -33,6 +33,18 @@ final class ProgressPrinter implements RunListener {
 
   /** A printer for the mode asked for, or null for {@code none}. */
   /** How progress is shown. */
+  /** The {@code --progress} option of the commands that drive a run. */
+  static picocli.CommandLine.Model.OptionSpec option(java.util.function.Consumer<Mode> to) {
+    return Args.option(
+            "--progress",
+            "MODE",
+            Mode.class,
+            "Progress display: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            to)
+        .defaultValue("auto")
+        .build();
+  }
+
   enum Mode {
     auto,
     line,

@@ -7,25 +7,38 @@ import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import java.util.function.Consumer;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * The recorded run a command reads back ({@code report}, {@code export}): RUN, the journal that
  * holds it, and {@code --plan} when its plan moved since it started.
  */
 final class RecordedRun {
-  @Parameters(paramLabel = "RUN", description = "The run's id (a unique prefix will do), or last.")
   String run;
-
-  @Option(
-      names = "--plan",
-      paramLabel = "PLAN",
-      description = "The run's plan, when it moved since the run started (default: where it was).")
   Path planOverride;
+  final JournalOptions journalOptions = new JournalOptions();
 
-  @Mixin JournalOptions journalOptions;
+  /** The RUN parameter, as every command about a recorded run declares it. */
+  static PositionalParamSpec parameter(Consumer<String> to) {
+    return Args.parameter(
+        "RUN", String.class, "The run's id (a unique prefix will do), or last.", to);
+  }
+
+  /** Adds RUN, {@code --plan} and {@code --journal} to a command. */
+  CommandSpec addTo(CommandSpec spec) {
+    spec.addPositional(parameter(v -> run = v))
+        .addOption(
+            Args.option(
+                    "--plan",
+                    "PLAN",
+                    Path.class,
+                    "The run's plan, when it moved since the run started (default: where it was).",
+                    v -> planOverride = v)
+                .build());
+    return journalOptions.addTo(spec);
+  }
 
   /** The journal, which must exist. */
   Journal openJournal() {

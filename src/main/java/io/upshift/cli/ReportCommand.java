@@ -12,29 +12,34 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code upshift report RUN}: the run report of a recorded run, built from its journal and its plan
  * (the same report as {@code run --report}).
  */
-@Command(
-    name = "report",
-    description =
-        "Write the HTML report of a run from the journal: timeline, capability windows, failures, approvals, snapshots and backups.",
-    mixinStandardHelpOptions = true)
 final class ReportCommand implements Callable<Integer> {
-  @Mixin RecordedRun recorded;
-
-  @Option(
-      names = "--out",
-      paramLabel = "FILE",
-      description = "Where to write the report (default: upshift-report-RUN.html in this folder).")
+  private CommandSpec spec;
+  final RecordedRun recorded = new RecordedRun();
   Path out;
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  CommandSpec spec() {
+    spec =
+        Args.command(
+            "report",
+            "Write the HTML report of a run from the journal: timeline, capability windows,"
+                + " failures, approvals, snapshots and backups.",
+            this);
+    recorded.addTo(spec);
+    return spec.addOption(
+        Args.option(
+                "--out",
+                "FILE",
+                Path.class,
+                "Where to write the report (default: upshift-report-RUN.html in this folder).",
+                v -> out = v)
+            .build());
+  }
 
   @Override
   public Integer call() throws IOException {

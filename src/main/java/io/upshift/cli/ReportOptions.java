@@ -14,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code --report} and {@code --junit} options of {@code run} and {@code resume}: what the run
@@ -24,28 +22,31 @@ import picocli.CommandLine.Spec;
  * paused).
  */
 final class ReportOptions {
-  @Spec(Spec.Target.MIXEE)
-  CommandSpec spec;
-
+  private CommandSpec spec;
   private Path report;
   private Path junit;
   private ReportData data;
 
-  @Option(
-      names = "--report",
-      paramLabel = "FILE",
-      description =
-          "Write the run report, one self-contained HTML file, to FILE when the run stops.")
-  void report(Path file) {
-    report = checked("--report", file);
-  }
-
-  @Option(
-      names = "--junit",
-      paramLabel = "FILE",
-      description = "Write the run's checks as JUnit XML to FILE when the run stops.")
-  void junit(Path file) {
-    junit = checked("--junit", file);
+  /** Adds {@code --report} and {@code --junit} to a command; each file is checked as it is read. */
+  CommandSpec addTo(CommandSpec spec) {
+    this.spec = spec;
+    return spec.addOption(
+            Args.option(
+                    "--report",
+                    "FILE",
+                    Path.class,
+                    "Write the run report, one self-contained HTML file, to FILE when the run"
+                        + " stops.",
+                    file -> report = checked("--report", file))
+                .build())
+        .addOption(
+            Args.option(
+                    "--junit",
+                    "FILE",
+                    Path.class,
+                    "Write the run's checks as JUnit XML to FILE when the run stops.",
+                    file -> junit = checked("--junit", file))
+                .build());
   }
 
   private Path checked(String option, Path file) {

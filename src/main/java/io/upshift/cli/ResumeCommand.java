@@ -19,62 +19,65 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code upshift resume RUN}: goes on with a paused run, or one whose driver died, from its
  * journal. Asks a live driver to resume instead when there is one.
  */
-@Command(
-    name = "resume",
-    description =
-        "Go on with a run from its journal: after a pause, or after the process driving it died.",
-    mixinStandardHelpOptions = true)
 final class ResumeCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "RUN", description = "The run's id (a unique prefix will do), or last.")
   String run;
-
-  @Mixin JournalOptions journalOptions;
-
-  @Mixin ReportOptions reports;
-
-  @Option(names = "--by", paramLabel = "NAME", description = "Who resumes (default: $USER).")
+  final JournalOptions journalOptions = new JournalOptions();
+  final ReportOptions reports = new ReportOptions();
   String by;
-
-  @Option(
-      names = "--in-doubt",
-      paramLabel = "ANSWER",
-      description =
-          "For actions that may or may not have run and whose kind asks the operator (db-sync, db-backup, command): done, rerun or failed, after looking at the hosts.")
   String inDoubt;
-
-  @Option(
-      names = "--accept-plan-changes",
-      description =
-          "Go on although the plan changed in steps the run has started or done (they keep what was recorded).")
   boolean acceptChanges;
-
-  @Option(
-      names = "--plan",
-      paramLabel = "PLAN",
-      description =
-          "The plan, when it moved since the run started (default: where it was); its folder is where local commands run.")
   Path planOverride;
-
-  @Option(
-      names = "--progress",
-      defaultValue = "auto",
-      description = "Progress display: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   ProgressPrinter.Mode progress;
-
-  @Option(
-      names = "--summary-json",
-      paramLabel = "FILE",
-      description = "Write the run summary as JSON to FILE.")
   Path summaryJson;
+
+  CommandSpec spec() {
+    CommandSpec spec =
+        Args.command(
+                "resume",
+                "Go on with a run from its journal: after a pause, or after the process driving it"
+                    + " died.",
+                this)
+            .addPositional(RecordedRun.parameter(v -> run = v))
+            .addOption(
+                Args.option(
+                        "--by", "NAME", String.class, "Who resumes (default: $USER).", v -> by = v)
+                    .build())
+            .addOption(
+                Args.option(
+                        "--in-doubt",
+                        "ANSWER",
+                        String.class,
+                        "For actions that may or may not have run and whose kind asks the operator"
+                            + " (db-sync, db-backup, command): done, rerun or failed, after looking"
+                            + " at the hosts.",
+                        v -> inDoubt = v)
+                    .build())
+            .addOption(
+                Args.flag(
+                    "--accept-plan-changes",
+                    "Go on although the plan changed in steps the run has started or done (they"
+                        + " keep what was recorded).",
+                    v -> acceptChanges = v))
+            .addOption(
+                Args.option(
+                        "--plan",
+                        "PLAN",
+                        Path.class,
+                        "The plan, when it moved since the run started (default: where it was);"
+                            + " its folder is where local commands run.",
+                        v -> planOverride = v)
+                    .build())
+            .addOption(ProgressPrinter.option(v -> progress = v))
+            .addOption(RunCommand.summaryJsonOption(v -> summaryJson = v));
+    journalOptions.addTo(spec);
+    return reports.addTo(spec);
+  }
 
   @Override
   public Integer call() throws IOException {

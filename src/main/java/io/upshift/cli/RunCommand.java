@@ -19,15 +19,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import java.util.function.Consumer;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code upshift run PLAN}: executes a plan on a target and prints the timeline and downtime. */
-@Command(
-    name = "run",
-    description = "Run a plan: rehearse it on the simulated fleet (the default) or execute it.",
-    mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
   enum TargetName {
     sim,
@@ -35,71 +31,96 @@ final class RunCommand implements Callable<Integer> {
     ssh
   }
 
-  @Parameters(paramLabel = "PLAN", description = "A plan file, or a folder holding plan.yaml.")
+  private CommandSpec spec;
   Path plan;
-
-  @Option(
-      names = "--target",
-      defaultValue = "sim",
-      description = "Where to run: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   TargetName target;
-
-  @Option(
-      names = "--seed",
-      description =
-          "Seed of the rehearsal's random draws (default: the plan's rehearsal.seed, else 1).")
   Long seed;
-
-  @Option(
-      names = "--summary-json",
-      paramLabel = "FILE",
-      description = "Write the run summary as JSON to FILE.")
   Path summaryJson;
-
-  @Option(
-      names = "--fault",
-      paramLabel = "SPEC",
-      description =
-          "Inject failures in rehearsal: PROBABILITY, KIND=PROBABILITY, or KIND=PROBABILITY@SELECTOR (e.g. command=0.05, upgrade=1@host=hv-0001). Repeatable.")
   List<String> faults = new ArrayList<>();
-
-  @Option(
-      names = "--unsafe",
-      description =
-          "Run even when `upshift verify` finds problems, and do not re-check the rest of the plan between stages.")
   boolean unsafe;
-
-  @Option(
-      names = "--max-processes",
-      defaultValue = "64",
-      description = "Local target: commands running at once (default: ${DEFAULT-VALUE}).")
   int maxProcesses;
-
-  @Option(
-      names = "--progress",
-      defaultValue = "auto",
-      description = "Progress display: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   ProgressPrinter.Mode progress;
-
-  @Option(
-      names = "--auto-approve",
-      description =
-          "Pass `approve` gates without asking (always so in rehearsal on the sim target).")
   boolean autoApprove;
-
-  @picocli.CommandLine.Mixin SshOptions ssh;
-
-  @picocli.CommandLine.Mixin JournalOptions journalOptions;
-
-  @picocli.CommandLine.Mixin ReportOptions reports;
-
-  @Option(
-      names = "--no-journal",
-      description =
-          "Do not record the run (it cannot be resumed, paused or approved from elsewhere). Runs on real targets are recorded by default; rehearsals only when --journal is given.")
+  final SshOptions ssh = new SshOptions();
+  final JournalOptions journalOptions = new JournalOptions();
+  final ReportOptions reports = new ReportOptions();
   boolean noJournal;
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  CommandSpec spec() {
+    spec =
+        Args.command(
+                "run",
+                "Run a plan: rehearse it on the simulated fleet (the default) or execute it.",
+                this)
+            .addPositional(PlanArgument.parameter(v -> plan = v))
+            .addOption(
+                Args.option(
+                        "--target",
+                        "TARGET",
+                        TargetName.class,
+                        "Where to run: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+                        v -> target = v)
+                    .defaultValue("sim")
+                    .build())
+            .addOption(
+                Args.option(
+                        "--seed",
+                        "N",
+                        Long.class,
+                        "Seed of the rehearsal's random draws (default: the plan's rehearsal.seed,"
+                            + " else 1).",
+                        v -> seed = v)
+                    .build())
+            .addOption(summaryJsonOption(v -> summaryJson = v))
+            .addOption(
+                Args.repeatable(
+                    "--fault",
+                    "SPEC",
+                    String.class,
+                    "Inject failures in rehearsal: PROBABILITY, KIND=PROBABILITY, or"
+                        + " KIND=PROBABILITY@SELECTOR (e.g. command=0.05, upgrade=1@host=hv-0001)."
+                        + " Repeatable.",
+                    v -> faults = v))
+            .addOption(
+                Args.flag(
+                    "--unsafe",
+                    "Run even when `upshift verify` finds problems, and do not re-check the rest of"
+                        + " the plan between stages.",
+                    v -> unsafe = v))
+            .addOption(
+                Args.option(
+                        "--max-processes",
+                        "N",
+                        Integer.class,
+                        "Local target: commands running at once (default: ${DEFAULT-VALUE}).",
+                        v -> maxProcesses = v)
+                    .defaultValue("64")
+                    .build())
+            .addOption(ProgressPrinter.option(v -> progress = v))
+            .addOption(
+                Args.flag(
+                    "--auto-approve",
+                    "Pass `approve` gates without asking (always so in rehearsal on the sim"
+                        + " target).",
+                    v -> autoApprove = v))
+            .addOption(
+                Args.flag(
+                    "--no-journal",
+                    "Do not record the run (it cannot be resumed, paused or approved from"
+                        + " elsewhere). Runs on real targets are recorded by default; rehearsals"
+                        + " only when --journal is given.",
+                    v -> noJournal = v));
+    ssh.addTo(spec);
+    journalOptions.addTo(spec);
+    return reports.addTo(spec);
+  }
+
+  /** The {@code --summary-json} option of the commands that drive a run. */
+  static OptionSpec summaryJsonOption(Consumer<Path> to) {
+    return Args.option(
+            "--summary-json", "FILE", Path.class, "Write the run summary as JSON to FILE.", to)
+        .build();
+  }
 
   @Override
   public Integer call() throws IOException {

@@ -5,23 +5,27 @@ import io.upshift.journal.RunRecord;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code upshift runs}: the runs in the journal, newest first. */
-@Command(
-    name = "runs",
-    description = "List the runs in the journal, newest first.",
-    mixinStandardHelpOptions = true)
 final class RunsCommand implements Callable<Integer> {
-  @Mixin JournalOptions journalOptions;
-
-  @Option(
-      names = "--limit",
-      defaultValue = "20",
-      description = "How many runs (default: ${DEFAULT-VALUE}).")
+  final JournalOptions journalOptions = new JournalOptions();
   int limit;
+
+  CommandSpec spec() {
+    CommandSpec spec =
+        Args.command("runs", "List the runs in the journal, newest first.", this)
+            .addOption(
+                Args.option(
+                        "--limit",
+                        "N",
+                        Integer.class,
+                        "How many runs (default: ${DEFAULT-VALUE}).",
+                        v -> limit = v)
+                    .defaultValue("20")
+                    .build());
+    return journalOptions.addTo(spec);
+  }
 
   @Override
   public Integer call() {

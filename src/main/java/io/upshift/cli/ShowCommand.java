@@ -10,15 +10,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code upshift show RUN}: a run's status and audit trail, read from the journal. */
-@Command(
-    name = "show",
-    description = "Show a run from the journal: status, who drives it, and its audit trail.",
-    mixinStandardHelpOptions = true)
 final class ShowCommand implements Callable<Integer> {
   /** The events that make the audit trail: what operators and the run's guards did. */
   static final Set<String> AUDIT =
@@ -37,10 +31,18 @@ final class ShowCommand implements Callable<Integer> {
           "stage-finished",
           "run-finished");
 
-  @Parameters(paramLabel = "RUN", description = "The run's id (a unique prefix will do), or last.")
   String run;
+  final JournalOptions journalOptions = new JournalOptions();
 
-  @Mixin JournalOptions journalOptions;
+  CommandSpec spec() {
+    CommandSpec spec =
+        Args.command(
+                "show",
+                "Show a run from the journal: status, who drives it, and its audit trail.",
+                this)
+            .addPositional(RecordedRun.parameter(v -> run = v));
+    return journalOptions.addTo(spec);
+  }
 
   static RunRecord find(Journal journal, String id) {
     return journal

@@ -5,43 +5,61 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** How the SSH target logs in and checks hosts: the options `run` and `exec` share. */
 final class SshOptions {
-  @Option(
-      names = "--known-hosts",
-      paramLabel = "FILE",
-      description =
-          "SSH target: the known_hosts file host keys are checked against (default: ~/.ssh/known_hosts).")
   Path knownHosts;
-
-  @Option(
-      names = "--accept-new-host-keys",
-      description =
-          "SSH target: accept and record the key of a host not yet in known_hosts (a changed key is always refused).")
   boolean acceptNewHostKeys;
-
-  @Option(
-      names = "--identity",
-      paramLabel = "FILE",
-      description =
-          "SSH target: a private key file to log in with; repeatable (default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa).")
   List<Path> identities = new ArrayList<>();
-
-  @Option(
-      names = "--ssh-agent",
-      paramLabel = "SOCKET",
-      description =
-          "SSH target: the ssh-agent to log in with, tried before key files (default: $SSH_AUTH_SOCK; `none` for no agent).")
   String agent;
-
-  @Option(
-      names = "--ssh-config",
-      paramLabel = "FILE",
-      description =
-          "SSH target: OpenSSH client configuration applied to each host's address (HostName, Port, User, IdentityFile, ProxyJump; default: ~/.ssh/config; `none` to ignore it).")
   String config;
+
+  /** Adds the SSH options to a command. */
+  CommandSpec addTo(CommandSpec spec) {
+    return spec.addOption(
+            Args.option(
+                    "--known-hosts",
+                    "FILE",
+                    Path.class,
+                    "SSH target: the known_hosts file host keys are checked against (default:"
+                        + " ~/.ssh/known_hosts).",
+                    v -> knownHosts = v)
+                .build())
+        .addOption(
+            Args.flag(
+                "--accept-new-host-keys",
+                "SSH target: accept and record the key of a host not yet in known_hosts (a changed"
+                    + " key is always refused).",
+                v -> acceptNewHostKeys = v))
+        .addOption(
+            Args.repeatable(
+                "--identity",
+                "FILE",
+                Path.class,
+                "SSH target: a private key file to log in with; repeatable (default:"
+                    + " ~/.ssh/id_ed25519, id_ecdsa, id_rsa).",
+                v -> identities = v))
+        .addOption(
+            Args.option(
+                    "--ssh-agent",
+                    "SOCKET",
+                    String.class,
+                    "SSH target: the ssh-agent to log in with, tried before key files (default:"
+                        + " $SSH_AUTH_SOCK; `none` for no agent).",
+                    v -> agent = v)
+                .build())
+        .addOption(
+            Args.option(
+                    "--ssh-config",
+                    "FILE",
+                    String.class,
+                    "SSH target: OpenSSH client configuration applied to each host's address"
+                        + " (HostName, Port, User, IdentityFile, ProxyJump; default: ~/.ssh/config;"
+                        + " `none` to ignore it).",
+                    v -> config = v)
+                .build());
+  }
 
   /** The SSH settings these options give, the defaults where none is given. */
   SshTarget.Settings settings() {

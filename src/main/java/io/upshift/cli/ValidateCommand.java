@@ -4,20 +4,22 @@ import io.upshift.plan.Plan;
 import io.upshift.report.Count;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code upshift validate PLAN}: parses a plan and its inventory and reports every problem. */
-@Command(
-    name = "validate",
-    description = "Check a plan and its inventory: syntax, types, names, selectors.",
-    mixinStandardHelpOptions = true)
 final class ValidateCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "PLAN", description = "A plan file, or a folder holding plan.yaml.")
+  private CommandSpec spec;
   Path plan;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  CommandSpec spec() {
+    spec =
+        Args.command(
+                "validate",
+                "Check a plan and its inventory: syntax, types, names, selectors.",
+                this)
+            .addPositional(PlanArgument.parameter(v -> plan = v));
+    return spec;
+  }
 
   @Override
   public Integer call() {

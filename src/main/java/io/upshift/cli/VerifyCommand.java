@@ -13,24 +13,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code upshift verify PLAN}: proves every intermediate state of a plan safe, or says where not.
  */
-@Command(
-    name = "verify",
-    description =
-        "Prove every intermediate state of a plan safe: compatibility rules, schemas, backups, capabilities.",
-    mixinStandardHelpOptions = true)
 final class VerifyCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "PLAN", description = "A plan file, or a folder holding plan.yaml.")
   Path plan;
-
-  @Option(names = "--json", description = "Print the findings as JSON.")
   boolean json;
+
+  CommandSpec spec() {
+    return Args.command(
+            "verify",
+            "Prove every intermediate state of a plan safe: compatibility rules, schemas, backups,"
+                + " capabilities.",
+            this)
+        .addPositional(PlanArgument.parameter(v -> plan = v))
+        .addOption(Args.flag("--json", "Print the findings as JSON.", v -> json = v));
+  }
 
   @Override
   public Integer call() throws Exception {

@@ -44,6 +44,9 @@ public final class Problems {
 
   /** Problems sorted by file, line and column; errors before warnings at one place. */
   public List<Problem> sorted() {
+    if (list.isEmpty()) {
+      return List.of(); // the usual case, without linking the comparator's lambdas at start-up
+    }
     return list.stream()
         .sorted(
             Comparator.comparing((Problem p) -> String.valueOf(p.position().file()))
