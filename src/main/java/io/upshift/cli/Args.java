@@ -1,5 +1,6 @@
 package io.upshift.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -21,11 +22,17 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 final class Args {
   private Args() {}
 
-  /** Makes the objects picocli needs by their no-argument constructors. */
+  /**
+   * Makes the objects picocli needs: the list a repeated option collects into, and others by their
+   * no-argument constructors. (Picocli's default factory looks for Groovy when it is first made.)
+   */
   static final CommandLine.IFactory FACTORY =
       new CommandLine.IFactory() {
         @Override
         public <K> K create(Class<K> type) throws Exception {
+          if (type.isAssignableFrom(ArrayList.class)) {
+            return type.cast(new ArrayList<>());
+          }
           var constructor = type.getDeclaredConstructor();
           constructor.setAccessible(true);
           return constructor.newInstance();

@@ -117,13 +117,17 @@ public final class Main {
     Supplier<CommandSpec> invoked =
         args.length > 0 && !"help".equals(args[0]) ? COMMANDS.get(args[0]) : null;
     boolean versionOnly = args.length == 1 && ("--version".equals(args[0]) || "-V".equals(args[0]));
+    // each subcommand with our factory: picocli's default one looks for Groovy when first made
     if (invoked != null) {
-      top.addSubcommand(args[0], invoked.get());
+      top.addSubcommand(args[0], new CommandLine(invoked.get(), Args.FACTORY));
     } else if (!versionOnly) {
-      COMMANDS.forEach((name, command) -> top.addSubcommand(name, command.get()));
+      COMMANDS.forEach(
+          (name, command) -> top.addSubcommand(name, new CommandLine(command.get(), Args.FACTORY)));
       top.addSubcommand("help", new CommandLine(new CommandLine.HelpCommand(), Args.FACTORY));
     }
     CommandLine cli = new CommandLine(top, Args.FACTORY);
+    // picocli's own conversion to Path goes through reflection, linked anew at every start
+    cli.registerConverter(java.nio.file.Path.class, java.nio.file.Path::of);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setExecutionExceptionHandler(

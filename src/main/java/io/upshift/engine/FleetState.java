@@ -225,7 +225,11 @@ public final class FleetState {
       beforeReboot.put(host, saved);
       return;
     }
-    step.kind().during().ifPresent(e -> apply(step, host, e));
+    // no lambdas on a per-host path: the interpreter links and allocates one at every call
+    StepKind.Effect during = step.kind().during().orElse(null);
+    if (during != null) {
+      apply(step, host, during);
+    }
   }
 
   /** Applies the effects a step has once it succeeded on {@code host}. */
@@ -241,7 +245,10 @@ public final class FleetState {
       }
       return;
     }
-    step.kind().after().ifPresent(e -> apply(step, host, e));
+    StepKind.Effect after = step.kind().after().orElse(null);
+    if (after != null) {
+      apply(step, host, after);
+    }
     if (step.kind().changesVersion()) {
       boolean db = step.kind().subject() == StepKind.Subject.DATABASES;
       byte[][] table = db ? schema : version;
@@ -405,9 +412,15 @@ public final class FleetState {
       }
       after = before.clone();
     } else {
-      step.kind().during().ifPresent(e -> effect(during, step, e));
+      StepKind.Effect whileRunning = step.kind().during().orElse(null);
+      if (whileRunning != null) {
+        effect(during, step, whileRunning);
+      }
       after = during.clone();
-      step.kind().after().ifPresent(e -> effect(after, step, e));
+      StepKind.Effect once = step.kind().after().orElse(null);
+      if (once != null) {
+        effect(after, step, once);
+      }
     }
     byte[] versionsBefore = column(version, host);
     byte[] schemasBefore = column(schema, host);
