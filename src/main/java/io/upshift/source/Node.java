@@ -39,12 +39,24 @@ public sealed interface Node {
       return "a mapping";
     }
 
+    // A loop, not a stream: every field of a plan is looked up here, mostly before the JIT has
+    // compiled anything, and a stream costs the interpreter a pipeline of objects per lookup.
     public Optional<Entry> entry(String key) {
-      return entries.stream().filter(e -> e.key().value().equals(key)).findFirst();
+      for (Entry e : entries) {
+        if (e.key().value().equals(key)) {
+          return Optional.of(e);
+        }
+      }
+      return Optional.empty();
     }
 
     public Optional<Node> get(String key) {
-      return entry(key).map(Entry::value);
+      for (Entry e : entries) {
+        if (e.key().value().equals(key)) {
+          return Optional.of(e.value());
+        }
+      }
+      return Optional.empty();
     }
   }
 

@@ -179,17 +179,26 @@ final class RuleWatch implements RunListener {
     }
     fleet = state.fleet();
     // Only the rules whose components the step changes can break now; the rest held before.
-    List<CompatRule.Uniform> u =
-        uniform.stream().filter(x -> changes(step, Set.of(x.component()))).toList();
-    List<CompatRule.Requires> r =
-        requires.stream()
-            .filter(x -> changes(step, x.when().keySet()) || changes(step, x.needs().keySet()))
-            .toList();
+    // loops rather than streams: this runs once a batch, mostly before the JIT has compiled it
+    List<CompatRule.Uniform> u = new ArrayList<>();
+    for (CompatRule.Uniform x : uniform) {
+      if (changes(step, Set.of(x.component()))) {
+        u.add(x);
+      }
+    }
+    List<CompatRule.Requires> r = new ArrayList<>();
+    for (CompatRule.Requires x : requires) {
+      if (changes(step, x.when().keySet()) || changes(step, x.needs().keySet())) {
+        r.add(x);
+      }
+    }
     List<WithDatabase> code = newCode(step);
-    List<Capability> every =
-        plan.capabilities().values().stream()
-            .filter(c -> c.every() && changes(step, Set.copyOf(c.components())))
-            .toList();
+    List<Capability> every = new ArrayList<>();
+    for (Capability c : plan.capabilities().values()) {
+      if (c.every() && changes(step, Set.copyOf(c.components()))) {
+        every.add(c);
+      }
+    }
     if (u.isEmpty() && r.isEmpty() && code.isEmpty() && every.isEmpty()) {
       return;
     }
