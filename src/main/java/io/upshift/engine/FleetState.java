@@ -85,35 +85,36 @@ public final class FleetState {
         plan.stages().stream().flatMap(st -> st.steps().stream()).anyMatch(st -> st.undo() != null);
     Inventory inventory = plan.inventory();
     plan.components().keySet().forEach(c -> componentIndex.putIfAbsent(c, componentIndex.size()));
+    // Loops, not lambdas, over every host: this runs before the JIT has compiled anything.
     for (Host h : inventory.hosts()) {
-      h.components().keySet().forEach(c -> componentIndex.putIfAbsent(c, componentIndex.size()));
-      h.databases().keySet().forEach(d -> databaseIndex.putIfAbsent(d, databaseIndex.size()));
+      for (String c : h.components().keySet()) {
+        componentIndex.putIfAbsent(c, componentIndex.size());
+      }
+      for (String d : h.databases().keySet()) {
+        databaseIndex.putIfAbsent(d, databaseIndex.size());
+      }
     }
     int n = inventory.size();
     state = new byte[componentIndex.size()][];
     version = new byte[componentIndex.size()][];
     schema = new byte[databaseIndex.size()][];
     for (Host h : inventory.hosts()) {
-      h.components()
-          .forEach(
-              (c, v) -> {
-                int ci = componentIndex.get(c);
-                if (state[ci] == null) {
-                  state[ci] = filled(n);
-                  version[ci] = filled(n);
-                }
-                state[ci][h.index()] = initial(h.states().get(c));
-                version[ci][h.index()] = rank(v);
-              });
-      h.databases()
-          .forEach(
-              (d, v) -> {
-                int di = databaseIndex.get(d);
-                if (schema[di] == null) {
-                  schema[di] = filled(n);
-                }
-                schema[di][h.index()] = rank(v);
-              });
+      for (Map.Entry<String, String> cv : h.components().entrySet()) {
+        int ci = componentIndex.get(cv.getKey());
+        if (state[ci] == null) {
+          state[ci] = filled(n);
+          version[ci] = filled(n);
+        }
+        state[ci][h.index()] = initial(h.states().get(cv.getKey()));
+        version[ci][h.index()] = rank(cv.getValue());
+      }
+      for (Map.Entry<String, String> dv : h.databases().entrySet()) {
+        int di = databaseIndex.get(dv.getKey());
+        if (schema[di] == null) {
+          schema[di] = filled(n);
+        }
+        schema[di][h.index()] = rank(dv.getValue());
+      }
     }
     watchers = new ArrayList<>();
     for (int i = 0; i < componentIndex.size(); i++) {

@@ -71,9 +71,9 @@ final class RuleWatch implements RunListener {
       }
     }
     for (Host h : plan.inventory().hosts()) {
-      h.databases()
-          .keySet()
-          .forEach(d -> databaseHolders.computeIfAbsent(d, k -> new ArrayList<>()).add(h));
+      for (String d : h.databases().keySet()) {
+        databaseHolders.computeIfAbsent(d, k -> new ArrayList<>()).add(h);
+      }
     }
     for (Capability cap : plan.capabilities().values()) {
       if (cap.every() && cap.on() != null) {

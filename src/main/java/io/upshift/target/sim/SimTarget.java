@@ -69,7 +69,11 @@ public final class SimTarget implements Target {
 
   @Override
   public void start(Execution execution, Consumer<Outcome> done) {
-    SplittableRandom random = new SplittableRandom(key(execution));
+    // A draw only when there is one to make: a walk at fixed durations has none per action.
+    SplittableRandom random =
+        durations == Durations.DRAWN || !faults.isEmpty()
+            ? new SplittableRandom(key(execution))
+            : null;
     boolean check = execution.phase() == Execution.Phase.CHECK;
     DurationModel model = check ? execution.step().check().duration() : execution.step().duration();
     long duration =
