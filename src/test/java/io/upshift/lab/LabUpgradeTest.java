@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LabUpgradeTest {
   @TempDir Path dir;
+
+  /**
+   * Builds the launcher's jar and start-up cache, if the sources are newer, before any lab starts:
+   * on a fresh clone that takes a minute or two, which should neither share the machine with the
+   * lab and its load nor count against a run's time limit.
+   */
+  @BeforeAll
+  static void launcherReady(@TempDir Path scratch) throws Exception {
+    Process p =
+        new ProcessBuilder(Lab.repoRoot().resolve("upshift").toString(), "--version")
+            .directory(Lab.repoRoot().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(scratch.resolve("version.txt").toFile())
+            .start();
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("./upshift --version did not finish within 10 minutes");
+    }
+    assertThat(p.exitValue()).as(Files.readString(scratch.resolve("version.txt"))).isZero();
+  }
 
   /** {@code ./upshift ARGS} in the repository, with the lab's database password in its env. */
   private Run upshift(String... args) throws IOException, InterruptedException {
@@ -39,7 +60,12 @@ class LabUpgradeTest {
     Process p = pb.start();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      throw new IllegalStateException("upshift did not finish within 5 minutes");
+      p.waitFor(10, TimeUnit.SECONDS);
+      throw new IllegalStateException(
+          "upshift did not finish within 5 minutes; its output so far:\n"
+              + tail(dir.resolve("out.txt"))
+              + "\n-- stderr --\n"
+              + tail(dir.resolve("err.txt")));
     }
     return new Run(
         p.exitValue(),
@@ -48,6 +74,12 @@ class LabUpgradeTest {
   }
 
   private record Run(int code, String out, String err) {}
+
+  /** The last lines of a file, for a failure message. */
+  private static String tail(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+  }
 
   private Run runLabPlan(Lab lab) throws IOException, InterruptedException {
     return upshift(
