@@ -243,7 +243,7 @@ public final class Verifier {
                 + cap.name()
                 + "` may be down "
                 + DurationModel.format(p)
-                + " (95th percentile), over its budget of "
+                + " with every step at its 95th percentile, over its budget of "
                 + budget,
             "the plan sets `max-downtime: " + budget + "`",
             "shorten the slowest steps inside its windows, or raise the budget",
