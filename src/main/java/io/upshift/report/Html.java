@@ -96,9 +96,4 @@ final class Html {
   static String length(long millis) {
     return io.upshift.plan.DurationModel.format(Math.max(0, millis));
   }
-
-  /** A count with thousands separators. */
-  static String count(long n) {
-    return Count.of(n);
-  }
 }

@@ -102,7 +102,7 @@ public final class HtmlReport {
             + ", "
             + data.plan().stages().size()
             + " stages");
-    dd(h, "hosts", Html.count(data.plan().inventory().size()));
+    dd(h, "hosts", Count.of(data.plan().inventory().size()));
     if (hd.virtualClock()) {
       dd(h, "rehearsed", Html.wall(hd.wallStart()));
       dd(h, "duration", Html.length(data.makespan()) + " on the virtual clock");
@@ -119,15 +119,15 @@ public final class HtmlReport {
       dd(
           h,
           "host-steps",
-          Html.count(st.stepsTotal())
+          Count.of(st.stepsTotal())
               + " in all: "
-              + Html.count(st.stepsSucceeded())
+              + Count.of(st.stepsSucceeded())
               + " succeeded, "
-              + Html.count(st.stepsFailed())
+              + Count.of(st.stepsFailed())
               + " failed, "
-              + Html.count(st.stepsSkipped())
+              + Count.of(st.stepsSkipped())
               + " skipped (hosts out after an earlier failure)");
-      dd(h, "hosts failed", Html.count(st.failures().size()));
+      dd(h, "hosts failed", Count.of(st.failures().size()));
     }
     h.raw("</dl>\n");
   }
@@ -191,9 +191,9 @@ public final class HtmlReport {
             " — "
                 + stage.steps().size()
                 + " steps, "
-                + Html.count(hostSteps)
+                + Count.of(hostSteps)
                 + " host-steps"
-                + (failed > 0 ? ", " + Html.count(failed) + " failed" : ""))
+                + (failed > 0 ? ", " + Count.of(failed) + " failed" : ""))
         .raw("</summary>\n<div class=\"chart stage-chart\" data-stage=\"")
         .raw(String.valueOf(stage.index()))
         .raw("\"></div>\n<table>")
@@ -219,10 +219,10 @@ public final class HtmlReport {
           "#" + (step.index() + 1),
           step.name(),
           step.kind().key(),
-          "#" + (ran ? Html.count(r.hosts) : Html.count(step.hosts().length)),
-          "#" + (ran ? Html.count(r.succeeded) : ""),
-          "#" + (ran ? Html.count(r.failed) : ""),
-          "#" + (ran ? Html.count(r.skipped) : ""),
+          "#" + (ran ? Count.of(r.hosts) : Count.of(step.hosts().length)),
+          "#" + (ran ? Count.of(r.succeeded) : ""),
+          "#" + (ran ? Count.of(r.failed) : ""),
+          "#" + (ran ? Count.of(r.skipped) : ""),
           "#" + (ran ? Names.clock(r.start) : "not run"),
           "#" + (ran ? Html.length(r.end - r.start) : ""),
           "#" + (ps < 0 ? "" : Names.clock(ps)),
@@ -240,7 +240,7 @@ public final class HtmlReport {
           .raw("<tbody>");
       cells.forEach(
           (cell, c) ->
-              h.row(cell, "#" + Html.count(c[0]), "#" + Html.count(c[1]), "#" + Html.count(c[2])));
+              h.row(cell, "#" + Count.of(c[0]), "#" + Count.of(c[1]), "#" + Count.of(c[2])));
       h.raw("</tbody></table></details>\n");
     }
     h.raw("</details>\n");

@@ -70,8 +70,8 @@ final class ReportSections {
           p.probe,
           "#" + Html.length(down),
           SummaryTable.windows(p.windows),
-          "#" + (p.samples < 0 ? "" : Html.count(p.samples)),
-          "#" + (p.samples < 0 ? "" : Html.count(p.failedSamples)),
+          "#" + (p.samples < 0 ? "" : Count.of(p.samples)),
+          "#" + (p.samples < 0 ? "" : Count.of(p.failedSamples)),
           p.lastDetail);
     }
     h.raw("</tbody></table>\n");
@@ -88,7 +88,7 @@ final class ReportSections {
     h.el(
         "p",
         null,
-        Html.count(total)
+        Count.of(total)
             + " failed action(s) and check(s), in "
             + groups.size()
             + " group(s) of the same step, phase, exit code and reason"
@@ -111,12 +111,12 @@ final class ReportSections {
                   + (g.reason.isEmpty() ? "failed" : g.reason)
                   + (g.exitCode >= 0 && !g.reason.contains("exit") ? ", exit " + g.exitCode : "")
                   + " — "
-                  + Html.count(g.count)
+                  + Count.of(g.count)
                   + " host(s)")
           .raw("</summary>\n<p class=\"hosts\">");
       h.text(String.join(", ", g.hosts));
       if (g.count > g.hosts.size()) {
-        h.text(", … and " + Html.count(g.count - g.hosts.size()) + " more");
+        h.text(", … and " + Count.of(g.count - g.hosts.size()) + " more");
       }
       h.raw("</p>\n");
       if (g.cells.size() > 1) {
@@ -175,7 +175,7 @@ final class ReportSections {
                   + ": "
                   + (g.equal ? "equal" : "differs")
                   + " on "
-                  + Html.count(g.count)
+                  + Count.of(g.count)
                   + " host(s)")
           .raw("</summary>\n<p class=\"hosts\">")
           .text(String.join(", ", g.hosts) + (g.count > g.hosts.size() ? ", …" : ""))
@@ -222,7 +222,7 @@ final class ReportSections {
           data.plan().inventory().host(b.host()).name(),
           Names.step(data.plan(), b.stage(), b.step()),
           b.path(),
-          "#" + Html.count(b.bytes()),
+          "#" + Count.of(b.bytes()),
           b.sha256());
     }
     h.raw("</tbody></table>\n");
