@@ -86,6 +86,12 @@ public final class Decider {
       for (int host : p.redo) {
         out.add(new ActionStarted(now, step.stage(), step.index(), host, Phase.ACTION));
       }
+      // hosts of a batch whose start was recorded without their actions' (a resumed run)
+      if (p.unstartedCount > 0) {
+        for (int h = p.unstarted.nextSetBit(0); h >= 0; h = p.unstarted.nextSetBit(h + 1)) {
+          out.add(new ActionStarted(now, step.stage(), step.index(), h, Phase.ACTION));
+        }
+      }
     }
     if (step.kind() == StepKind.APPROVE) {
       if (p.approved || state.halted()) {

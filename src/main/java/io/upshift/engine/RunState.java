@@ -177,6 +177,10 @@ public final class RunState {
         progress.batchRemaining[e.group()] = e.hosts().length;
         progress.batches[e.group()]++;
         progress.resumeAt[e.group()] = -1;
+        for (int h : e.hosts()) {
+          progress.unstarted.set(h);
+        }
+        progress.unstartedCount += e.hosts().length;
       }
       case PauseStarted e -> {
         progress.ready.remove(e.group());
@@ -246,7 +250,12 @@ public final class RunState {
     if (e.phase() == Phase.CHECK) {
       progress.checks.remove(e.host());
     } else {
-      progress.redo.remove(e.host());
+      if (progress.unstarted.get(e.host())) {
+        progress.unstarted.clear(e.host());
+        progress.unstartedCount--;
+      } else {
+        progress.redo.remove(e.host());
+      }
       fleet.started(progress.step, e.host());
     }
   }

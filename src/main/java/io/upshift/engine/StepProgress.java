@@ -36,6 +36,15 @@ public final class StepProgress {
   /** Hosts whose action runs again (in doubt after a restart, or its settling check failed). */
   final ArrayDeque<Integer> redo = new ArrayDeque<>();
 
+  /**
+   * Hosts of a started batch whose action has not started yet. The engine records a batch's start
+   * and its hosts' actions at one turn, but the journal may have kept only the first part when its
+   * driver died: a resumed run starts these.
+   */
+  final java.util.BitSet unstarted = new java.util.BitSet();
+
+  int unstartedCount;
+
   /** Hosts whose in-doubt action is settled by the check now pending or running. */
   final java.util.Set<Integer> settling = new java.util.HashSet<>();
 
@@ -161,7 +170,11 @@ public final class StepProgress {
 
   /** Whether every group has run all its batches and nothing is left in flight. */
   boolean allDone() {
-    return openCount == 0 && nextGroup >= groups.length && checks.isEmpty() && redo.isEmpty();
+    return openCount == 0
+        && nextGroup >= groups.length
+        && checks.isEmpty()
+        && redo.isEmpty()
+        && unstartedCount == 0;
   }
 
   int batchSize(int group) {

@@ -89,12 +89,16 @@ public final class CrashHarness {
     long t0 = System.nanoTime();
     Path reference = dir.resolve("reference");
     TestPlans.write(reference, PLAN, INVENTORY);
+    long cleanStart = System.nanoTime();
     Process clean = Upshift.start(reference, "run", runArgs());
     if (!clean.waitFor(120, TimeUnit.SECONDS) || clean.exitValue() != 0) {
       throw new IllegalStateException(
           "the uninterrupted run failed: " + Files.readString(reference.resolve("run.err")));
     }
     Map<String, Integer> expected = count(reference.resolve("ledger.txt"));
+    // Kills land between 15 % and 75 % of the time a whole run takes here, start-up included: on
+    // a loaded machine they come later, not all before the run is recorded.
+    long whole = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cleanStart);
 
     Random random = new Random(seed);
     int killed = 0;
@@ -126,7 +130,7 @@ public final class CrashHarness {
         }
         answer = null;
         Process p = Upshift.start(work, "step" + attempt, args.toArray(String[]::new));
-        long delay = 300 + random.nextInt(1200);
+        long delay = whole * (15 + random.nextInt(61)) / 100;
         if (killed < kills && !p.waitFor(delay, TimeUnit.MILLISECONDS)) {
           p.destroyForcibly(); // SIGKILL
           p.waitFor();
@@ -139,8 +143,15 @@ public final class CrashHarness {
           continue;
         }
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
+          String dump = threadDump(p.pid());
           p.destroyForcibly();
-          throw new IllegalStateException("a resumed run hung");
+          throw new IllegalStateException(
+              "a resumed run hung ("
+                  + String.join(" ", args)
+                  + ")\n--- its output:\n"
+                  + Files.readString(work.resolve("step" + attempt + ".err"))
+                  + "\n--- its threads:\n"
+                  + dump);
         }
         String err = Files.readString(work.resolve("step" + attempt + ".err"));
         if (p.exitValue() == 0) {
@@ -205,6 +216,24 @@ public final class CrashHarness {
       }
     }
     throw new IllegalStateException("no action in doubt listed:\n" + err);
+  }
+
+  /** The hung process's threads, to say where it waits. */
+  private static String threadDump(long pid) {
+    try {
+      Process jcmd =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                  Long.toString(pid),
+                  "Thread.print")
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(jcmd.getInputStream().readAllBytes());
+      jcmd.waitFor(30, TimeUnit.SECONDS);
+      return out;
+    } catch (Exception e) {
+      return "(no thread dump: " + e + ")";
+    }
   }
 
   private static String integrity(Path db) throws Exception {

@@ -125,9 +125,26 @@ class JournalRunTest {
     return run;
   }
 
+  /**
+   * Once the driver has taken the operators' requests, lets the first batch end: its commands wait
+   * for that, so that a loaded machine cannot end the batch before the request is seen.
+   */
+  private void letTheFirstBatchEnd() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    try (Journal j = JdbcJournal.sqlite(Path.of(journal()))) {
+      String run = j.run("last").orElseThrow().id();
+      while (!j.pending(run).isEmpty()) {
+        assertThat(System.nanoTime()).as("the driver took the request").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+    }
+    Files.createFile(dir.resolve("go"));
+  }
+
+  /** A first batch that goes on only when the test lets it ({@link #letTheFirstBatchEnd}). */
   private static final String SLOW =
       """
-            - command: "touch started-{{host}}; sleep 1; echo one {{host}} >> ledger.txt"
+            - command: "touch started-{{host}}; for i in $(seq 600); do [ -e go ] && break; sleep 0.05; done; echo one {{host}} >> ledger.txt"
               on: all
               waves: {batch: 2}
             - command: "echo two {{host}} >> ledger.txt"
@@ -138,6 +155,7 @@ class JournalRunTest {
     Path p = plan(SLOW);
     Process run = startSlowRun(p);
     assertThat(cli("pause", "last", "--by", "carol", "--comment", "lunch").code()).isZero();
+    letTheFirstBatchEnd();
     assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(run.exitValue()).as("paused").isEqualTo(3);
     assertThat(ledger()).containsExactlyInAnyOrder("one h1", "one h2");
@@ -155,6 +173,7 @@ class JournalRunTest {
     Path p = plan(SLOW);
     Process run = startSlowRun(p);
     assertThat(cli("abort", "last", "--by", "dave", "--comment", "wrong window").code()).isZero();
+    letTheFirstBatchEnd();
     assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(run.exitValue()).isEqualTo(1);
     assertThat(ledger()).containsExactlyInAnyOrder("one h1", "one h2");

@@ -1,0 +1,74 @@
+package io.upshift.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.upshift.TestPlans;
+import io.upshift.clock.VirtualClock;
+import io.upshift.engine.Engine;
+import io.upshift.engine.RunEvent;
+import io.upshift.engine.RunState;
+import io.upshift.engine.RunStatus;
+import io.upshift.plan.InDoubt;
+import io.upshift.plan.Plan;
+import io.upshift.plan.PlanLoader;
+import io.upshift.target.sim.SimTarget;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The journal commits events in groups, so a driver that dies may leave any prefix of a run's
+ * events behind, even one that ends inside what the engine decided at one turn (a batch started,
+ * its hosts' actions not yet). A resume from every such prefix must carry the run to its end.
+ */
+class ResumeAfterEveryEventTest {
+  @TempDir Path dir;
+
+  @Test
+  void aRunCutAfterAnyEventResumesToItsEnd() throws Exception {
+    TestPlans.write(dir, CrashHarness.PLAN, CrashHarness.INVENTORY);
+    Plan plan = PlanLoader.load(dir);
+    List<RunEvent> events = new ArrayList<>();
+    RunState whole = run(plan, new RunState(plan), List.of(), 0, events);
+    assertThat(whole.status()).isEqualTo(RunStatus.SUCCEEDED);
+
+    for (int cut = 1; cut < events.size(); cut++) {
+      RunState state = new RunState(plan);
+      events.subList(0, cut).forEach(state::apply);
+      Resumption resumption = new Resumption(state, cut);
+      // the operator's answer, for the kinds that ask: done at odd cuts, rerun at even ones
+      InDoubt answer = cut % 2 == 1 ? InDoubt.DONE : InDoubt.RERUN;
+      long at = events.get(cut - 1).at();
+      List<RunEvent> prelude = new ArrayList<>();
+      prelude.add(new RunEvent.RunResumed(at, "test", ""));
+      prelude.addAll(resumption.settle(resumption.doubts(), answer, at));
+      RunEvent last = events.get(cut - 1);
+      RunState resumed = run(plan, state, prelude, at, new ArrayList<>());
+      assertThat(resumed.status())
+          .as("the run cut after event %d (%s)", cut, last)
+          .isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(resumed.stepsSucceeded())
+          .as("host-steps done, the run cut after event %d (%s)", cut, last)
+          .isEqualTo(whole.stepsSucceeded());
+    }
+  }
+
+  /** Runs (or goes on with) the plan on the simulated fleet, collecting the events. */
+  private static RunState run(
+      Plan plan, RunState state, List<RunEvent> prelude, long from, List<RunEvent> events) {
+    VirtualClock clock = new VirtualClock();
+    clock.at(from, () -> {});
+    clock.runNext(false);
+    return new Engine(plan, new SimTarget(plan, clock, 1, List.of()), clock, 1, state)
+        .prelude(prelude)
+        .listen(
+            (e, s) -> {
+              if (!(e instanceof RunEvent.CapabilityChanged)) {
+                events.add(e);
+              }
+            })
+        .run();
+  }
+}
