@@ -154,6 +154,7 @@ public final class Engine {
               clock.now(), plan.name(), target.name(), seed, plan.inventory().size(), autoApprove));
     }
     prelude.forEach(this::record);
+    wakeForPauses();
     dispatch();
     if (!inputs.isEmpty() && !clock.isVirtual()) {
       tick();
@@ -196,6 +197,20 @@ public final class Engine {
                 + state.step()
                 + ")");
       }
+    }
+  }
+
+  /**
+   * A run taken up from its journal may have groups pausing between batches: the clock wakes the
+   * loop when each pause ends, as it does for the pauses this engine starts.
+   */
+  private void wakeForPauses() {
+    StepProgress p = state.progress();
+    if (p == null) {
+      return;
+    }
+    for (int g : p.paused) {
+      clock.at(p.resumeAt[g], () -> {});
     }
   }
 

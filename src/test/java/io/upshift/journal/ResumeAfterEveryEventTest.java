@@ -26,9 +26,61 @@ import org.junit.jupiter.api.io.TempDir;
 class ResumeAfterEveryEventTest {
   @TempDir Path dir;
 
+  /** Groups run side by side, pauses between batches, an approval gate. */
+  static final String WAVES =
+      """
+      upshift: 1
+      name: waves
+      inventory: inventory.yaml
+      releases: [v1, v2]
+      from: v1
+      to: v2
+      stages:
+        - name: One
+          steps:
+            - upgrade: app
+              waves: {batch: 2, group-by: cell, parallel: 2, pause: 1m}
+            - approve: "go on?"
+            - restart: app
+              check: "true"
+              waves: {batch: 3, group-by: cell, parallel: 1}
+        - name: Two
+          steps:
+            - command: "true"
+              on: all
+              waves: {batch: 4, pause: 30s}
+      """;
+
+  static final String TWO_CELLS =
+      """
+      defaults: {version: v1}
+      sites:
+        s1:
+          cells:
+            c1:
+              hosts:
+                - name: a[1:5]
+                  roles: [node]
+                  components: [app]
+            c2:
+              hosts:
+                - name: b[1:4]
+                  roles: [node]
+                  components: [app]
+      """;
+
   @Test
   void aRunCutAfterAnyEventResumesToItsEnd() throws Exception {
-    TestPlans.write(dir, CrashHarness.PLAN, CrashHarness.INVENTORY);
+    resumeAfterEveryEvent(CrashHarness.PLAN, CrashHarness.INVENTORY);
+  }
+
+  @Test
+  void aRunOfGroupsPausesAndAGateCutAfterAnyEventResumesToItsEnd() throws Exception {
+    resumeAfterEveryEvent(WAVES, TWO_CELLS);
+  }
+
+  private void resumeAfterEveryEvent(String planText, String inventory) throws Exception {
+    TestPlans.write(dir, planText, inventory);
     Plan plan = PlanLoader.load(dir);
     List<RunEvent> events = new ArrayList<>();
     RunState whole = run(plan, new RunState(plan), List.of(), 0, events);
@@ -62,6 +114,7 @@ class ResumeAfterEveryEventTest {
     clock.at(from, () -> {});
     clock.runNext(false);
     return new Engine(plan, new SimTarget(plan, clock, 1, List.of()), clock, 1, state)
+        .autoApprove(true)
         .prelude(prelude)
         .listen(
             (e, s) -> {
