@@ -83,6 +83,7 @@ public final class RunSummary implements RunListener {
   private final Map<String, Long> measuredDownSince = new LinkedHashMap<>();
   private final Map<String, long[]> tallies = new LinkedHashMap<>();
   private RunState state;
+  private java.util.function.LongSupplier times;
   private RunStatus status = RunStatus.RUNNING;
   private long makespan;
 
@@ -104,6 +105,19 @@ public final class RunSummary implements RunListener {
             });
   }
 
+  /**
+   * Takes the time of each event from {@code times} rather than from the event: a walk's second
+   * timeline (the 95th percentiles of a walk at expected durations; see VirtualClock#shadowed).
+   */
+  public RunSummary timedBy(java.util.function.LongSupplier times) {
+    this.times = times;
+    return this;
+  }
+
+  private long at(RunEvent e) {
+    return times == null ? e.at() : times.getAsLong();
+  }
+
   @Override
   public void onEvent(RunEvent event, RunState state) {
     this.state = state;
@@ -118,11 +132,11 @@ public final class RunSummary implements RunListener {
               .forEach(
                   (c, up) -> {
                     if (!up) {
-                      downSince.put(c, e.at());
+                      downSince.put(c, at(e));
                     }
                   });
-      case RunEvent.StageStarted e -> stages.get(e.stage()).start = e.at();
-      case RunEvent.StepStarted e -> stepStarts.put(e.stage() + "." + e.step(), e.at());
+      case RunEvent.StageStarted e -> stages.get(e.stage()).start = at(e);
+      case RunEvent.StepStarted e -> stepStarts.put(e.stage() + "." + e.step(), at(e));
       case RunEvent.StepFinished e -> {
         StageResult r = stages.get(e.stage());
         r.succeeded += e.succeeded();
@@ -130,16 +144,16 @@ public final class RunSummary implements RunListener {
         r.skipped += e.skipped();
       }
       case RunEvent.StageFinished e -> {
-        stages.get(e.stage()).end = e.at();
+        stages.get(e.stage()).end = at(e);
         stages.get(e.stage()).status = e.status();
       }
       case RunEvent.CapabilityChanged e -> {
         if (!e.up()) {
-          downSince.putIfAbsent(e.capability(), e.at());
+          downSince.putIfAbsent(e.capability(), at(e));
         } else {
           Long since = downSince.remove(e.capability());
-          if (since != null && e.at() > since) {
-            windows.get(e.capability()).add(new Window(since, e.at(), false));
+          if (since != null && at(e) > since) {
+            windows.get(e.capability()).add(new Window(since, at(e), false));
           }
         }
       }
@@ -147,11 +161,11 @@ public final class RunSummary implements RunListener {
         java.util.Set<String> down = probesDown.get(e.capability());
         if (!e.up()) {
           down.add(e.probe());
-          measuredDownSince.putIfAbsent(e.capability(), e.at());
+          measuredDownSince.putIfAbsent(e.capability(), at(e));
         } else if (down.remove(e.probe()) && down.isEmpty()) {
           Long since = measuredDownSince.remove(e.capability());
           if (since != null) {
-            measured.get(e.capability()).add(new Window(since, Math.max(since, e.at()), false));
+            measured.get(e.capability()).add(new Window(since, Math.max(since, at(e)), false));
           }
         }
       }
@@ -161,16 +175,16 @@ public final class RunSummary implements RunListener {
       }
       case RunEvent.RunPaused e -> {
         status = RunStatus.PAUSED;
-        makespan = e.at();
-        closeMeasured(e.at());
-        downSince.forEach((c, since) -> windows.get(c).add(new Window(since, e.at(), true)));
+        makespan = at(e);
+        closeMeasured(at(e));
+        downSince.forEach((c, since) -> windows.get(c).add(new Window(since, at(e), true)));
         downSince.clear();
       }
       case RunEvent.RunFinished e -> {
         status = e.status();
-        makespan = e.at();
-        closeMeasured(e.at());
-        downSince.forEach((c, since) -> windows.get(c).add(new Window(since, e.at(), true)));
+        makespan = at(e);
+        closeMeasured(at(e));
+        downSince.forEach((c, since) -> windows.get(c).add(new Window(since, at(e), true)));
         downSince.clear();
       }
       default -> {}

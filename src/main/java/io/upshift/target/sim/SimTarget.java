@@ -1,6 +1,7 @@
 package io.upshift.target.sim;
 
 import io.upshift.clock.RunClock;
+import io.upshift.clock.VirtualClock;
 import io.upshift.plan.DurationModel;
 import io.upshift.plan.Fault;
 import io.upshift.plan.Plan;
@@ -76,12 +77,7 @@ public final class SimTarget implements Target {
             : null;
     boolean check = execution.phase() == Execution.Phase.CHECK;
     DurationModel model = check ? execution.step().check().duration() : execution.step().duration();
-    long duration =
-        switch (durations) {
-          case DRAWN -> model.sample(random);
-          case EXPECTED -> model.expectedMillis();
-          case P95 -> model.p95Millis();
-        };
+    long duration = millis(model, durations, random);
     StepKind kind = check ? StepKind.CHECK : execution.step().kind();
     Outcome outcome = SUCCEEDED;
     for (ActiveFault f : faults) {
@@ -95,13 +91,50 @@ public final class SimTarget implements Target {
       }
     }
     long timeout = execution.step().timeoutMillis();
-    if (duration > timeout) {
+    boolean timedOut = duration > timeout;
+    if (timedOut) {
       duration = timeout;
       outcome =
           Outcome.failure(
               -1, "", "timed out after " + DurationModel.format(timeout) + " (rehearsal)");
     }
+    if (shadow != null) {
+      long other = millis(model, shadow, random);
+      if (other > timeout != timedOut) {
+        shadowClock.breakShadow(); // the action would end otherwise on the second timeline
+      }
+      other = Math.min(other, timeout);
+      shadowClock.at(
+          clock.now() + duration, shadowClock.shadowNow() + other, new Done(done, outcome));
+      return;
+    }
     clock.at(clock.now() + duration, new Done(done, outcome));
+  }
+
+  private static long millis(DurationModel model, Durations durations, SplittableRandom random) {
+    return switch (durations) {
+      case DRAWN -> model.sample(random);
+      case EXPECTED -> model.expectedMillis();
+      case P95 -> model.p95Millis();
+    };
+  }
+
+  private Durations shadow;
+  private VirtualClock shadowClock;
+
+  /**
+   * Also times every action with {@code durations} on the second timeline of {@code clock}, the
+   * run's clock ({@link VirtualClock#shadowed}): a walk at expected durations then also tells when
+   * things would happen at the 95th percentiles, as long as the clock says the timelines agree.
+   */
+  public SimTarget shadow(VirtualClock clock, Durations durations) {
+    if (clock != this.clock || durations == Durations.DRAWN) {
+      throw new IllegalArgumentException(
+          "a second timeline on the run's clock, at fixed durations");
+    }
+    this.shadowClock = clock;
+    this.shadow = durations;
+    return this;
   }
 
   /** The end of an action, due on the clock (a class, not a lambda: one per action). */
