@@ -415,7 +415,7 @@ public final class RunState {
   /** The hosts where a step of the current stage succeeded (and was not undone). */
   int[] succeededInStage(int step) {
     BitSet done = succeededInStage.get(step);
-    return done == null ? new int[0] : done.stream().toArray();
+    return done == null ? new int[0] : io.upshift.inventory.Inventory.indexes(done);
   }
 
   /** The step's hosts without those that failed earlier in the run. */

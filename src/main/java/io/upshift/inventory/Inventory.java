@@ -118,6 +118,16 @@ public final class Inventory {
     return out;
   }
 
+  /** The host indexes set in {@code hosts}, in order (a loop: streams are slow to start). */
+  public static int[] indexes(BitSet hosts) {
+    int[] out = new int[hosts.cardinality()];
+    int n = 0;
+    for (int h = hosts.nextSetBit(0); h >= 0; h = hosts.nextSetBit(h + 1)) {
+      out[n++] = h;
+    }
+    return out;
+  }
+
   private static void setAll(BitSet bits, int[] indexes) {
     for (int i : indexes) {
       bits.set(i);
@@ -135,9 +145,15 @@ public final class Inventory {
           Map<String, Posting> lists = new LinkedHashMap<>();
           for (int i = 0; i < hosts.size(); i++) {
             Host h = hosts.get(i);
-            List<String> values = h.values(k);
-            for (int j = 0; j < values.size(); j++) {
-              lists.computeIfAbsent(values.get(j), x -> new Posting()).add(h.index());
+            // components and databases straight from the host's maps: no copy per host
+            java.util.Collection<String> values =
+                switch (k) {
+                  case "component" -> h.components().keySet();
+                  case "database" -> h.databases().keySet();
+                  default -> h.values(k);
+                };
+            for (String v : values) {
+              lists.computeIfAbsent(v, x -> new Posting()).add(h.index());
             }
           }
           Map<String, int[]> out = new LinkedHashMap<>();

@@ -156,7 +156,12 @@ public enum StepKind {
   }
 
   public static Optional<StepKind> byKey(String key) {
-    return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
+    for (StepKind k : values()) {
+      if (k.key.equals(key)) {
+        return Optional.of(k);
+      }
+    }
+    return Optional.empty();
   }
 
   public static List<String> keys() {

@@ -138,7 +138,7 @@ final class StepReader {
         all.set(h);
       }
     }
-    int[] hosts = all.stream().toArray();
+    int[] hosts = Inventory.indexes(all);
     if (hosts.length == 0) {
       return steps;
     }
@@ -689,7 +689,7 @@ final class StepReader {
                       + "; list it under `databases:` of its host in the inventory"
                   : "no host runs " + String.join(", ", subjects));
     }
-    return picked.stream().toArray();
+    return Inventory.indexes(picked);
   }
 
   private BitSet running(List<String> subjects, boolean databases) {

@@ -39,7 +39,13 @@ public final class Problems {
   }
 
   public int errorCount() {
-    return (int) list.stream().filter(p -> p.severity() == Severity.ERROR).count() + dropped;
+    int errors = dropped;
+    for (int i = 0; i < list.size(); i++) {
+      if (list.get(i).severity() == Severity.ERROR) {
+        errors++;
+      }
+    }
+    return errors;
   }
 
   /** Problems sorted by file, line and column; errors before warnings at one place. */
