@@ -212,10 +212,20 @@ final class RuleWatch implements RunListener {
     Batch batch =
         new Batch(step, state.currentStage().name(), "wave " + e.batch() + group, e.hosts());
     try {
-      u.forEach(rule -> touched(rule.id(), e.hosts()).forEach(k -> uniform(rule, k, batch)));
-      r.forEach(rule -> touched(rule.id(), e.hosts()).forEach(k -> requires(rule, k, batch)));
+      for (CompatRule.Uniform rule : u) {
+        for (String k : touched(rule.id(), e.hosts())) {
+          uniform(rule, k, batch);
+        }
+      }
+      for (CompatRule.Requires rule : r) {
+        for (String k : touched(rule.id(), e.hosts())) {
+          requires(rule, k, batch);
+        }
+      }
       schema(batch, code);
-      every.forEach(cap -> everyInstance(batch, cap));
+      for (Capability cap : every) {
+        everyInstance(batch, cap);
+      }
     } finally {
       for (int h : e.hosts()) {
         batchMoments[h] = null;
@@ -254,6 +264,23 @@ final class RuleWatch implements RunListener {
     return keys;
   }
 
+  /**
+   * The hosts of the batch in the scope {@code key}, in inventory order: from the scope's members
+   * when it has fewer than the batch (a rule per host meets a batch of hundreds once per host).
+   */
+  private int[] batchHostsIn(Tally tally, String key, Batch batch) {
+    int[] members = tally.scopes().members(key);
+    int[] from = members.length < batch.hosts().length ? members : batch.hosts();
+    int[] out = new int[Math.min(members.length, batch.hosts().length)];
+    int n = 0;
+    for (int h : from) {
+      if (batchMoments[h] != null && tally.in(key, h)) {
+        out[n++] = h;
+      }
+    }
+    return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+  }
+
   /** All serving instances of the component in the scope must be able to share one version. */
   private void uniform(CompatRule.Uniform u, String key, Batch batch) {
     int c = fleet.componentIndex(u.component());
@@ -262,16 +289,14 @@ final class RuleWatch implements RunListener {
     }
     Tally tally = tallies.get(u.id());
     tally.refresh();
-    int[] count = tally.outside(key, batch.hosts())[0]; // hosts serving each release
+    int[] inScope = batchHostsIn(tally, key, batch);
+    int[] count = tally.outside(key, inScope)[0]; // hosts serving each release
     int[] lone = new int[releases]; // the one host serving it, when there is one
     for (int v = 0; v < releases; v++) {
       lone[v] = -2 - v; // hosts outside the batch serve one release each: never the same one
     }
-    for (int h : batch.hosts()) {
+    for (int h : inScope) {
       Moment[] moments = batchMoments[h];
-      if (!tally.in(key, h)) {
-        continue;
-      }
       for (int i = 0; i < moments.length; i++) {
         int v = moments[i].version(c);
         if (moments[i].serving(c) && !servedEarlier(moments, i, c, v)) {
@@ -389,7 +414,8 @@ final class RuleWatch implements RunListener {
     List<Seen> failures = new ArrayList<>();
     Tally tally = tallies.get(r.id());
     tally.refresh();
-    int[][] outside = tally.outside(key, batch.hosts()); // when entries, then needs entries
+    int[] inScope = batchHostsIn(tally, key, batch);
+    int[][] outside = tally.outside(key, inScope); // when entries, then needs entries
     for (int v = 0; v < releases; v++) {
       for (int i = 0; i < when.size(); i++) {
         triggerOut[i][v] = outside[i][v] > 0 && when.matches(i, v);
@@ -398,11 +424,8 @@ final class RuleWatch implements RunListener {
         failureOut[i][v] = outside[when.size() + i][v] > 0 && !needs.matches(i, v);
       }
     }
-    for (int h : batch.hosts()) {
+    for (int h : inScope) {
       Moment[] moments = batchMoments[h];
-      if (!tally.in(key, h)) {
-        continue;
-      }
       for (int m = 0; m < moments.length; m++) {
         for (int i = 0; i < when.size(); i++) {
           int v = when.version(i, moments[m]);
