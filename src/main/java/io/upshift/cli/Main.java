@@ -68,9 +68,39 @@ public final class Main {
     return codes;
   }
 
-  /** Runs the command line and exits with its code. */
+  /**
+   * Runs the command line and exits with its code. A command that succeeded and left only daemon
+   * threads returns instead, and the JVM ends as after any {@code main}, shutdown hooks included:
+   * {@code System.exit} first looks for a logging backend, which makes the JVM open the jar (its
+   * 10,000 entries) when nothing else needed to.
+   */
   public static void main(String[] args) {
-    System.exit(launch(args));
+    int code = launch(args);
+    System.out.flush();
+    System.err.flush();
+    if (code != ExitCode.OK || !onlyDaemonsLeft()) {
+      System.exit(code);
+    }
+  }
+
+  /** Whether every other live thread is a daemon: then the JVM ends when {@code main} returns. */
+  private static boolean onlyDaemonsLeft() {
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    Thread[] threads = new Thread[root.activeCount() + 8];
+    int n = root.enumerate(threads, true);
+    if (n == threads.length) {
+      return false; // more threads than counted: do not guess
+    }
+    for (int i = 0; i < n; i++) {
+      Thread t = threads[i];
+      if (t != Thread.currentThread() && t.isAlive() && !t.isDaemon()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
