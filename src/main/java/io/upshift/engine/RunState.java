@@ -113,111 +113,109 @@ public final class RunState {
       finished(e);
       return;
     }
-    switch (event) {
-      case RunStarted e -> {
-        begun = true;
+    // Type tests rather than a switch on types: such a switch links through a class generated at
+    // every start, which the start-up cache cannot keep. The last branch keeps what the switch's
+    // exhaustiveness gave: an event type this method does not know fails loudly.
+    if (event instanceof BatchStarted e) {
+      progress.ready.remove(e.group());
+      progress.paused.remove(e.group());
+      progress.offset[e.group()] += e.hosts().length;
+      progress.batchRemaining[e.group()] = e.hosts().length;
+      progress.batches[e.group()]++;
+      progress.resumeAt[e.group()] = -1;
+      for (int h : e.hosts()) {
+        progress.unstarted.set(h);
+      }
+      progress.unstartedCount += e.hosts().length;
+    } else if (event instanceof StepStarted e) {
+      step = e.step();
+      Step s = currentStage().steps().get(step);
+      int[] hosts = eligible(s);
+      progress =
+          new StepProgress(
+              s, hosts, s.hosts().length - hosts.length, plan.inventory().hosts(), e.at());
+      for (int g = 0; g < progress.groups.length; g++) {
+        for (int h : progress.groups[g]) {
+          groupOfHost[h] = g;
+        }
+      }
+      stepsSkipped += progress.skipped;
+      stepsTotal += s.hosts().length;
+    } else if (event instanceof StepFinished) {
+      progress = null;
+    } else if (event instanceof PauseStarted e) {
+      progress.ready.remove(e.group());
+      progress.paused.add(e.group());
+      progress.resumeAt[e.group()] = e.until();
+    } else if (event instanceof ActionStarted) { // an undo (the others went first)
+      inFlight++;
+      undoing.inFlight++;
+      undoing.offset++;
+    } else if (event instanceof ActionFinished e) { // an undo
+      undone(e);
+    } else if (event instanceof StageStarted e) {
+      stage = e.stage();
+      stageActive = true;
+      stageFailures = 0;
+      step = -1;
+      succeededInStage.clear();
+      succeededHosts = null;
+      fleet.forgetPrior();
+      undoNext = Integer.MAX_VALUE;
+    } else if (event instanceof StageFinished) {
+      stageActive = false;
+    } else if (event instanceof RunStarted e) {
+      begun = true;
+      status = RunStatus.RUNNING;
+      autoApprove = e.autoApprove();
+    } else if (event instanceof RunFinished e) {
+      status = e.status();
+    } else if (event instanceof RunHalted e) {
+      haltReason = e.reason();
+    } else if (event instanceof RunEvent.RunPaused e) {
+      status = RunStatus.PAUSED;
+      pauseReason = e.reason();
+    } else if (event instanceof RunEvent.RunResumed) {
+      if (status == RunStatus.PAUSED) {
         status = RunStatus.RUNNING;
-        autoApprove = e.autoApprove();
       }
-      case RunEvent.RunPaused e -> {
-        status = RunStatus.PAUSED;
-        pauseReason = e.reason();
+      pauseReason = null;
+    } else if (event instanceof RunEvent.AbortRequested e) {
+      aborted = true;
+      undo |= e.undo();
+      if (haltReason == null) {
+        haltReason = "aborted by " + e.by() + (e.comment().isEmpty() ? "" : ": " + e.comment());
       }
-      case RunEvent.RunResumed e -> {
+      if (status == RunStatus.PAUSED) {
+        status = RunStatus.RUNNING; // to wind down: what is in flight finishes, then it ends
+      }
+    } else if (event instanceof RunEvent.ActionInDoubt e) {
+      inDoubt(e);
+    } else if (event instanceof RunEvent.UndoStarted e) {
+      undoing = new Undo(currentStage().steps().get(e.step()), e.hosts());
+      undoNext = e.step() - 1;
+    } else if (event instanceof RunEvent.UndoFinished) {
+      undoing = null;
+    } else if (event instanceof Approved e) {
+      if (progress != null && progress.step.kind() == io.upshift.plan.StepKind.APPROVE) {
+        progress.approved = true;
+        approvals.add(e);
         if (status == RunStatus.PAUSED) {
           status = RunStatus.RUNNING;
-        }
-        pauseReason = null;
-      }
-      case RunEvent.AbortRequested e -> {
-        aborted = true;
-        undo |= e.undo();
-        if (haltReason == null) {
-          haltReason = "aborted by " + e.by() + (e.comment().isEmpty() ? "" : ": " + e.comment());
-        }
-        if (status == RunStatus.PAUSED) {
-          status = RunStatus.RUNNING; // to wind down: what is in flight finishes, then it ends
+          pauseReason = null;
         }
       }
-      case RunEvent.ActionInDoubt e -> inDoubt(e);
-      case StageStarted e -> {
-        stage = e.stage();
-        stageActive = true;
-        stageFailures = 0;
-        step = -1;
-        succeededInStage.clear();
-        succeededHosts = null;
-        fleet.forgetPrior();
-        undoNext = Integer.MAX_VALUE;
-      }
-      case RunEvent.UndoStarted e -> {
-        undoing = new Undo(currentStage().steps().get(e.step()), e.hosts());
-        undoNext = e.step() - 1;
-      }
-      case RunEvent.UndoFinished e -> undoing = null;
-      case StepStarted e -> {
-        step = e.step();
-        Step s = currentStage().steps().get(step);
-        int[] hosts = eligible(s);
-        progress =
-            new StepProgress(
-                s, hosts, s.hosts().length - hosts.length, plan.inventory().hosts(), e.at());
-        for (int g = 0; g < progress.groups.length; g++) {
-          for (int h : progress.groups[g]) {
-            groupOfHost[h] = g;
-          }
-        }
-        stepsSkipped += progress.skipped;
-        stepsTotal += s.hosts().length;
-      }
-      case BatchStarted e -> {
-        progress.ready.remove(e.group());
-        progress.paused.remove(e.group());
-        progress.offset[e.group()] += e.hosts().length;
-        progress.batchRemaining[e.group()] = e.hosts().length;
-        progress.batches[e.group()]++;
-        progress.resumeAt[e.group()] = -1;
-        for (int h : e.hosts()) {
-          progress.unstarted.set(h);
-        }
-        progress.unstartedCount += e.hosts().length;
-      }
-      case PauseStarted e -> {
-        progress.ready.remove(e.group());
-        progress.paused.add(e.group());
-        progress.resumeAt[e.group()] = e.until();
-      }
-      case ActionStarted e when e.phase() == Phase.UNDO -> {
-        inFlight++;
-        undoing.inFlight++;
-        undoing.offset++;
-      }
-      case ActionFinished e when e.phase() == Phase.UNDO -> undone(e);
-      case ActionStarted e -> started(e);
-      case ActionFinished e -> finished(e);
-      case Approved e -> {
-        if (progress != null && progress.step.kind() == io.upshift.plan.StepKind.APPROVE) {
-          progress.approved = true;
-          approvals.add(e);
-          if (status == RunStatus.PAUSED) {
-            status = RunStatus.RUNNING;
-            pauseReason = null;
-          }
-        }
-      }
-      case StepFinished e -> progress = null;
-      case StageFinished e -> stageActive = false;
-      case CapabilityChanged e -> {}
-      case RunHalted e -> haltReason = e.reason();
-      case RunEvent.SnapshotTaken e ->
-          snapshots
-              .computeIfAbsent(e.name(), n -> new java.util.HashMap<>())
-              .put(e.host(), e.content());
-      case RunEvent.SnapshotCompared e -> {}
-      case RunEvent.BackupTaken e -> {}
-      case RunEvent.ProbeChanged e -> {}
-      case RunEvent.ProbeTally e -> {}
-      case RunFinished e -> status = e.status();
+    } else if (event instanceof RunEvent.SnapshotTaken e) {
+      snapshots
+          .computeIfAbsent(e.name(), n -> new java.util.HashMap<>())
+          .put(e.host(), e.content());
+    } else if (!(event instanceof CapabilityChanged
+        || event instanceof RunEvent.SnapshotCompared
+        || event instanceof RunEvent.BackupTaken
+        || event instanceof RunEvent.ProbeChanged
+        || event instanceof RunEvent.ProbeTally)) {
+      throw new IllegalArgumentException(
+          "the run's state does not know events of type " + event.getClass().getSimpleName());
     }
   }
 

@@ -124,71 +124,68 @@ public final class RunSummary implements RunListener {
     if (event instanceof RunEvent.ActionStarted || event instanceof RunEvent.ActionFinished) {
       return; // most events by far, and none the summary follows: spare them the switch below
     }
-    switch (event) {
-      case RunEvent.RunStarted e ->
-          state
-              .fleet()
-              .capabilityStates()
-              .forEach(
-                  (c, up) -> {
-                    if (!up) {
-                      downSince.put(c, at(e));
-                    }
-                  });
-      case RunEvent.StageStarted e -> stages.get(e.stage()).start = at(e);
-      case RunEvent.StepStarted e -> stepStarts.put(e.stage() + "." + e.step(), at(e));
-      case RunEvent.StepFinished e -> {
-        StageResult r = stages.get(e.stage());
-        r.succeeded += e.succeeded();
-        r.failed += e.failed();
-        r.skipped += e.skipped();
-      }
-      case RunEvent.StageFinished e -> {
-        stages.get(e.stage()).end = at(e);
-        stages.get(e.stage()).status = e.status();
-      }
-      case RunEvent.CapabilityChanged e -> {
-        if (!e.up()) {
-          downSince.putIfAbsent(e.capability(), at(e));
-        } else {
-          Long since = downSince.remove(e.capability());
-          if (since != null && at(e) > since) {
-            windows.get(e.capability()).add(new Window(since, at(e), false));
-          }
+    // Type tests rather than a switch on types: such a switch links through a class generated at
+    // every start, which the start-up cache cannot keep.
+    if (event instanceof RunEvent.CapabilityChanged e) {
+      if (!e.up()) {
+        downSince.putIfAbsent(e.capability(), at(e));
+      } else {
+        Long since = downSince.remove(e.capability());
+        if (since != null && at(e) > since) {
+          windows.get(e.capability()).add(new Window(since, at(e), false));
         }
       }
-      case RunEvent.ProbeChanged e when probesDown.containsKey(e.capability()) -> {
-        java.util.Set<String> down = probesDown.get(e.capability());
-        if (!e.up()) {
-          down.add(e.probe());
-          measuredDownSince.putIfAbsent(e.capability(), at(e));
-        } else if (down.remove(e.probe()) && down.isEmpty()) {
-          Long since = measuredDownSince.remove(e.capability());
-          if (since != null) {
-            measured.get(e.capability()).add(new Window(since, Math.max(since, at(e)), false));
-          }
+    } else if (event instanceof RunEvent.StepStarted e) {
+      stepStarts.put(e.stage() + "." + e.step(), at(e));
+    } else if (event instanceof RunEvent.StepFinished e) {
+      StageResult r = stages.get(e.stage());
+      r.succeeded += e.succeeded();
+      r.failed += e.failed();
+      r.skipped += e.skipped();
+    } else if (event instanceof RunEvent.StageStarted e) {
+      stages.get(e.stage()).start = at(e);
+    } else if (event instanceof RunEvent.StageFinished e) {
+      stages.get(e.stage()).end = at(e);
+      stages.get(e.stage()).status = e.status();
+    } else if (event instanceof RunEvent.RunStarted e) {
+      state
+          .fleet()
+          .capabilityStates()
+          .forEach(
+              (c, up) -> {
+                if (!up) {
+                  downSince.put(c, at(e));
+                }
+              });
+    } else if (event instanceof RunEvent.ProbeChanged e && probesDown.containsKey(e.capability())) {
+      java.util.Set<String> down = probesDown.get(e.capability());
+      if (!e.up()) {
+        down.add(e.probe());
+        measuredDownSince.putIfAbsent(e.capability(), at(e));
+      } else if (down.remove(e.probe()) && down.isEmpty()) {
+        Long since = measuredDownSince.remove(e.capability());
+        if (since != null) {
+          measured.get(e.capability()).add(new Window(since, Math.max(since, at(e)), false));
         }
       }
-      case RunEvent.ProbeTally e when tallies.containsKey(e.capability()) -> {
-        tallies.get(e.capability())[0] += e.samples();
-        tallies.get(e.capability())[1] += e.failed();
-      }
-      case RunEvent.RunPaused e -> {
-        status = RunStatus.PAUSED;
-        makespan = at(e);
-        closeMeasured(at(e));
-        downSince.forEach((c, since) -> windows.get(c).add(new Window(since, at(e), true)));
-        downSince.clear();
-      }
-      case RunEvent.RunFinished e -> {
-        status = e.status();
-        makespan = at(e);
-        closeMeasured(at(e));
-        downSince.forEach((c, since) -> windows.get(c).add(new Window(since, at(e), true)));
-        downSince.clear();
-      }
-      default -> {}
+    } else if (event instanceof RunEvent.ProbeTally e && tallies.containsKey(e.capability())) {
+      tallies.get(e.capability())[0] += e.samples();
+      tallies.get(e.capability())[1] += e.failed();
+    } else if (event instanceof RunEvent.RunPaused e) {
+      status = RunStatus.PAUSED;
+      closeAll(at(e));
+    } else if (event instanceof RunEvent.RunFinished e) {
+      status = e.status();
+      closeAll(at(e));
     }
+  }
+
+  /** A pause or the end: the makespan so far, and every window still open closes there. */
+  private void closeAll(long at) {
+    makespan = at;
+    closeMeasured(at);
+    downSince.forEach((c, since) -> windows.get(c).add(new Window(since, at, true)));
+    downSince.clear();
   }
 
   /** Windows still open at a pause or the end: measured down until then. */

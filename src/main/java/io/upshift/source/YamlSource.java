@@ -190,25 +190,27 @@ public final class YamlSource {
           at, "yaml-too-deep", "the document nests too deeply or refers to itself", null);
       return null;
     }
+    // Type tests, not a switch on types: such a switch is linked through a class generated at
+    // every start (the start-up cache cannot keep it), a few milliseconds of every command.
     try {
-      return switch (node) {
-        case ScalarNode s -> new Node.Scalar(at, s.getValue(), s.getTag().equals(Tag.NULL));
-        case SequenceNode s -> {
-          List<Node> items = new ArrayList<>();
-          for (org.yaml.snakeyaml.nodes.Node item : s.getValue()) {
-            Node converted = convert(item, depth + 1, path);
-            if (converted != null) {
-              items.add(converted);
-            }
+      if (node instanceof ScalarNode s) {
+        return new Node.Scalar(at, s.getValue(), s.getTag().equals(Tag.NULL));
+      }
+      if (node instanceof SequenceNode s) {
+        List<Node> items = new ArrayList<>();
+        for (org.yaml.snakeyaml.nodes.Node item : s.getValue()) {
+          Node converted = convert(item, depth + 1, path);
+          if (converted != null) {
+            items.add(converted);
           }
-          yield new Node.Sequence(at, items);
         }
-        case MappingNode m -> mapping(m, at, depth, path);
-        default -> {
-          problems.error(at, "yaml-unsupported", "unsupported YAML node", null);
-          yield null;
-        }
-      };
+        return new Node.Sequence(at, items);
+      }
+      if (node instanceof MappingNode m) {
+        return mapping(m, at, depth, path);
+      }
+      problems.error(at, "yaml-unsupported", "unsupported YAML node", null);
+      return null;
     } finally {
       path.remove(node);
     }

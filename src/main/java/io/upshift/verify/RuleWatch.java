@@ -55,19 +55,18 @@ final class RuleWatch implements RunListener {
     this.findings = findings;
     this.releases = plan.releases().size();
     this.batchMoments = new Moment[plan.inventory().size()][];
+    // type tests rather than a switch on types, which links through a class made at every start
     for (CompatRule rule : plan.compatibility()) {
-      switch (rule) {
-        case CompatRule.Uniform u -> {
-          uniform.add(u);
-          scopes.put(u.id(), new Scopes(u.scope(), plan.inventory(), Set.of(u.component())));
-        }
-        case CompatRule.Requires r -> {
-          requires.add(r);
-          Set<String> components = new LinkedHashSet<>(r.when().keySet());
-          components.addAll(r.needs().keySet());
-          scopes.put(r.id(), new Scopes(r.scope(), plan.inventory(), components));
-        }
-        case CompatRule.Allow a -> allows.add(a);
+      if (rule instanceof CompatRule.Uniform u) {
+        uniform.add(u);
+        scopes.put(u.id(), new Scopes(u.scope(), plan.inventory(), Set.of(u.component())));
+      } else if (rule instanceof CompatRule.Requires r) {
+        requires.add(r);
+        Set<String> components = new LinkedHashSet<>(r.when().keySet());
+        components.addAll(r.needs().keySet());
+        scopes.put(r.id(), new Scopes(r.scope(), plan.inventory(), components));
+      } else if (rule instanceof CompatRule.Allow a) {
+        allows.add(a);
       }
     }
     for (Host h : plan.inventory().hosts()) {
