@@ -20,13 +20,23 @@ import java.util.TreeMap;
  * order, only at other times: one walk gives both.
  */
 public final class VirtualClock implements RunClock {
-  private final TreeMap<Long, ArrayDeque<Runnable>> due = new TreeMap<>();
+  private final TreeMap<Long, Moment> due = new TreeMap<>();
   private long now;
 
   /** The queue of the latest time a task was queued at: most tasks go to the same one in a row. */
   private long lastAt = -1;
 
-  private ArrayDeque<Runnable> last;
+  private Moment last;
+
+  /**
+   * The tasks due at one time, in queue order, and that time on the second timeline (which all of
+   * them must agree on).
+   */
+  private static final class Moment extends ArrayDeque<Runnable> {
+    long shadow = UNSET;
+  }
+
+  private static final long UNSET = Long.MIN_VALUE;
 
   /** Whether tasks carry a time on the second timeline. */
   private boolean shadowing;
@@ -36,6 +46,11 @@ public final class VirtualClock implements RunClock {
 
   /** Whether the second timeline has kept the first one's order so far. */
   private boolean shadowHolds = true;
+
+  /** The moment before the one running now (the walk's start before the first): its times. */
+  private long previousTime;
+
+  private long previousShadow;
 
   /** Starts a second timeline; call before anything is queued. */
   public VirtualClock shadowed() {
@@ -56,48 +71,19 @@ public final class VirtualClock implements RunClock {
     return shadowing && shadowHolds;
   }
 
-  /**
-   * Queues a task due at {@code atMillis}, and at {@code shadowAtMillis} on the second timeline.
-   */
-  public void at(long atMillis, long shadowAtMillis, Runnable task) {
-    queue(atMillis, new Shadowed(this, task, shadowAtMillis));
-  }
-
   /** Says that the second timeline no longer follows this one (an outcome would differ on it). */
   public void breakShadow() {
     shadowHolds = false;
   }
 
-  /** A task and its time on the second timeline, which becomes the clock's as it runs. */
-  private record Shadowed(VirtualClock clock, Runnable task, long shadowAt) implements Runnable {
-    @Override
-    public void run() {
-      clock.enter(shadowAt);
-      task.run();
-    }
-  }
-
-  /** The previous moment, on both timelines: the start of the walk before the first one. */
-  private long previousTime;
-
-  private long previousShadow;
-
-  /** The second timeline's time of the moment running now, once its first task ran. */
-  private long momentShadow = UNSET;
-
-  private static final long UNSET = Long.MIN_VALUE;
-
-  /** Checks a task's time on the second timeline against its moment's and the moment before. */
-  private void enter(long shadowAt) {
-    if (momentShadow == UNSET) {
-      // later on the second timeline than the moment before, or as late when this one did not move
-      boolean ordered = now > previousTime ? shadowAt > previousShadow : shadowAt == previousShadow;
-      if (!ordered) {
-        shadowHolds = false;
-      }
-      momentShadow = shadowAt;
-      shadowNow = shadowAt;
-    } else if (shadowAt != momentShadow) {
+  /**
+   * Queues a task due at {@code atMillis}, and at {@code shadowAtMillis} on the second timeline.
+   */
+  public void at(long atMillis, long shadowAtMillis, Runnable task) {
+    Moment m = queue(atMillis, task);
+    if (m.shadow == UNSET) {
+      m.shadow = shadowAtMillis;
+    } else if (m.shadow != shadowAtMillis) {
       shadowHolds = false; // the moment's tasks would come apart on the second timeline
     }
   }
@@ -111,19 +97,24 @@ public final class VirtualClock implements RunClock {
   public void at(long atMillis, Runnable task) {
     if (shadowing) {
       // a wait of the same length on both timelines (a pause between batches)
-      long at = Math.max(atMillis, now);
-      task = new Shadowed(this, task, shadowNow + (at - now));
+      at(atMillis, shadowNow + (Math.max(atMillis, now) - now), task);
+    } else {
+      queue(atMillis, task);
     }
-    queue(atMillis, task);
   }
 
-  private void queue(long atMillis, Runnable task) {
+  private Moment queue(long atMillis, Runnable task) {
     long at = Math.max(atMillis, now);
     if (last == null || at != lastAt) {
-      last = due.computeIfAbsent(at, k -> new ArrayDeque<>());
+      last = due.get(at);
+      if (last == null) {
+        last = new Moment();
+        due.put(at, last);
+      }
       lastAt = at;
     }
     last.add(task);
+    return last;
   }
 
   @Override
@@ -139,13 +130,21 @@ public final class VirtualClock implements RunClock {
    */
   @Override
   public boolean runNext(boolean moreWillArrive) {
-    Map.Entry<Long, ArrayDeque<Runnable>> next = due.firstEntry();
+    Map.Entry<Long, Moment> next = due.firstEntry();
     if (next == null) {
       return false;
     }
     now = next.getKey();
-    ArrayDeque<Runnable> tasks = next.getValue();
-    momentShadow = UNSET;
+    Moment tasks = next.getValue();
+    if (shadowing) {
+      // later on the second timeline than the moment before, or as late when this one did not move
+      long shadow = tasks.shadow;
+      boolean ordered = now > previousTime ? shadow > previousShadow : shadow == previousShadow;
+      if (!ordered) {
+        shadowHolds = false;
+      }
+      shadowNow = shadow;
+    }
     for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
       task.run();
     }
