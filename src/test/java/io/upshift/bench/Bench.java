@@ -122,7 +122,7 @@ public final class Bench {
     long t0 = System.nanoTime();
     Plan p = PlanLoader.load(dir, new Problems());
     long loaded = System.nanoTime();
-    // as `upshift verify` does it: the 95th-percentile walk only when a capability has a budget
+    // as `upshift verify` does it: the 95th percentiles only when a capability has a budget
     io.upshift.verify.Verifier.Report report =
         io.upshift.verify.Verifier.verify(p, io.upshift.verify.Verifier.hasBudgets(p));
     long done = System.nanoTime();
@@ -130,7 +130,9 @@ public final class Bench {
         String.format(
             "`verify` of %,d hosts, 10 stages (load + %s + rules)",
             p.inventory().size(),
-            budget ? "both walks: a capability has a budget" : "one walk: no budget"),
+            budget
+                ? "the 95th percentiles too: a capability has a budget"
+                : "expected durations: no budget"),
         ms(done - t0),
         "<= 5000 ms",
         "load "
