@@ -187,6 +187,7 @@ final class ResumeCommand implements Callable<Integer> {
                     + ": stage `"
                     + plan.stages().get(d.step().stage()).name()
                     + "` "
+                    + (d.phase() == io.upshift.target.Execution.Phase.UNDO ? "undo of " : "")
                     + d.step().describe());
           }
         }

@@ -154,7 +154,13 @@ public final class Decider {
       out.add(new RunEvent.UndoStarted(now, stage.index(), next, state.succeededInStage(next)));
       return true;
     }
-    if (u.inFlight > 0) {
+    // undos in doubt after a restart, to run again
+    boolean redone = false;
+    for (int h = u.redo.nextSetBit(0); h >= 0; h = u.redo.nextSetBit(h + 1)) {
+      out.add(new ActionStarted(now, stage.index(), u.step.index(), h, Phase.UNDO));
+      redone = true;
+    }
+    if (u.inFlight > 0 || redone) {
       return true;
     }
     if (u.offset >= u.hosts.length) {

@@ -65,6 +65,7 @@ public final class RunState {
       new java.util.HashMap<>();
   private final BitSet openActions = new BitSet(); // in flight, of the current step
   private final BitSet openChecks = new BitSet();
+  private final BitSet openUndos = new BitSet(); // in flight, of the step being undone
   private boolean autoApprove = true;
   private long stepsSucceeded;
   private long stepsFailed;
@@ -147,10 +148,15 @@ public final class RunState {
       progress.ready.remove(e.group());
       progress.paused.add(e.group());
       progress.resumeAt[e.group()] = e.until();
-    } else if (event instanceof ActionStarted) { // an undo (the others went first)
+    } else if (event instanceof ActionStarted e) { // an undo (the others went first)
       inFlight++;
       undoing.inFlight++;
-      undoing.offset++;
+      if (undoing.redo.get(e.host())) {
+        undoing.redo.clear(e.host()); // in doubt, run again: its place in the order was taken
+      } else {
+        undoing.offset++;
+      }
+      openUndos.set(e.host());
     } else if (event instanceof ActionFinished e) { // an undo
       undone(e);
     } else if (event instanceof StageStarted e) {
@@ -221,6 +227,10 @@ public final class RunState {
 
   /** Settles an action that was in flight when the orchestrator stopped. */
   private void inDoubt(RunEvent.ActionInDoubt e) {
+    if (e.phase() == Phase.UNDO) {
+      undoInDoubt(e);
+      return;
+    }
     inFlight--;
     (e.phase() == Phase.CHECK ? openChecks : openActions).clear(e.host());
     if (e.phase() == Phase.CHECK) {
@@ -239,6 +249,31 @@ public final class RunState {
               e,
               Outcome.failure(
                   -1, "", "in doubt after a restart; settled as failed by the operator"));
+    }
+  }
+
+  /** Settles an undo that was in flight when the orchestrator stopped. */
+  private void undoInDoubt(RunEvent.ActionInDoubt e) {
+    inFlight--;
+    undoing.inFlight--;
+    openUndos.clear(e.host());
+    switch (e.resolution()) {
+      case RERUN, ASK, CHECK -> undoing.redo.set(e.host());
+      case DONE, FAILED -> {
+        inFlight++; // counted down again by undone()
+        undoing.inFlight++;
+        undone(
+            new ActionFinished(
+                e.at(),
+                e.stage(),
+                e.step(),
+                e.host(),
+                Phase.UNDO,
+                e.resolution() == io.upshift.plan.InDoubt.DONE
+                    ? Outcome.success(0, "settled as done by the operator")
+                    : Outcome.failure(
+                        -1, "", "in doubt after a restart; settled as failed by the operator")));
+      }
     }
   }
 
@@ -350,6 +385,7 @@ public final class RunState {
 
   /** An undo ended on a host: on success the host's state goes back to before the step. */
   private void undone(ActionFinished e) {
+    openUndos.clear(e.host());
     inFlight--;
     undoing.inFlight--;
     Step s = undoing.step;
@@ -374,6 +410,9 @@ public final class RunState {
     int inFlight;
     int succeeded;
     int failed;
+
+    /** Hosts whose undo runs again: in doubt after a restart. */
+    final BitSet redo = new BitSet();
 
     Undo(Step step, int[] hosts) {
       this.step = step;
@@ -487,6 +526,9 @@ public final class RunState {
     }
     for (int h = openChecks.nextSetBit(0); h >= 0; h = openChecks.nextSetBit(h + 1)) {
       out.add(new ActionStarted(now, stage, step, h, Phase.CHECK));
+    }
+    for (int h = openUndos.nextSetBit(0); h >= 0; h = openUndos.nextSetBit(h + 1)) {
+      out.add(new ActionStarted(now, stage, undoing.step.index(), h, Phase.UNDO));
     }
     return out;
   }

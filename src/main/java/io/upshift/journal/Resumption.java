@@ -165,8 +165,9 @@ public record Resumption(RunState state, long lastSeq) {
     for (RunEvent.ActionStarted a : state.unfinished()) {
       Step step = plan.stages().get(a.stage()).steps().get(a.step());
       InDoubt policy = a.phase() == Phase.CHECK ? InDoubt.RERUN : step.inDoubt();
-      if (policy == InDoubt.CHECK && !step.gated()) {
-        policy = InDoubt.RERUN; // nothing to check with: a reboot without a check runs again
+      if (policy == InDoubt.CHECK && (!step.gated() || a.phase() == Phase.UNDO)) {
+        // nothing to check with (a reboot without a check, an undo): it runs again
+        policy = InDoubt.RERUN;
       }
       out.add(new Doubt(step, a.host(), plan.inventory().host(a.host()).name(), a.phase(), policy));
     }
