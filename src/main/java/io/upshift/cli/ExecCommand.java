@@ -175,7 +175,7 @@ final class ExecCommand implements Callable<Integer> {
             null,
             null,
             timeoutMillis,
-            picked.stream().toArray(),
+            io.upshift.inventory.Inventory.indexes(picked),
             null,
             StepKind.COMMAND.inDoubt(),
             null,

@@ -243,13 +243,15 @@ public final class RunState {
         progress.settling.add(e.host());
         progress.checks.add(e.host());
       }
-      case DONE -> settle(e, Outcome.success(0, "settled as done by the operator"));
-      case FAILED ->
-          settle(
-              e,
-              Outcome.failure(
-                  -1, "", "in doubt after a restart; settled as failed by the operator"));
+      case DONE, FAILED -> settle(e, settled(e.resolution()));
     }
+  }
+
+  /** What the operator said of an action in doubt: it ran (done), or it failed. */
+  private static Outcome settled(io.upshift.plan.InDoubt answer) {
+    return answer == io.upshift.plan.InDoubt.DONE
+        ? Outcome.success(0, "settled as done by the operator")
+        : Outcome.failure(-1, "", "in doubt after a restart; settled as failed by the operator");
   }
 
   /** Settles an undo that was in flight when the orchestrator stopped. */
@@ -264,15 +266,7 @@ public final class RunState {
         undoing.inFlight++;
         undone(
             new ActionFinished(
-                e.at(),
-                e.stage(),
-                e.step(),
-                e.host(),
-                Phase.UNDO,
-                e.resolution() == io.upshift.plan.InDoubt.DONE
-                    ? Outcome.success(0, "settled as done by the operator")
-                    : Outcome.failure(
-                        -1, "", "in doubt after a restart; settled as failed by the operator")));
+                e.at(), e.stage(), e.step(), e.host(), Phase.UNDO, settled(e.resolution())));
       }
     }
   }

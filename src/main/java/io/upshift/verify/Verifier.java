@@ -185,11 +185,11 @@ public final class Verifier {
    * out at one and not the other, or tasks would come in another order).
    */
   static RunSummary[] walkBoth(Plan plan, Findings findings) {
-    VirtualClock clock = new VirtualClock().shadowed();
+    VirtualClock clock = new VirtualClock();
+    SimTarget target =
+        new SimTarget(plan, clock, 0, List.of(), Durations.EXPECTED).shadow(Durations.P95);
     RunSummary expected = new RunSummary(plan, "sim", 0);
     RunSummary p95 = new RunSummary(plan, "sim", 0).timedBy(clock::shadowNow);
-    SimTarget target =
-        new SimTarget(plan, clock, 0, List.of(), Durations.EXPECTED).shadow(clock, Durations.P95);
     Engine engine = new Engine(plan, target, clock, 0).listen(expected).listen(p95);
     if (findings != null) {
       engine.listen(new RuleWatch(plan, findings));

@@ -28,13 +28,8 @@ class ResumeAfterEveryEventTest {
 
   /** Groups run side by side, pauses between batches, an approval gate. */
   static final String WAVES =
-      """
-      upshift: 1
-      name: waves
-      inventory: inventory.yaml
-      releases: [v1, v2]
-      from: v1
-      to: v2
+      TestPlans.header("waves")
+          + """
       stages:
         - name: One
           steps:
@@ -81,13 +76,8 @@ class ResumeAfterEveryEventTest {
 
   /** Steps with undos; an operator aborts with undo while the third step runs. */
   static final String UNDO =
-      """
-      upshift: 1
-      name: undo
-      inventory: inventory.yaml
-      releases: [v1, v2]
-      from: v1
-      to: v2
+      TestPlans.header("undo")
+          + """
       stages:
         - name: One
           steps:

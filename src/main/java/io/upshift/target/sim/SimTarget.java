@@ -123,16 +123,17 @@ public final class SimTarget implements Target {
   private VirtualClock shadowClock;
 
   /**
-   * Also times every action with {@code durations} on the second timeline of {@code clock}, the
-   * run's clock ({@link VirtualClock#shadowed}): a walk at expected durations then also tells when
+   * Also times every action with {@code durations} on a second timeline of the run's clock, a
+   * virtual one ({@link VirtualClock#shadowed}): a walk at expected durations then also tells when
    * things would happen at the 95th percentiles, as long as the clock says the timelines agree.
+   * Call before the run starts.
    */
-  public SimTarget shadow(VirtualClock clock, Durations durations) {
-    if (clock != this.clock || durations == Durations.DRAWN) {
+  public SimTarget shadow(Durations durations) {
+    if (!(clock instanceof VirtualClock virtual) || durations == Durations.DRAWN) {
       throw new IllegalArgumentException(
-          "a second timeline on the run's clock, at fixed durations");
+          "a second timeline needs a virtual clock, fixed durations");
     }
-    this.shadowClock = clock;
+    this.shadowClock = virtual.shadowed();
     this.shadow = durations;
     return this;
   }
