@@ -93,9 +93,14 @@ public record DurationModel(long minMillis, long maxMillis) {
     long m = (s % 3600) / 60;
     long sec = s % 60;
     if (h > 0) {
-      return String.format("%dh%02dm", h, m);
+      return h + "h" + twoDigits(m) + "m";
     }
-    return sec == 0 ? m + "m" : String.format("%dm%02ds", m, sec);
+    return sec == 0 ? m + "m" : m + "m" + twoDigits(sec) + "s";
+  }
+
+  /** {@code 0..59} as two digits ({@code String.format}'s first use loads the locale's formats). */
+  private static String twoDigits(long n) {
+    return n < 10 ? "0" + n : Long.toString(n);
   }
 
   @Override

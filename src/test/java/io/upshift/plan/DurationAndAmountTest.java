@@ -23,6 +23,22 @@ class DurationAndAmountTest {
   }
 
   @ParameterizedTest
+  @CsvSource({
+    "250, 250ms",
+    "0, 0s",
+    "59000, 59s",
+    "60000, 1m",
+    "65000, 1m05s",
+    "725000, 12m05s",
+    "3900000, 1h05m",
+    "36000000, 10h00m",
+    "90061000, 25h01m"
+  })
+  void formatsDurationsCompactly(long millis, String text) {
+    assertThat(DurationModel.format(millis)).isEqualTo(text);
+  }
+
+  @ParameterizedTest
   @CsvSource({"5", "5 m", "m5", "1h 30m", "-5m", "''", "2m..", "..2m", "8m..2m", "999999999h"})
   void rejectsWhatIsNotADuration(String text) {
     assertThat(DurationModel.parse(text)).isNull();
