@@ -140,8 +140,23 @@ public final class Main {
                     new io.upshift.source.Problems()));
   }
 
+  /**
+   * Tells picocli not to register its converters for {@code java.sql}, {@code java.time} and {@code
+   * java.nio.file.Path}, which it finds by reflection for every {@code CommandLine} made (loading
+   * and initialising a dozen date-time classes): no option here takes one of those types but {@code
+   * Path}, whose converter {@link #run} registers itself. About 10 ms of every start.
+   */
+  private static void skipReflectiveConverters() {
+    if (System.getProperty(PICOCLI_EXCLUDES) == null) {
+      System.setProperty(PICOCLI_EXCLUDES, "java.*");
+    }
+  }
+
+  private static final String PICOCLI_EXCLUDES = "picocli.converters.excludes";
+
   /** Runs the command line with the given streams; returns the exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    skipReflectiveConverters();
     Main main = new Main();
     CommandSpec top = main.spec();
     Supplier<CommandSpec> invoked =
