@@ -86,27 +86,63 @@ public final class FleetState {
     Inventory inventory = plan.inventory();
     plan.components().keySet().forEach(c -> componentIndex.putIfAbsent(c, componentIndex.size()));
     // Loops, not lambdas, over every host: this runs before the JIT has compiled anything.
+    Map<String, String> seenComponents = null;
+    Map<String, String> seenDatabases = null;
     for (Host h : inventory.hosts()) {
-      for (String c : h.components().keySet()) {
-        componentIndex.putIfAbsent(c, componentIndex.size());
+      if (h.components() != seenComponents) { // the maps of one range are one instance
+        seenComponents = h.components();
+        for (String c : seenComponents.keySet()) {
+          componentIndex.putIfAbsent(c, componentIndex.size());
+        }
       }
-      for (String d : h.databases().keySet()) {
-        databaseIndex.putIfAbsent(d, databaseIndex.size());
+      if (h.databases() != seenDatabases) {
+        seenDatabases = h.databases();
+        for (String d : seenDatabases.keySet()) {
+          databaseIndex.putIfAbsent(d, databaseIndex.size());
+        }
       }
     }
     int n = inventory.size();
     state = new byte[componentIndex.size()][];
     version = new byte[componentIndex.size()][];
     schema = new byte[databaseIndex.size()][];
+    // instances and serving ones of each component, fleet-wide: what most capabilities count
+    int[] instances = new int[componentIndex.size()];
+    int[] serving = new int[componentIndex.size()];
+    // Hosts written as one range share their maps: their components are looked up once.
+    Map<String, String> lastComponents = null;
+    Map<String, String> lastStates = null;
+    int[] cis = new int[0];
+    byte[] stateOf = new byte[0];
+    byte[] rankOf = new byte[0];
     for (Host h : inventory.hosts()) {
-      for (Map.Entry<String, String> cv : h.components().entrySet()) {
-        int ci = componentIndex.get(cv.getKey());
+      if (h.components() != lastComponents || h.states() != lastStates) {
+        lastComponents = h.components();
+        lastStates = h.states();
+        int k = lastComponents.size();
+        cis = new int[k];
+        stateOf = new byte[k];
+        rankOf = new byte[k];
+        int i = 0;
+        for (Map.Entry<String, String> cv : lastComponents.entrySet()) {
+          cis[i] = componentIndex.get(cv.getKey());
+          stateOf[i] = initial(lastStates.get(cv.getKey()));
+          rankOf[i] = rank(cv.getValue());
+          i++;
+        }
+      }
+      for (int i = 0; i < cis.length; i++) {
+        int ci = cis[i];
         if (state[ci] == null) {
           state[ci] = filled(n);
           version[ci] = filled(n);
         }
-        state[ci][h.index()] = initial(h.states().get(cv.getKey()));
-        version[ci][h.index()] = rank(cv.getValue());
+        state[ci][h.index()] = stateOf[i];
+        version[ci][h.index()] = rankOf[i];
+        instances[ci]++;
+        if (stateOf[i] == 0) {
+          serving[ci]++;
+        }
       }
       for (Map.Entry<String, String> dv : h.databases().entrySet()) {
         int di = databaseIndex.get(dv.getKey());
@@ -130,13 +166,19 @@ public final class FleetState {
           continue;
         }
         watchers.get(ci).add(new int[] {ti, slot});
-        if (state[ci] != null) {
-          for (int h = 0; h < n; h++) {
-            if (state[ci][h] != ABSENT && (hosts == null || hosts.get(h))) {
-              t.total[slot]++;
-              if (state[ci][h] == 0) {
-                t.serving[slot]++;
-              }
+        if (state[ci] == null) {
+          continue;
+        }
+        if (hosts == null) {
+          t.total[slot] = instances[ci];
+          t.serving[slot] = serving[ci];
+          continue;
+        }
+        for (int h = hosts.nextSetBit(0); h >= 0 && h < n; h = hosts.nextSetBit(h + 1)) {
+          if (state[ci][h] != ABSENT) {
+            t.total[slot]++;
+            if (state[ci][h] == 0) {
+              t.serving[slot]++;
             }
           }
         }
@@ -447,6 +489,23 @@ public final class FleetState {
       new Moment(during, versionsBefore, schemasBefore),
       new Moment(after, versionsAfter, schemasAfter)
     };
+  }
+
+  /**
+   * Whether two hosts are alike: every component in the same state at the same version, every
+   * schema at the same version. A step then puts them through the same {@link #moments}.
+   */
+  public boolean alike(int a, int b) {
+    return sameColumn(state, a, b) && sameColumn(version, a, b) && sameColumn(schema, a, b);
+  }
+
+  private static boolean sameColumn(byte[][] table, int a, int b) {
+    for (byte[] row : table) {
+      if (row != null && row[a] != row[b]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The index of a component in {@link Moment}s and the accessors below, or -1. */

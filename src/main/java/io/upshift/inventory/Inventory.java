@@ -143,6 +143,8 @@ public final class Inventory {
         k -> {
           // Growable arrays of host indexes, filled in inventory order.
           Map<String, Posting> lists = new LinkedHashMap<>();
+          java.util.Collection<String> last = null;
+          Posting[] lastLists = new Posting[0];
           for (int i = 0; i < hosts.size(); i++) {
             Host h = hosts.get(i);
             // components and databases straight from the host's maps: no copy per host
@@ -152,8 +154,18 @@ public final class Inventory {
                   case "database" -> h.databases().keySet();
                   default -> h.values(k);
                 };
-            for (String v : values) {
-              lists.computeIfAbsent(v, x -> new Posting()).add(h.index());
+            // hosts of one range share their maps and lists, and mostly their cell and labels:
+            // the lists of a host with the values of the one before are those of that one
+            if (values != last && !(values instanceof List<String> l && l.equals(last))) {
+              lastLists = new Posting[values.size()];
+              int j = 0;
+              for (String v : values) {
+                lastLists[j++] = lists.computeIfAbsent(v, x -> new Posting());
+              }
+              last = values;
+            }
+            for (Posting p : lastLists) {
+              p.add(h.index());
             }
           }
           Map<String, int[]> out = new LinkedHashMap<>();

@@ -55,16 +55,20 @@ final class RuleWatch implements RunListener {
     this.findings = findings;
     this.releases = plan.releases().size();
     this.batchMoments = new Moment[plan.inventory().size()][];
+    Map<CompatRule.Scope, String[]> keys = new java.util.EnumMap<>(CompatRule.Scope.class);
     // type tests rather than a switch on types, which links through a class made at every start
     for (CompatRule rule : plan.compatibility()) {
       if (rule instanceof CompatRule.Uniform u) {
         uniform.add(u);
-        scopes.put(u.id(), new Scopes(u.scope(), plan.inventory(), Set.of(u.component())));
+        scopes.put(
+            u.id(),
+            new Scopes(u.scope(), plan.inventory(), Set.of(u.component()), keys(keys, u.scope())));
       } else if (rule instanceof CompatRule.Requires r) {
         requires.add(r);
         Set<String> components = new LinkedHashSet<>(r.when().keySet());
         components.addAll(r.needs().keySet());
-        scopes.put(r.id(), new Scopes(r.scope(), plan.inventory(), components));
+        scopes.put(
+            r.id(), new Scopes(r.scope(), plan.inventory(), components, keys(keys, r.scope())));
       } else if (rule instanceof CompatRule.Allow a) {
         allows.add(a);
       }
@@ -79,6 +83,16 @@ final class RuleWatch implements RunListener {
         capabilityHosts.put(cap.name(), plan.inventory().select(cap.on()));
       }
     }
+  }
+
+  /** Each host's key in a scope, made once for all the rules of that scope. */
+  private String[] keys(Map<CompatRule.Scope, String[]> made, CompatRule.Scope scope) {
+    String[] k = made.get(scope);
+    if (k == null) {
+      k = Scopes.keysOf(scope, plan.inventory());
+      made.put(scope, k);
+    }
+    return k;
   }
 
   @Override
@@ -177,32 +191,22 @@ final class RuleWatch implements RunListener {
       return; // a step without effects leaves every state as it was: nothing new can break
     }
     fleet = state.fleet();
-    // Only the rules whose components the step changes can break now; the rest held before.
-    // loops rather than streams: this runs once a batch, mostly before the JIT has compiled it
-    List<CompatRule.Uniform> u = new ArrayList<>();
-    for (CompatRule.Uniform x : uniform) {
-      if (changes(step, Set.of(x.component()))) {
-        u.add(x);
-      }
-    }
-    List<CompatRule.Requires> r = new ArrayList<>();
-    for (CompatRule.Requires x : requires) {
-      if (changes(step, x.when().keySet()) || changes(step, x.needs().keySet())) {
-        r.add(x);
-      }
-    }
-    List<WithDatabase> code = newCode(step);
-    List<Capability> every = new ArrayList<>();
-    for (Capability c : plan.capabilities().values()) {
-      if (c.every() && changes(step, Set.copyOf(c.components()))) {
-        every.add(c);
-      }
-    }
+    Concerned concerned = concerned(step);
+    List<CompatRule.Uniform> u = concerned.uniform();
+    List<CompatRule.Requires> r = concerned.requires();
+    List<WithDatabase> code = concerned.code();
+    List<Capability> every = concerned.every();
     if (u.isEmpty() && r.isEmpty() && code.isEmpty() && every.isEmpty()) {
       return;
     }
+    int previous = -1;
     for (int h : e.hosts()) {
-      batchMoments[h] = fleet.moments(step, h);
+      // moments are only read: hosts alike share them (a batch is mostly of one kind of host)
+      batchMoments[h] =
+          previous >= 0 && fleet.alike(previous, h)
+              ? batchMoments[previous]
+              : fleet.moments(step, h);
+      previous = h;
     }
     String group =
         state.progress().groupCount() > 1
@@ -230,6 +234,48 @@ final class RuleWatch implements RunListener {
         batchMoments[h] = null;
       }
     }
+  }
+
+  /** What a step's batches can break: the rules and capabilities whose components it changes. */
+  private record Concerned(
+      List<CompatRule.Uniform> uniform,
+      List<CompatRule.Requires> requires,
+      List<WithDatabase> code,
+      List<Capability> every) {}
+
+  private final Map<Step, Concerned> concerned = new java.util.IdentityHashMap<>();
+
+  /**
+   * Only the rules whose components the step changes can break in its batches; the rest held
+   * before. Found once per step: a step on thousands of hosts has dozens of batches.
+   */
+  private Concerned concerned(Step step) {
+    Concerned c = concerned.get(step);
+    if (c != null) {
+      return c;
+    }
+    // loops rather than streams: this runs before the JIT has compiled it
+    List<CompatRule.Uniform> u = new ArrayList<>();
+    for (CompatRule.Uniform x : uniform) {
+      if (changes(step, Set.of(x.component()))) {
+        u.add(x);
+      }
+    }
+    List<CompatRule.Requires> r = new ArrayList<>();
+    for (CompatRule.Requires x : requires) {
+      if (changes(step, x.when().keySet()) || changes(step, x.needs().keySet())) {
+        r.add(x);
+      }
+    }
+    List<Capability> every = new ArrayList<>();
+    for (Capability cap : plan.capabilities().values()) {
+      if (cap.every() && changes(step, Set.copyOf(cap.components()))) {
+        every.add(cap);
+      }
+    }
+    c = new Concerned(u, r, newCode(step), every);
+    concerned.put(step, c);
+    return c;
   }
 
   /**

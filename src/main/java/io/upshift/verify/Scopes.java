@@ -16,24 +16,60 @@ final class Scopes {
   private final Map<String, int[]> members = new LinkedHashMap<>();
   private final String[] keyOfHost;
 
-  Scopes(Scope scope, Inventory inventory, Set<String> components) {
+  /**
+   * @param keys each host's key in {@code scope}, one instance per key ({@link #keysOf}); the rules
+   *     of one scope share them
+   */
+  Scopes(Scope scope, Inventory inventory, Set<String> components, String[] keys) {
     this.scope = scope;
-    this.keyOfHost = new String[inventory.size()];
-    Map<String, String> canonical = new HashMap<>(); // one instance per key: compared by identity
-    for (Host h : inventory.hosts()) {
-      keyOfHost[h.index()] = canonical.computeIfAbsent(key(scope, h), k -> k);
-    }
+    this.keyOfHost = keys;
     Map<String, List<Integer>> m = new LinkedHashMap<>();
+    Map<String, String> last = null;
+    boolean runs = false;
     for (Host h : inventory.hosts()) {
-      boolean runs = false;
-      for (String c : h.components().keySet()) {
-        runs |= components.contains(c);
+      if (h.components() != last) { // the hosts of one range share one map
+        last = h.components();
+        runs = false;
+        for (String c : last.keySet()) {
+          runs |= components.contains(c);
+        }
       }
       if (runs) {
         m.computeIfAbsent(keyOfHost[h.index()], k -> new ArrayList<>()).add(h.index());
       }
     }
     m.forEach((k, v) -> members.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
+  }
+
+  /** Each host's key in a scope, one instance per key, so that keys compare by identity. */
+  static String[] keysOf(Scope scope, Inventory inventory) {
+    String[] keys = new String[inventory.size()];
+    Map<String, String> canonical = new HashMap<>();
+    Host last = null; // hosts of one cell come in a row: a host like the one before takes its key
+    for (Host h : inventory.hosts()) {
+      String k;
+      if (scope == Scope.HOST) {
+        k = h.name(); // one host, one name
+      } else if (last != null && sameScope(scope, last, h)) {
+        k = keys[last.index()];
+      } else {
+        k = key(scope, h);
+        String seen = canonical.putIfAbsent(k, k);
+        k = seen != null ? seen : k;
+      }
+      keys[h.index()] = k;
+      last = h;
+    }
+    return keys;
+  }
+
+  private static boolean sameScope(Scope scope, Host a, Host b) {
+    return switch (scope) {
+      case HOST -> a == b;
+      case CELL -> a.site().equals(b.site()) && a.cell().equals(b.cell());
+      case SITE -> a.site().equals(b.site());
+      case GLOBAL -> true;
+    };
   }
 
   static String key(Scope scope, Host h) {
