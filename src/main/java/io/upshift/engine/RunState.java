@@ -133,8 +133,7 @@ public final class RunState {
       Step s = currentStage().steps().get(step);
       int[] hosts = eligible(s);
       progress =
-          new StepProgress(
-              s, hosts, s.hosts().length - hosts.length, plan.inventory().hosts(), e.at());
+          new StepProgress(s, hosts, s.hosts().length - hosts.length, plan.inventory(), e.at());
       for (int g = 0; g < progress.groups.length; g++) {
         for (int h : progress.groups[g]) {
           groupOfHost[h] = g;

@@ -1,6 +1,6 @@
 package io.upshift.engine;
 
-import io.upshift.inventory.Host;
+import io.upshift.inventory.Inventory;
 import io.upshift.plan.Step;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -63,7 +63,7 @@ public final class StepProgress {
   int lastFailedWave;
   final long startedAt;
 
-  StepProgress(Step step, int[] hosts, int skipped, List<Host> inventory, long startedAt) {
+  StepProgress(Step step, int[] hosts, int skipped, Inventory inventory, long startedAt) {
     this.step = step;
     this.total = hosts.length;
     this.skipped = skipped;
@@ -71,6 +71,7 @@ public final class StepProgress {
     this.budget = step.waves().maxFailures().budgetOf(hosts.length);
     // Groups in the order their first host comes; hosts in inventory order within each.
     String key = step.waves().groupBy();
+    String[] valueOf = key == null ? null : inventory.firstValues(key);
     Map<String, Integer> groupIndex = new HashMap<>();
     List<String> names = new ArrayList<>();
     int[] groupOf = new int[hosts.length];
@@ -78,7 +79,7 @@ public final class StepProgress {
     String lastName = null; // hosts of a group mostly come in a row: look each name up once
     int lastGroup = -1;
     for (int i = 0; i < hosts.length; i++) {
-      String name = key == null ? "" : inventory.get(hosts[i]).value(key);
+      String name = key == null ? "" : valueOf[hosts[i]];
       if (!name.equals(lastName)) {
         Integer g = groupIndex.get(name);
         if (g == null) {

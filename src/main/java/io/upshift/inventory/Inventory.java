@@ -35,6 +35,7 @@ public final class Inventory {
   private final Map<String, Host> byName = new HashMap<>();
   private final Set<String> labelKeys = new LinkedHashSet<>();
   private final Map<String, Map<String, int[]>> index = new ConcurrentHashMap<>();
+  private final Map<String, String[]> firstValues = new ConcurrentHashMap<>();
 
   public Inventory(Path file, List<Host> hosts) {
     this.file = file;
@@ -70,6 +71,22 @@ public final class Inventory {
     Set<String> keys = new LinkedHashSet<>(BUILT_IN_KEYS);
     keys.addAll(labelKeys);
     return Collections.unmodifiableSet(keys);
+  }
+
+  /**
+   * The first value a key takes on each host, by host index, or "" ({@link Host#value}): made once
+   * per key, for the engine, which groups the hosts of a step by a key at every step.
+   */
+  public String[] firstValues(String key) {
+    return firstValues.computeIfAbsent(
+        key,
+        k -> {
+          String[] out = new String[hosts.size()];
+          for (int i = 0; i < out.length; i++) {
+            out[i] = hosts.get(i).value(k);
+          }
+          return out;
+        });
   }
 
   /** The hosts a selector picks, as a set of indexes. */
@@ -145,15 +162,15 @@ public final class Inventory {
           Map<String, Posting> lists = new LinkedHashMap<>();
           java.util.Collection<String> last = null;
           Posting[] lastLists = new Posting[0];
+          boolean components = k.equals("component");
+          boolean databases = k.equals("database");
           for (int i = 0; i < hosts.size(); i++) {
             Host h = hosts.get(i);
             // components and databases straight from the host's maps: no copy per host
             java.util.Collection<String> values =
-                switch (k) {
-                  case "component" -> h.components().keySet();
-                  case "database" -> h.databases().keySet();
-                  default -> h.values(k);
-                };
+                components
+                    ? h.components().keySet()
+                    : databases ? h.databases().keySet() : h.values(k);
             // hosts of one range share their maps and lists, and mostly their cell and labels:
             // the lists of a host with the values of the one before are those of that one
             if (values != last && !(values instanceof List<String> l && l.equals(last))) {
