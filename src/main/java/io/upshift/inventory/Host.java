@@ -35,7 +35,6 @@ public record Host(
     String jump,
     Position at) {
 
-  /** The value of a selector key on this host: the built-in keys, then the labels. */
   /**
    * The first value a key takes on this host, or "" when none: {@link #values} without making a
    * list, for code that asks it of every host.
@@ -55,6 +54,7 @@ public record Host(
     };
   }
 
+  /** The values of a selector key on this host: the built-in keys, then the labels. */
   public List<String> values(String key) {
     return switch (key) {
       case "host" -> List.of(name);
