@@ -40,9 +40,13 @@ public final class Inventory {
   public Inventory(Path file, List<Host> hosts) {
     this.file = file;
     this.hosts = List.copyOf(hosts);
+    Map<String, String> lastLabels = null; // the hosts of one range share their labels
     for (Host h : this.hosts) {
       byName.put(h.name(), h);
-      labelKeys.addAll(h.labels().keySet());
+      if (h.labels() != lastLabels) {
+        lastLabels = h.labels();
+        labelKeys.addAll(lastLabels.keySet());
+      }
     }
   }
 

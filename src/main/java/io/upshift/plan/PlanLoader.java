@@ -1,5 +1,6 @@
 package io.upshift.plan;
 
+import io.upshift.inventory.Host;
 import io.upshift.inventory.Inventory;
 import io.upshift.inventory.InventoryLoader;
 import io.upshift.inventory.Selector;
@@ -110,13 +111,18 @@ public final class PlanLoader {
         f.requiredString("inventory")
             .map(p -> inventory(p, f.at("inventory")))
             .orElseGet(() -> new Inventory(null, List.of()));
-    inventory
-        .hosts()
-        .forEach(
-            h -> {
-              knownComponents.addAll(h.components().keySet());
-              knownDatabases.addAll(h.databases().keySet());
-            });
+    Map<String, String> lastComponents = null; // the hosts of one range share their maps
+    Map<String, String> lastDatabases = null;
+    for (Host h : inventory.hosts()) {
+      if (h.components() != lastComponents) {
+        lastComponents = h.components();
+        knownComponents.addAll(lastComponents.keySet());
+      }
+      if (h.databases() != lastDatabases) {
+        lastDatabases = h.databases();
+        knownDatabases.addAll(lastDatabases.keySet());
+      }
+    }
     readReleases(f);
     warnUnknownVersions();
     String from = release(f, "from");
@@ -376,7 +382,12 @@ public final class PlanLoader {
       return;
     }
     Set<String> reported = new java.util.HashSet<>();
+    Map<String, String> last = null;
     for (var h : inventory.hosts()) {
+      if (h.components() == last) {
+        continue; // a host of the range before: its versions are reported (or known) already
+      }
+      last = h.components();
       h.components()
           .forEach(
               (c, v) -> {

@@ -689,8 +689,11 @@ final class StepReader {
                       + "; list it under `databases:` of its host in the inventory"
                   : "no host runs " + String.join(", ", subjects));
     }
-    return Inventory.indexes(picked);
+    // steps on the same hosts (all the hypervisors, say) share one array: made once, never changed
+    return selections.computeIfAbsent(picked, Inventory::indexes);
   }
+
+  private final java.util.Map<java.util.BitSet, int[]> selections = new java.util.HashMap<>();
 
   private BitSet running(List<String> subjects, boolean databases) {
     return inventory.having(databases ? "database" : "component", subjects);
