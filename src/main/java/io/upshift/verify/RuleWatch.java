@@ -405,7 +405,7 @@ final class RuleWatch implements RunListener {
   /**
    * One side of a {@code requires} rule seen on a host: entry {@code entry} of {@code when} (a
    * trigger) or of {@code needs} (a failure) at a release, on a host of the batch in one of its
-   * moments, or on hosts outside the batch ({@code host} -1).
+   * moments, or on several hosts ({@code host} -1): outside the batch, or alike in it.
    */
   private record Seen(int entry, int release, int host, int moment) {}
 
@@ -469,19 +469,28 @@ final class RuleWatch implements RunListener {
         failureOut[i][v] = outside[when.size() + i][v] > 0 && !needs.matches(i, v);
       }
     }
-    for (int h : inScope) {
+    for (int next = 0; next < inScope.length; ) {
+      int h = inScope[next];
       Moment[] moments = batchMoments[h];
+      int alike = next + 1; // hosts alike come in a row and share their moments (see batch)
+      while (alike < inScope.length && batchMoments[inScope[alike]] == moments) {
+        alike++;
+      }
+      // Several hosts alike: one's trigger meets another's failure, whatever the moments, as
+      // outside the batch; seen once, as hosts outside are (host -1).
+      int who = alike - next > 1 ? -1 : h;
+      next = alike;
       for (int m = 0; m < moments.length; m++) {
         for (int i = 0; i < when.size(); i++) {
           int v = when.version(i, moments[m]);
           if (v >= 0 && when.matches(i, v)) {
-            triggers.add(new Seen(i, v, h, m));
+            triggers.add(new Seen(i, v, who, m));
           }
         }
         for (int i = 0; i < needs.size(); i++) {
           int v = needs.version(i, moments[m]);
           if (v >= 0 && !needs.matches(i, v)) {
-            failures.add(new Seen(i, v, h, m));
+            failures.add(new Seen(i, v, who, m));
           }
         }
       }
