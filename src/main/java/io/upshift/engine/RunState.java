@@ -44,7 +44,11 @@ public final class RunState {
   private final FleetState fleet;
   private final BitSet failedHosts;
   private final List<Failure> failures = new ArrayList<>();
-  private final int[] groupOfHost;
+
+  /** The wave groups of the steps' hosts, by group-by key and host array (arrays by identity). */
+  private final java.util.Map<String, java.util.Map<int[], StepProgress.Grouping>> groupings =
+      new java.util.HashMap<>();
+
   private RunStatus status = RunStatus.RUNNING;
   private int stage = -1;
   private boolean stageActive;
@@ -77,14 +81,12 @@ public final class RunState {
     this.plan = plan;
     this.fleet = new FleetState(plan);
     this.failedHosts = new BitSet(plan.inventory().size());
-    this.groupOfHost = new int[plan.inventory().size()];
   }
 
   private RunState(RunState o) {
     plan = o.plan;
     fleet = o.fleet.copy();
     failedHosts = (BitSet) o.failedHosts.clone();
-    groupOfHost = new int[o.groupOfHost.length];
     stage = o.stage;
     now = o.now;
     begun = o.begun;
@@ -132,13 +134,12 @@ public final class RunState {
       step = e.step();
       Step s = currentStage().steps().get(step);
       int[] hosts = eligible(s);
-      progress =
-          new StepProgress(s, hosts, s.hosts().length - hosts.length, plan.inventory(), e.at());
-      for (int g = 0; g < progress.groups.length; g++) {
-        for (int h : progress.groups[g]) {
-          groupOfHost[h] = g;
-        }
-      }
+      String key = s.waves().groupBy();
+      StepProgress.Grouping grouping =
+          groupings
+              .computeIfAbsent(key == null ? "" : key, k -> new java.util.HashMap<>())
+              .computeIfAbsent(hosts, h -> StepProgress.Grouping.of(h, key, plan.inventory()));
+      progress = new StepProgress(s, hosts, s.hosts().length - hosts.length, grouping, e.at());
       stepsSkipped += progress.skipped;
       stepsTotal += s.hosts().length;
     } else if (event instanceof StepFinished) {
@@ -321,7 +322,7 @@ public final class RunState {
       stageFailures++;
       failed(e, s);
     }
-    int g = groupOfHost[e.host()];
+    int g = progress.groupOfHost[e.host()];
     if (!ok) {
       progress.lastFailedGroup = g;
       progress.lastFailedWave = progress.batches[g];

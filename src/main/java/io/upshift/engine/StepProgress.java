@@ -16,6 +16,10 @@ public final class StepProgress {
   final Step step;
   final int[][] groups;
   final String[] groupNames;
+
+  /** The group of each of the step's hosts, by host index. */
+  final int[] groupOfHost;
+
   final int[] offset;
   final int[] batchRemaining;
   final int[] batches;
@@ -63,45 +67,15 @@ public final class StepProgress {
   int lastFailedWave;
   final long startedAt;
 
-  StepProgress(Step step, int[] hosts, int skipped, Inventory inventory, long startedAt) {
+  StepProgress(Step step, int[] hosts, int skipped, Grouping grouping, long startedAt) {
     this.step = step;
     this.total = hosts.length;
     this.skipped = skipped;
     this.startedAt = startedAt;
     this.budget = step.waves().maxFailures().budgetOf(hosts.length);
-    // Groups in the order their first host comes; hosts in inventory order within each.
-    String key = step.waves().groupBy();
-    String[] valueOf = key == null ? null : inventory.firstValues(key);
-    Map<String, Integer> groupIndex = new HashMap<>();
-    List<String> names = new ArrayList<>();
-    int[] groupOf = new int[hosts.length];
-    int[] sizes = new int[Math.max(1, hosts.length)];
-    String lastName = null; // hosts of a group mostly come in a row: look each name up once
-    int lastGroup = -1;
-    for (int i = 0; i < hosts.length; i++) {
-      String name = key == null ? "" : valueOf[hosts[i]];
-      if (!name.equals(lastName)) {
-        Integer g = groupIndex.get(name);
-        if (g == null) {
-          g = names.size();
-          groupIndex.put(name, g);
-          names.add(name);
-        }
-        lastName = name;
-        lastGroup = g;
-      }
-      groupOf[i] = lastGroup;
-      sizes[lastGroup]++;
-    }
-    groups = new int[names.size()][];
-    groupNames = names.toArray(String[]::new);
-    for (int g = 0; g < groups.length; g++) {
-      groups[g] = new int[sizes[g]];
-    }
-    int[] fill = new int[groups.length];
-    for (int i = 0; i < hosts.length; i++) {
-      groups[groupOf[i]][fill[groupOf[i]]++] = hosts[i];
-    }
+    groups = grouping.groups();
+    groupNames = grouping.names();
+    groupOfHost = grouping.groupOfHost();
     offset = new int[groups.length];
     batchRemaining = new int[groups.length];
     batches = new int[groups.length];
@@ -113,6 +87,47 @@ public final class StepProgress {
     }
     openCount = parallel;
     nextGroup = parallel;
+  }
+
+  /**
+   * A step's hosts in wave groups: groups in the order their first host comes, hosts in inventory
+   * order within each. Only read, so the steps on the same hosts, grouped by the same key, share
+   * one (a walk groups the same thousands of hypervisors at step after step).
+   */
+  record Grouping(int[][] groups, String[] names, int[] groupOfHost) {
+    static Grouping of(int[] hosts, String key, Inventory inventory) {
+      String[] valueOf = key == null ? null : inventory.firstValues(key);
+      Map<String, Integer> groupIndex = new HashMap<>();
+      List<String> names = new ArrayList<>();
+      int[] groupOf = new int[inventory.size()];
+      int[] sizes = new int[Math.max(1, hosts.length)];
+      String lastName = null; // hosts of a group mostly come in a row: look each name up once
+      int lastGroup = -1;
+      for (int h : hosts) {
+        String name = key == null ? "" : valueOf[h];
+        if (!name.equals(lastName)) {
+          Integer g = groupIndex.get(name);
+          if (g == null) {
+            g = names.size();
+            groupIndex.put(name, g);
+            names.add(name);
+          }
+          lastName = name;
+          lastGroup = g;
+        }
+        groupOf[h] = lastGroup;
+        sizes[lastGroup]++;
+      }
+      int[][] groups = new int[names.size()][];
+      for (int g = 0; g < groups.length; g++) {
+        groups[g] = new int[sizes[g]];
+      }
+      int[] fill = new int[groups.length];
+      for (int h : hosts) {
+        groups[groupOf[h]][fill[groupOf[h]]++] = h;
+      }
+      return new Grouping(groups, names.toArray(String[]::new), groupOf);
+    }
   }
 
   public Step step() {
