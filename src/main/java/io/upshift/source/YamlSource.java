@@ -55,6 +55,13 @@ public final class YamlSource {
     this.problems = problems;
   }
 
+  /**
+   * Files up to this size are read whole and tried with {@link PlainYaml} first, which reads the
+   * YAML plans are usually written in several times faster at start-up; the rest, and larger files,
+   * go to SnakeYAML as a stream (with its limits).
+   */
+  private static final long PLAIN_MAX_BYTES = 1 << 20;
+
   /** Reads {@code file}; empty when it could not be read or parsed (the reason is in problems). */
   public static Optional<Node> read(Path file, Problems problems) {
     if (Files.isDirectory(file)) {
@@ -73,8 +80,20 @@ public final class YamlSource {
           "name the YAML file");
       return Optional.empty();
     }
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return parse(file, reader, problems);
+    try {
+      if (Files.size(file) <= PLAIN_MAX_BYTES) {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        Node plain = PlainYaml.parse(file, text);
+        return plain != null
+            ? Optional.of(plain)
+            : parse(file, new java.io.StringReader(text), problems);
+      }
+      try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        return parse(file, reader, problems);
+      }
+    } catch (java.nio.charset.CharacterCodingException e) {
+      problems.error(
+          Position.none(file), "file-unreadable", "the file is not UTF-8 text", "save it as UTF-8");
     } catch (NoSuchFileException e) {
       problems.error(Position.none(file), "file-not-found", "no such file", "check the path");
     } catch (IOException | java.io.UncheckedIOException e) {

@@ -3,10 +3,14 @@ package io.upshift.fuzz;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
+import io.upshift.source.Node;
+import io.upshift.source.PlainYaml;
 import io.upshift.source.Problem;
 import io.upshift.source.Problems;
+import io.upshift.source.YamlSource;
 import io.upshift.verify.Verifier;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,6 +50,8 @@ public final class LoaderFuzzTarget {
     }
     Files.writeString(DIR.resolve("plan.yaml"), plan);
     Files.writeString(DIR.resolve("inventory.yaml"), inventory);
+    plainAgrees(DIR.resolve("plan.yaml"), plan);
+    plainAgrees(DIR.resolve("inventory.yaml"), inventory);
     Problems problems = new Problems();
     Plan loaded = PlanLoader.load(DIR, problems);
     for (Problem p : problems.sorted()) {
@@ -55,6 +61,23 @@ public final class LoaderFuzzTarget {
     }
     if (!problems.hasErrors() && loaded != null && loaded.inventory().size() <= 500) {
       Verifier.verify(loaded, false);
+    }
+  }
+
+  /** The fast reader of plain YAML gives SnakeYAML's tree, or leaves the text to it. */
+  private static void plainAgrees(Path file, String text) {
+    Node plain = PlainYaml.parse(file, text);
+    if (plain == null) {
+      return;
+    }
+    Problems problems = new Problems();
+    Node snake = YamlSource.parse(file, new StringReader(text), problems).orElse(null);
+    if (!problems.sorted().isEmpty() || !plain.equals(snake)) {
+      throw new AssertionError(
+          "the plain reader read what SnakeYAML reads otherwise: "
+              + problems.sorted()
+              + "\n"
+              + text);
     }
   }
 
