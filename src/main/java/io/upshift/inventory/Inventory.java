@@ -1,6 +1,7 @@
 package io.upshift.inventory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
@@ -35,19 +36,52 @@ public final class Inventory {
   private final Map<String, Host> byName = new HashMap<>();
   private final Set<String> labelKeys = new LinkedHashSet<>();
   private final Map<String, Map<String, int[]>> index = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, BitSet>> bits = new ConcurrentHashMap<>();
+
+  /**
+   * Where each run of hosts alike for selectors starts (the hosts of one range in the file), and
+   * the fleet's size last: the index is built run by run.
+   */
+  private final int[] runs;
+
   private final Map<String, String[]> firstValues = new ConcurrentHashMap<>();
 
   public Inventory(Path file, List<Host> hosts) {
     this.file = file;
     this.hosts = List.copyOf(hosts);
-    Map<String, String> lastLabels = null; // the hosts of one range share their labels
-    for (Host h : this.hosts) {
+    List<Integer> starts = new ArrayList<>();
+    Host previous = null;
+    for (int i = 0; i < this.hosts.size(); i++) {
+      Host h = this.hosts.get(i);
       byName.put(h.name(), h);
-      if (h.labels() != lastLabels) {
-        lastLabels = h.labels();
-        labelKeys.addAll(lastLabels.keySet());
+      if (previous == null || !alike(previous, h)) {
+        starts.add(i);
+        labelKeys.addAll(h.labels().keySet());
       }
+      previous = h;
     }
+    runs = new int[starts.size() + 1];
+    for (int i = 0; i < starts.size(); i++) {
+      runs[i] = starts.get(i);
+    }
+    runs[starts.size()] = this.hosts.size();
+  }
+
+  /**
+   * Whether two hosts give every selector key but {@code host} the same values. The hosts of one
+   * range share their lists and maps, so most of this compares references.
+   */
+  private static boolean alike(Host a, Host b) {
+    return a.index() + 1 == b.index()
+        && a.site().equals(b.site())
+        && a.cell().equals(b.cell())
+        && a.os().equals(b.os())
+        && a.serviceManager().equals(b.serviceManager())
+        && a.packageManager().equals(b.packageManager())
+        && (a.roles() == b.roles() || a.roles().equals(b.roles()))
+        && (a.labels() == b.labels() || a.labels().equals(b.labels()))
+        && (a.components() == b.components() || a.components().equals(b.components()))
+        && (a.databases() == b.databases() || a.databases().equals(b.databases()));
   }
 
   public Path file() {
@@ -110,9 +144,8 @@ public final class Inventory {
   /** The hosts where a key takes any of the values, e.g. the hosts that run some components. */
   public BitSet having(String key, List<String> values) {
     BitSet out = new BitSet(hosts.size());
-    Map<String, int[]> postings = postings(key);
     for (String v : values) {
-      setAll(out, postings.getOrDefault(v, new int[0]));
+      out.or(bits(key, v));
     }
     return out;
   }
@@ -123,14 +156,13 @@ public final class Inventory {
     Map<String, int[]> postings = postings(term.key());
     for (String wanted : term.values()) {
       if (Selector.isGlob(wanted)) {
-        postings.forEach(
-            (value, holders) -> {
-              if (Selector.glob(wanted, value)) {
-                setAll(out, holders);
-              }
-            });
+        for (String value : postings.keySet()) {
+          if (Selector.glob(wanted, value)) {
+            out.or(bits(term.key(), value));
+          }
+        }
       } else {
-        setAll(out, postings.getOrDefault(wanted, new int[0]));
+        out.or(bits(term.key(), wanted));
       }
     }
     if (term.negated()) {
@@ -149,10 +181,28 @@ public final class Inventory {
     return out;
   }
 
-  private static void setAll(BitSet bits, int[] indexes) {
-    for (int i : indexes) {
-      bits.set(i);
-    }
+  /**
+   * The hosts where a key takes a value, as a set made once (only read: callers combine it into
+   * sets of their own), from the runs of consecutive hosts in its posting.
+   */
+  private BitSet bits(String key, String value) {
+    return bits.computeIfAbsent(key, k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(
+            value,
+            v -> {
+              int[] holders = postings(key).getOrDefault(v, new int[0]);
+              BitSet out = new BitSet(hosts.size());
+              for (int i = 0; i < holders.length; ) {
+                int from = holders[i];
+                int j = i + 1;
+                while (j < holders.length && holders[j] == holders[j - 1] + 1) {
+                  j++;
+                }
+                out.set(from, holders[j - 1] + 1);
+                i = j;
+              }
+              return out;
+            });
   }
 
   /**
@@ -164,29 +214,23 @@ public final class Inventory {
         k -> {
           // Growable arrays of host indexes, filled in inventory order.
           Map<String, Posting> lists = new LinkedHashMap<>();
-          java.util.Collection<String> last = null;
-          Posting[] lastLists = new Posting[0];
           boolean components = k.equals("component");
           boolean databases = k.equals("database");
-          for (int i = 0; i < hosts.size(); i++) {
-            Host h = hosts.get(i);
+          if (k.equals("host")) {
+            for (Host h : hosts) {
+              lists.computeIfAbsent(h.name(), x -> new Posting()).add(h.index(), h.index() + 1);
+            }
+          }
+          // run by run: the hosts of a run have the same values (but their names)
+          for (int r = 0; r + 1 < runs.length && !k.equals("host"); r++) {
+            Host h = hosts.get(runs[r]);
             // components and databases straight from the host's maps: no copy per host
             java.util.Collection<String> values =
                 components
                     ? h.components().keySet()
                     : databases ? h.databases().keySet() : h.values(k);
-            // hosts of one range share their maps and lists, and mostly their cell and labels:
-            // the lists of a host with the values of the one before are those of that one
-            if (values != last && !(values instanceof List<String> l && l.equals(last))) {
-              lastLists = new Posting[values.size()];
-              int j = 0;
-              for (String v : values) {
-                lastLists[j++] = lists.computeIfAbsent(v, x -> new Posting());
-              }
-              last = values;
-            }
-            for (Posting p : lastLists) {
-              p.add(h.index());
+            for (String v : values) {
+              lists.computeIfAbsent(v, x -> new Posting()).add(runs[r], runs[r + 1]);
             }
           }
           Map<String, int[]> out = new LinkedHashMap<>();
@@ -200,11 +244,14 @@ public final class Inventory {
     int[] hosts = new int[8];
     int size;
 
-    void add(int host) {
-      if (size == hosts.length) {
-        hosts = java.util.Arrays.copyOf(hosts, size * 2);
+    /** Adds the hosts {@code from} (inclusive) to {@code to} (exclusive). */
+    void add(int from, int to) {
+      if (size + to - from > hosts.length) {
+        hosts = java.util.Arrays.copyOf(hosts, Math.max(hosts.length * 2, size + to - from));
       }
-      hosts[size++] = host;
+      for (int h = from; h < to; h++) {
+        hosts[size++] = h;
+      }
     }
   }
 
