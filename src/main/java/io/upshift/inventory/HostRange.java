@@ -18,11 +18,6 @@ public final class HostRange {
 
   private HostRange() {}
 
-  private static String pad(long n, int width) {
-    String digits = Long.toString(n);
-    return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
-  }
-
   /**
    * The names a pattern stands for.
    *
@@ -53,10 +48,19 @@ public final class HostRange {
           "pattern makes " + count + " names, more than " + MAX_NAMES);
     }
     List<String> out = new ArrayList<>((int) count);
+    // one builder for every name: a range of thousands is expanded before the JIT compiles this
+    StringBuilder b = new StringBuilder(head);
     for (long i = from; i <= to; i++) {
-      String number = pad(i, width);
+      b.setLength(head.length());
+      String digits = Long.toString(i);
+      for (int pad = width - digits.length(); pad > 0; pad--) {
+        b.append('0');
+      }
+      b.append(digits);
+      int length = b.length();
       for (String tail : tails) {
-        out.add(head + number + tail);
+        b.setLength(length);
+        out.add(b.append(tail).toString());
       }
     }
     return out;
