@@ -76,11 +76,12 @@ public final class PlainYaml {
 
   /** The tree of {@code text}, or null when SnakeYAML is to read it. */
   public static Node parse(Path file, String text) {
-    if (text.length() > MAX_CHARS || !plainCharacters(text)) {
-      return null;
+    String lines = text.indexOf('\r') < 0 ? text : text.replace("\r\n", "\n");
+    if (lines.length() > MAX_CHARS || !plainCharacters(lines)) {
+      return null; // a lone \r breaks a line too: left to SnakeYAML
     }
     try {
-      return new PlainYaml(file, text).document();
+      return new PlainYaml(file, lines).document();
     } catch (Decline e) {
       return null;
     }
