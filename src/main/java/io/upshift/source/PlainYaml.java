@@ -199,9 +199,6 @@ public final class PlainYaml {
   private Node valueAfterKey(int line, int afterColon, int column, int depth) {
     int q = skipSpaces(afterColon, ends[line]);
     if (q == ends[line] || text.charAt(q) == '#') {
-      if (q < ends[line] && q == afterColon) {
-        throw DECLINE;
-      }
       cursor = line + 1;
       int next = nextContent(cursor);
       if (next < lines && indent(next) > column) {
@@ -231,7 +228,7 @@ public final class PlainYaml {
     while (true) {
       int end = ends[l];
       int q = skipSpaces(starts[l] + column + 1, end);
-      if (q == end || text.charAt(q) == '#' || q == starts[l] + column + 1) {
+      if (q == end || text.charAt(q) == '#') {
         throw DECLINE; // an item on the lines below its dash
       }
       char c = text.charAt(q);
