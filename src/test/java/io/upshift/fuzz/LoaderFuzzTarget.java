@@ -11,6 +11,7 @@ import io.upshift.source.YamlSource;
 import io.upshift.verify.Verifier;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,8 +49,9 @@ public final class LoaderFuzzTarget {
         inventory = edit(inventory, data);
       }
     }
-    Files.writeString(DIR.resolve("plan.yaml"), plan);
-    Files.writeString(DIR.resolve("inventory.yaml"), inventory);
+    // as bytes: the fuzzer's strings may hold a lone surrogate, which writeString refuses to encode
+    Files.write(DIR.resolve("plan.yaml"), plan.getBytes(StandardCharsets.UTF_8));
+    Files.write(DIR.resolve("inventory.yaml"), inventory.getBytes(StandardCharsets.UTF_8));
     plainAgrees(DIR.resolve("plan.yaml"), plan);
     plainAgrees(DIR.resolve("inventory.yaml"), inventory);
     Problems problems = new Problems();
