@@ -85,21 +85,15 @@ public final class FleetState {
         plan.stages().stream().flatMap(st -> st.steps().stream()).anyMatch(st -> st.undo() != null);
     Inventory inventory = plan.inventory();
     plan.components().keySet().forEach(c -> componentIndex.putIfAbsent(c, componentIndex.size()));
-    // Loops, not lambdas, over every host: this runs before the JIT has compiled anything.
-    Map<String, String> seenComponents = null;
-    Map<String, String> seenDatabases = null;
-    for (Host h : inventory.hosts()) {
-      if (h.components() != seenComponents) { // the maps of one range are one instance
-        seenComponents = h.components();
-        for (String c : seenComponents.keySet()) {
-          componentIndex.putIfAbsent(c, componentIndex.size());
-        }
+    // Run by run (Inventory.runs): this runs before the JIT has compiled anything.
+    int[] runs = inventory.runs();
+    for (int r = 0; r + 1 < runs.length; r++) {
+      Host h = inventory.host(runs[r]);
+      for (String c : h.components().keySet()) {
+        componentIndex.putIfAbsent(c, componentIndex.size());
       }
-      if (h.databases() != seenDatabases) {
-        seenDatabases = h.databases();
-        for (String d : seenDatabases.keySet()) {
-          databaseIndex.putIfAbsent(d, databaseIndex.size());
-        }
+      for (String d : h.databases().keySet()) {
+        databaseIndex.putIfAbsent(d, databaseIndex.size());
       }
     }
     int n = inventory.size();
@@ -109,47 +103,28 @@ public final class FleetState {
     // instances and serving ones of each component, fleet-wide: what most capabilities count
     int[] instances = new int[componentIndex.size()];
     int[] serving = new int[componentIndex.size()];
-    // Hosts written as one range share their maps: their components are looked up once.
-    Map<String, String> lastComponents = null;
-    Map<String, String> lastStates = null;
-    int[] cis = new int[0];
-    byte[] stateOf = new byte[0];
-    byte[] rankOf = new byte[0];
-    for (Host h : inventory.hosts()) {
-      if (h.components() != lastComponents || h.states() != lastStates) {
-        lastComponents = h.components();
-        lastStates = h.states();
-        int k = lastComponents.size();
-        cis = new int[k];
-        stateOf = new byte[k];
-        rankOf = new byte[k];
-        int i = 0;
-        for (Map.Entry<String, String> cv : lastComponents.entrySet()) {
-          cis[i] = componentIndex.get(cv.getKey());
-          stateOf[i] = initial(lastStates.get(cv.getKey()));
-          rankOf[i] = rank(cv.getValue());
-          i++;
-        }
-      }
-      for (int i = 0; i < cis.length; i++) {
-        int ci = cis[i];
+    for (int r = 0; r + 1 < runs.length; r++) {
+      Host first = inventory.host(runs[r]);
+      for (Map.Entry<String, String> cv : first.components().entrySet()) {
+        int ci = componentIndex.get(cv.getKey());
         if (state[ci] == null) {
           state[ci] = filled(n);
           version[ci] = filled(n);
         }
-        state[ci][h.index()] = stateOf[i];
-        version[ci][h.index()] = rankOf[i];
-        instances[ci]++;
-        if (stateOf[i] == 0) {
-          serving[ci]++;
+        byte st = initial(first.states().get(cv.getKey()));
+        java.util.Arrays.fill(state[ci], runs[r], runs[r + 1], st);
+        java.util.Arrays.fill(version[ci], runs[r], runs[r + 1], rank(cv.getValue()));
+        instances[ci] += runs[r + 1] - runs[r];
+        if (st == 0) {
+          serving[ci] += runs[r + 1] - runs[r];
         }
       }
-      for (Map.Entry<String, String> dv : h.databases().entrySet()) {
+      for (Map.Entry<String, String> dv : first.databases().entrySet()) {
         int di = databaseIndex.get(dv.getKey());
         if (schema[di] == null) {
           schema[di] = filled(n);
         }
-        schema[di][h.index()] = rank(dv.getValue());
+        java.util.Arrays.fill(schema[di], runs[r], runs[r + 1], rank(dv.getValue()));
       }
     }
     watchers = new ArrayList<>();

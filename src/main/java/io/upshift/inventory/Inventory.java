@@ -38,10 +38,7 @@ public final class Inventory {
   private final Map<String, Map<String, int[]>> index = new ConcurrentHashMap<>();
   private final Map<String, Map<String, BitSet>> bits = new ConcurrentHashMap<>();
 
-  /**
-   * Where each run of hosts alike for selectors starts (the hosts of one range in the file), and
-   * the fleet's size last: the index is built run by run.
-   */
+  /** Where each run of hosts alike starts, then the fleet's size ({@link #runs}). */
   private final int[] runs;
 
   private final Map<String, String[]> firstValues = new ConcurrentHashMap<>();
@@ -68,8 +65,20 @@ public final class Inventory {
   }
 
   /**
-   * Whether two hosts give every selector key but {@code host} the same values. The hosts of one
-   * range share their lists and maps, so most of this compares references.
+   * The hosts in runs of consecutive hosts alike in all but their names and addresses (the hosts of
+   * one range in the file): run {@code r} is the hosts from {@code runs[r]} to {@code runs[r + 1]}
+   * (exclusive); the last entry is the fleet's size. Code that looks at every host once at start-up
+   * looks at each run once instead: such a loop runs interpreted, before the JIT compiles it. The
+   * array is shared: not to be changed.
+   */
+  public int[] runs() {
+    return runs;
+  }
+
+  /**
+   * Whether two hosts are alike: the same values for every selector key but {@code host}, the same
+   * components, versions, databases and starting states. The hosts of one range share their lists
+   * and maps, so most of this compares references.
    */
   private static boolean alike(Host a, Host b) {
     return a.index() + 1 == b.index()
@@ -81,7 +90,8 @@ public final class Inventory {
         && (a.roles() == b.roles() || a.roles().equals(b.roles()))
         && (a.labels() == b.labels() || a.labels().equals(b.labels()))
         && (a.components() == b.components() || a.components().equals(b.components()))
-        && (a.databases() == b.databases() || a.databases().equals(b.databases()));
+        && (a.databases() == b.databases() || a.databases().equals(b.databases()))
+        && (a.states() == b.states() || a.states().equals(b.states()));
   }
 
   public Path file() {

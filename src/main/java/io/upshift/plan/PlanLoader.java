@@ -111,17 +111,11 @@ public final class PlanLoader {
         f.requiredString("inventory")
             .map(p -> inventory(p, f.at("inventory")))
             .orElseGet(() -> new Inventory(null, List.of()));
-    Map<String, String> lastComponents = null; // the hosts of one range share their maps
-    Map<String, String> lastDatabases = null;
-    for (Host h : inventory.hosts()) {
-      if (h.components() != lastComponents) {
-        lastComponents = h.components();
-        knownComponents.addAll(lastComponents.keySet());
-      }
-      if (h.databases() != lastDatabases) {
-        lastDatabases = h.databases();
-        knownDatabases.addAll(lastDatabases.keySet());
-      }
+    int[] runs = inventory.runs(); // hosts alike run the same components and databases
+    for (int r = 0; r + 1 < runs.length; r++) {
+      Host h = inventory.host(runs[r]);
+      knownComponents.addAll(h.components().keySet());
+      knownDatabases.addAll(h.databases().keySet());
     }
     readReleases(f);
     warnUnknownVersions();
@@ -382,12 +376,9 @@ public final class PlanLoader {
       return;
     }
     Set<String> reported = new java.util.HashSet<>();
-    Map<String, String> last = null;
-    for (var h : inventory.hosts()) {
-      if (h.components() == last) {
-        continue; // a host of the range before: its versions are reported (or known) already
-      }
-      last = h.components();
+    int[] runs = inventory.runs(); // hosts alike run the same versions: one of each run is enough
+    for (int r = 0; r + 1 < runs.length; r++) {
+      Host h = inventory.host(runs[r]);
       h.components()
           .forEach(
               (c, v) -> {

@@ -179,20 +179,31 @@ public final class PlainYaml {
     if (isIndicator(c)) {
       throw DECLINE;
     }
+    int q = plainEnd(p, end);
+    if (q == end || text.charAt(q) != ':') {
+      throw DECLINE; // a line without a key where one belongs, or a comment before the colon
+    }
+    String value = text.substring(p, q).stripTrailing();
+    if (value.isEmpty() || value.length() > MAX_KEY) {
+      throw DECLINE;
+    }
+    return new Key(value, false, q + 1);
+  }
+
+  /**
+   * Where a plain scalar in block context that starts at {@code p} ends: at the colon that ends a
+   * key ({@code ": "}, or a colon at the end of the line), at the {@code #} of a comment, or at the
+   * end of the line.
+   */
+  private int plainEnd(int p, int end) {
     for (int q = p; q < end; q++) {
       char k = text.charAt(q);
-      if (k == '#' && text.charAt(q - 1) == ' ') {
-        throw DECLINE; // a comment before any colon: not a key
-      }
-      if (k == ':' && (q + 1 == end || text.charAt(q + 1) == ' ')) {
-        String value = text.substring(p, q).stripTrailing();
-        if (value.isEmpty() || value.length() > MAX_KEY) {
-          throw DECLINE;
-        }
-        return new Key(value, false, q + 1);
+      if ((k == '#' && q > p && text.charAt(q - 1) == ' ')
+          || (k == ':' && (q + 1 == end || text.charAt(q + 1) == ' '))) {
+        return q;
       }
     }
-    throw DECLINE; // a line without a key where one belongs
+    return end;
   }
 
   /** The value of a key of a mapping at {@code column}, from just after its colon. */
@@ -263,16 +274,8 @@ public final class PlainYaml {
     if (c == '[' || c == '{' || c == '|' || c == '>') {
       return false;
     }
-    for (int i = q; i < end; i++) {
-      char k = text.charAt(i);
-      if (k == '#' && i > q && text.charAt(i - 1) == ' ') {
-        return false;
-      }
-      if (k == ':' && (i + 1 == end || text.charAt(i + 1) == ' ')) {
-        return true;
-      }
-    }
-    return false;
+    int stop = plainEnd(q, end);
+    return stop < end && text.charAt(stop) == ':';
   }
 
   /**
@@ -300,16 +303,9 @@ public final class PlainYaml {
       if (isIndicator(c) && !((c == '-' || c == '?') && q + 1 < end && text.charAt(q + 1) != ' ')) {
         throw DECLINE; // "-5" and "?x" are plain; anything else that starts so is not
       }
-      int stop = end;
-      for (int i = q; i < end; i++) {
-        char k = text.charAt(i);
-        if (k == '#' && text.charAt(i - 1) == ' ') {
-          stop = i;
-          break;
-        }
-        if (k == ':' && (i + 1 == end || text.charAt(i + 1) == ' ')) {
-          throw DECLINE; // a mapping where a value belongs: SnakeYAML says so
-        }
+      int stop = plainEnd(q, end);
+      if (stop < end && text.charAt(stop) == ':') {
+        throw DECLINE; // a mapping where a value belongs: SnakeYAML says so
       }
       String plain = text.substring(q, stop).stripTrailing();
       value = new Node.Scalar(position(line, q), plain, isNull(plain));

@@ -116,17 +116,14 @@ final class RuleWatch implements RunListener {
     }
     Step s = plan.stages().get(stage).steps().get(step);
     List<Tally> concerned = affected.get(s);
-    if (concerned == null) {
+    if (concerned == null) { // the tallies of the rules the step concerns (made anew by initial)
       concerned = new ArrayList<>();
-      for (CompatRule.Uniform u : uniform) {
-        if (changes(s, Set.of(u.component()))) {
-          concerned.add(tallies.get(u.id()));
-        }
+      Concerned rules = concerned(s);
+      for (CompatRule.Uniform u : rules.uniform()) {
+        concerned.add(tallies.get(u.id()));
       }
-      for (CompatRule.Requires r : requires) {
-        if (changes(s, r.when().keySet()) || changes(s, r.needs().keySet())) {
-          concerned.add(tallies.get(r.id()));
-        }
+      for (CompatRule.Requires r : rules.requires()) {
+        concerned.add(tallies.get(r.id()));
       }
       affected.put(s, concerned);
     }

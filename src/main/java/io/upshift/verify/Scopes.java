@@ -24,18 +24,14 @@ final class Scopes {
     this.scope = scope;
     this.keyOfHost = keys;
     Map<String, List<Integer>> m = new LinkedHashMap<>();
-    Map<String, String> last = null;
-    boolean runs = false;
-    for (Host h : inventory.hosts()) {
-      if (h.components() != last) { // the hosts of one range share one map
-        last = h.components();
-        runs = false;
-        for (String c : last.keySet()) {
-          runs |= components.contains(c);
-        }
+    int[] runs = inventory.runs(); // hosts alike run the same components
+    for (int r = 0; r + 1 < runs.length; r++) {
+      boolean running = false;
+      for (String c : inventory.host(runs[r]).components().keySet()) {
+        running |= components.contains(c);
       }
-      if (runs) {
-        m.computeIfAbsent(keyOfHost[h.index()], k -> new ArrayList<>()).add(h.index());
+      for (int h = runs[r]; running && h < runs[r + 1]; h++) {
+        m.computeIfAbsent(keyOfHost[h], k -> new ArrayList<>()).add(h);
       }
     }
     m.forEach((k, v) -> members.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
@@ -44,32 +40,20 @@ final class Scopes {
   /** Each host's key in a scope, one instance per key, so that keys compare by identity. */
   static String[] keysOf(Scope scope, Inventory inventory) {
     String[] keys = new String[inventory.size()];
-    Map<String, String> canonical = new HashMap<>();
-    Host last = null; // hosts of one cell come in a row: a host like the one before takes its key
-    for (Host h : inventory.hosts()) {
-      String k;
-      if (scope == Scope.HOST) {
-        k = h.name(); // one host, one name
-      } else if (last != null && sameScope(scope, last, h)) {
-        k = keys[last.index()];
-      } else {
-        k = key(scope, h);
-        String seen = canonical.putIfAbsent(k, k);
-        k = seen != null ? seen : k;
+    if (scope == Scope.HOST) {
+      for (Host h : inventory.hosts()) {
+        keys[h.index()] = h.name(); // one host, one name
       }
-      keys[h.index()] = k;
-      last = h;
+      return keys;
+    }
+    Map<String, String> canonical = new HashMap<>();
+    int[] runs = inventory.runs(); // hosts alike share their site and cell
+    for (int r = 0; r + 1 < runs.length; r++) {
+      String k = key(scope, inventory.host(runs[r]));
+      String seen = canonical.putIfAbsent(k, k);
+      java.util.Arrays.fill(keys, runs[r], runs[r + 1], seen != null ? seen : k);
     }
     return keys;
-  }
-
-  private static boolean sameScope(Scope scope, Host a, Host b) {
-    return switch (scope) {
-      case HOST -> a == b;
-      case CELL -> a.site().equals(b.site()) && a.cell().equals(b.cell());
-      case SITE -> a.site().equals(b.site());
-      case GLOBAL -> true;
-    };
   }
 
   static String key(Scope scope, Host h) {
