@@ -203,6 +203,8 @@ final class ExecCommand implements Callable<Integer> {
     try (Target t = target(plan, clock)) {
       Problems targetProblems = new Problems();
       t.check(plan, targetProblems);
+      targetProblems.throwIfErrors();
+      Main.printWarnings(targetProblems, err);
       int[] next = {0};
       int[] running = {0};
       Runnable[] startMore = new Runnable[1];

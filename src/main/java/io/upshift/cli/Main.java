@@ -196,6 +196,15 @@ public final class Main {
     return cli.execute(args);
   }
 
+  /** Prints the warnings among {@code problems}, one per line with its hint. */
+  static void printWarnings(io.upshift.source.Problems problems, PrintStream err) {
+    for (Problem p : problems.sorted()) {
+      if (p.severity() != io.upshift.source.Severity.ERROR) {
+        err.println(p.render());
+      }
+    }
+  }
+
   /** Prints every problem, one per line with its hint, then a count. */
   static void printProblems(InvalidInputException invalid, PrintStream err) {
     for (Problem p : invalid.problems().sorted()) {

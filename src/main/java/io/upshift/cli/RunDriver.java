@@ -65,7 +65,28 @@ final class RunDriver {
           + "\nidentities="
           + String.join(
               java.io.File.pathSeparator, ssh.identities().stream().map(Path::toString).toList())
+          + "\nidentities-given="
+          + ssh.identitiesGiven()
+          + limit("connect-timeout", ssh.limits().connectTimeoutMillis())
+          + limit("login-timeout", ssh.limits().loginTimeoutMillis())
+          + limit("max-connecting", ssh.limits().maxConnecting())
+          + limit("max-commands", ssh.limits().maxCommands())
+          + limit("kill-grace", ssh.limits().killGraceMillis())
           + "\n";
+    }
+
+    private static String limit(String key, Number value) {
+      return value == null ? "" : "\n" + key + "=" + value;
+    }
+
+    private static Long longOption(String options, String key) {
+      String v = option(options, key);
+      return v == null || v.isEmpty() ? null : Long.valueOf(v);
+    }
+
+    private static Integer intOption(String options, String key) {
+      String v = option(options, key);
+      return v == null || v.isEmpty() ? null : Integer.valueOf(v);
     }
 
     /** The SSH settings kept in a run's options (the defaults where it has none). */
@@ -83,9 +104,15 @@ final class RunDriver {
               : java.util.Arrays.stream(ids.split(java.io.File.pathSeparator))
                   .map(Path::of)
                   .toList(),
+          Boolean.parseBoolean(option(options, "identities-given")),
           agent(agent),
           config == null ? d.config() : config.equals("none") ? null : Path.of(config),
-          d.connectTimeout(),
+          new io.upshift.inventory.SshSettings(
+              longOption(options, "connect-timeout"),
+              longOption(options, "login-timeout"),
+              intOption(options, "max-connecting"),
+              intOption(options, "max-commands"),
+              longOption(options, "kill-grace")),
           d.outputCap(),
           true);
     }
@@ -162,6 +189,7 @@ final class RunDriver {
       Problems targetProblems = new Problems();
       t.check(plan, targetProblems);
       targetProblems.throwIfErrors();
+      Main.printWarnings(targetProblems, err);
       Engine engine =
           (from == null
                   ? new Engine(plan, t, clock, s.seed())

@@ -14,6 +14,37 @@ final class SshOptions {
   List<Path> identities = new ArrayList<>();
   String agent;
   String config;
+  Long connectTimeout;
+  Long loginTimeout;
+  Long killGrace;
+  Integer maxConnecting;
+  Integer maxCommands;
+
+  /** Reads a duration option ({@code 10s}, {@code 1m30s}); a clear error for anything else. */
+  private static final picocli.CommandLine.ITypeConverter<Long> DURATION =
+      text -> {
+        Long ms = io.upshift.source.Durations.millis(text);
+        if (ms == null || ms <= 0) {
+          throw new picocli.CommandLine.TypeConversionException(
+              "`" + text + "` is not a duration such as 10s, 500ms or 1m30s");
+        }
+        return ms;
+      };
+
+  /** Reads a count of at least 1. */
+  private static final picocli.CommandLine.ITypeConverter<Integer> COUNT =
+      text -> {
+        try {
+          int n = Integer.parseInt(text.trim());
+          if (n >= 1) {
+            return n;
+          }
+        } catch (NumberFormatException e) {
+          // said below
+        }
+        throw new picocli.CommandLine.TypeConversionException(
+            "`" + text + "` is not a whole number of at least 1");
+      };
 
   /** Adds the SSH options to a command. */
   CommandSpec addTo(CommandSpec spec) {
@@ -58,7 +89,63 @@ final class SshOptions {
                         + " (HostName, Port, User, IdentityFile, ProxyJump; default: ~/.ssh/config;"
                         + " `none` to ignore it).",
                     v -> config = v)
+                .build())
+        .addOption(
+            Args.option(
+                    "--connect-timeout",
+                    "DURATION",
+                    Long.class,
+                    "SSH target: how long a host may take to accept the TCP connection (default:"
+                        + " the inventory's `ssh: connect-timeout`, else 10s).",
+                    v -> connectTimeout = v)
+                .converters(DURATION)
+                .build())
+        .addOption(
+            Args.option(
+                    "--login-timeout",
+                    "DURATION",
+                    Long.class,
+                    "SSH target: how long the server's greeting, key exchange and authentication"
+                        + " may take once connected (default: the inventory's, else 30s).",
+                    v -> loginTimeout = v)
+                .converters(DURATION)
+                .build())
+        .addOption(
+            Args.option(
+                    "--max-connecting",
+                    "N",
+                    Integer.class,
+                    "SSH target: logins under way at once; the others wait their turn, their"
+                        + " timeouts not started (default: the inventory's, else 32).",
+                    v -> maxConnecting = v)
+                .converters(COUNT)
+                .build())
+        .addOption(
+            Args.option(
+                    "--max-commands",
+                    "N",
+                    Integer.class,
+                    "SSH target: commands running at once across the fleet (default: the"
+                        + " inventory's, else 1000).",
+                    v -> maxCommands = v)
+                .converters(COUNT)
+                .build())
+        .addOption(
+            Args.option(
+                    "--kill-grace",
+                    "DURATION",
+                    Long.class,
+                    "SSH target: a command that timed out gets TERM, then KILL this long after"
+                        + " (default: the inventory's, else 5s).",
+                    v -> killGrace = v)
+                .converters(DURATION)
                 .build());
+  }
+
+  /** The limits given on the command line (null where none was given). */
+  io.upshift.inventory.SshSettings limits() {
+    return new io.upshift.inventory.SshSettings(
+        connectTimeout, loginTimeout, maxConnecting, maxCommands, killGrace);
   }
 
   /** The SSH settings these options give, the defaults where none is given. */
@@ -70,11 +157,12 @@ final class SshOptions {
         identities.isEmpty()
             ? d.identities()
             : identities.stream().map(Path::toAbsolutePath).toList(),
+        !identities.isEmpty(),
         agentSocket(),
         "none".equals(config)
             ? null
             : config != null ? Path.of(config).toAbsolutePath() : d.config(),
-        d.connectTimeout(),
+        limits(),
         d.outputCap(),
         true);
   }

@@ -220,7 +220,8 @@ public final class Decider {
         + where
         + ": "
         + p.failed
-        + " hosts failed, more than the budget of "
+        + (p.failed == 1 ? " host failed" : " hosts failed")
+        + ", more than the budget of "
         + budget
         + "; no new batch was started";
   }

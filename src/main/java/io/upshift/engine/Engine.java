@@ -284,7 +284,7 @@ public final class Engine {
     String reason = mask.apply(o.reason());
     return output.equals(o.output()) && reason.equals(o.reason())
         ? o
-        : new Outcome(o.ok(), o.exitCode(), output, reason);
+        : new Outcome(o.ok(), o.exitCode(), output, reason, o.inDoubt());
   }
 
   /** Records an action's end, after what it captured (a snapshot, a comparison, a backup). */
@@ -315,8 +315,45 @@ public final class Engine {
 
     @Override
     public void accept(Outcome outcome) {
-      finished(started, step, masked(outcome));
+      Outcome o = masked(outcome);
+      if (o.inDoubt()) {
+        doubted(started, step, o);
+      } else {
+        finished(started, step, o);
+      }
     }
+  }
+
+  /** How often one host's action may be in doubt in one step before it counts as failed. */
+  static final int MAX_DOUBTS_PER_ACTION = 3;
+
+  private final java.util.Map<Long, Integer> doubts = new java.util.HashMap<>();
+
+  /**
+   * Records an action the target lost track of (its connection dropped while it ran, and the host
+   * could not say how it ended), settled by its step's {@code in-doubt} policy as after a crash. A
+   * host in doubt again and again fails instead, so that a flapping host cannot hold a step.
+   */
+  private void doubted(ActionStarted e, Step step, Outcome o) {
+    long key = ((long) e.stage() << 48) | ((long) e.step() << 32) | e.host();
+    int times = doubts.merge(key, 1, Integer::sum);
+    if (times >= MAX_DOUBTS_PER_ACTION) {
+      finished(
+          e,
+          step,
+          Outcome.failure(
+              -1, o.output(), o.reason() + " (in doubt " + times + " times: counted as failed)"));
+      return;
+    }
+    record(
+        new RunEvent.ActionInDoubt(
+            clock.now(),
+            e.stage(),
+            e.step(),
+            e.host(),
+            e.phase(),
+            RunState.doubtPolicy(step, e.phase()),
+            o.reason()));
   }
 
   private void start(ActionStarted e) {

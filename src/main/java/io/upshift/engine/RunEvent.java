@@ -45,12 +45,29 @@ public sealed interface RunEvent {
       implements RunEvent {}
 
   /**
-   * On resume, an action whose end was never recorded, and how it is settled: run again, checked
-   * first, or as the operator said (done, failed).
+   * An action whose end is unknown, and how it is settled: run again, checked first, or as the
+   * operator said (done, failed). On resume, the actions whose end was never recorded; during a
+   * run, an action whose connection dropped while it ran. {@code ask} during a run pauses it until
+   * the operator answers (with {@code resume --in-doubt}).
+   *
+   * @param why why its end is unknown, in words (empty: the orchestrator stopped while it ran)
    */
   record ActionInDoubt(
-      long at, int stage, int step, int host, Phase phase, io.upshift.plan.InDoubt resolution)
-      implements RunEvent {}
+      long at,
+      int stage,
+      int step,
+      int host,
+      Phase phase,
+      io.upshift.plan.InDoubt resolution,
+      String why)
+      implements RunEvent {
+
+    /** An action found in doubt on resume, after its orchestrator stopped. */
+    public ActionInDoubt(
+        long at, int stage, int step, int host, Phase phase, io.upshift.plan.InDoubt resolution) {
+      this(at, stage, step, host, phase, resolution, "");
+    }
+  }
 
   /** An approval gate was passed. */
   record Approved(long at, int stage, int step, String by, String comment) implements RunEvent {}

@@ -58,6 +58,15 @@ public final class RunState {
   private int inFlight;
   private String haltReason;
   private String pauseReason;
+
+  /** Failures in the step when the run halted in it (-1: it did not), to complete the count. */
+  private int haltFailures = -1;
+
+  /**
+   * Whether the pause is for an action in doubt that asks the operator (it ends with the answer).
+   */
+  private boolean pausedForDoubt;
+
   private boolean begun;
   private boolean undo;
   private Undo undoing;
@@ -142,7 +151,12 @@ public final class RunState {
       progress = new StepProgress(s, hosts, s.hosts().length - hosts.length, grouping, e.at());
       stepsSkipped += progress.skipped;
       stepsTotal += s.hosts().length;
-    } else if (event instanceof StepFinished) {
+    } else if (event instanceof StepFinished e) {
+      if (haltFailures >= 0 && e.failed() > haltFailures) {
+        // the actions under way when the run halted may fail too: the count must add up
+        haltReason += " (" + e.failed() + " failed in all, with the actions already under way)";
+      }
+      haltFailures = -1;
       progress = null;
     } else if (event instanceof PauseStarted e) {
       progress.ready.remove(e.group());
@@ -178,14 +192,19 @@ public final class RunState {
       status = e.status();
     } else if (event instanceof RunHalted e) {
       haltReason = e.reason();
+      haltFailures = progress != null ? progress.failed : -1;
     } else if (event instanceof RunEvent.RunPaused e) {
       status = RunStatus.PAUSED;
       pauseReason = e.reason();
     } else if (event instanceof RunEvent.RunResumed) {
-      if (status == RunStatus.PAUSED) {
-        status = RunStatus.RUNNING;
+      // a run stays paused while an action in doubt waits for the operator's answer
+      if (progress == null || progress.awaiting.isEmpty()) {
+        if (status == RunStatus.PAUSED) {
+          status = RunStatus.RUNNING;
+        }
+        pausedForDoubt = false;
+        pauseReason = null;
       }
-      pauseReason = null;
     } else if (event instanceof RunEvent.AbortRequested e) {
       aborted = true;
       undo |= e.undo();
@@ -225,20 +244,61 @@ public final class RunState {
     }
   }
 
-  /** Settles an action that was in flight when the orchestrator stopped. */
+  /**
+   * How an action of {@code step} whose end is unknown is settled: a check is run again (checks
+   * only look); an action as its step says, {@code check} counting as {@code rerun} where there is
+   * nothing to check with (a step without a check, an undo).
+   */
+  public static io.upshift.plan.InDoubt doubtPolicy(Step step, Phase phase) {
+    io.upshift.plan.InDoubt policy =
+        phase == Phase.CHECK ? io.upshift.plan.InDoubt.RERUN : step.inDoubt();
+    if (policy == io.upshift.plan.InDoubt.CHECK && (!step.gated() || phase == Phase.UNDO)) {
+      policy = io.upshift.plan.InDoubt.RERUN;
+    }
+    return policy;
+  }
+
+  /**
+   * Settles an action whose end is unknown: in flight when the orchestrator stopped, or cut off
+   * from its host during the run. One that asks the operator during a run stays open (a resume
+   * lists it, as after a crash) and pauses the run until the operator answers.
+   */
   private void inDoubt(RunEvent.ActionInDoubt e) {
     if (e.phase() == Phase.UNDO) {
       undoInDoubt(e);
       return;
     }
-    inFlight--;
+    boolean answered = progress != null && progress.awaiting.remove(e.host());
+    if (!answered) {
+      inFlight--;
+    }
     (e.phase() == Phase.CHECK ? openChecks : openActions).clear(e.host());
     if (e.phase() == Phase.CHECK) {
       progress.checks.add(e.host()); // a check only looks: run it again
       return;
     }
+    if (answered && progress.awaiting.isEmpty() && status == RunStatus.PAUSED && pausedForDoubt) {
+      status = RunStatus.RUNNING;
+      pauseReason = null;
+      pausedForDoubt = false;
+    }
     switch (e.resolution()) {
-      case RERUN, ASK -> progress.redo.add(e.host());
+      case ASK -> {
+        progress.awaiting.add(e.host());
+        openActions.set(e.host()); // still unfinished: a resume asks about it
+        if (status == RunStatus.RUNNING) {
+          status = RunStatus.PAUSED;
+          pausedForDoubt = true;
+          pauseReason =
+              "in doubt: "
+                  + progress.step.describe()
+                  + " on "
+                  + plan.inventory().host(e.host()).name()
+                  + (e.why().isEmpty() ? "" : " (" + e.why() + ")")
+                  + "; look at the host, then resume with --in-doubt done (it ran), rerun or failed";
+        }
+      }
+      case RERUN -> progress.redo.add(e.host());
       case CHECK -> {
         progress.settling.add(e.host());
         progress.checks.add(e.host());

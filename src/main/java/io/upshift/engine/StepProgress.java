@@ -49,6 +49,12 @@ public final class StepProgress {
 
   int unstartedCount;
 
+  /**
+   * Hosts whose action was cut off from them during the run and whose step asks the operator: the
+   * step waits for the answer.
+   */
+  final java.util.Set<Integer> awaiting = new java.util.HashSet<>();
+
   /** Hosts whose in-doubt action is settled by the check now pending or running. */
   final java.util.Set<Integer> settling = new java.util.HashSet<>();
 
@@ -190,6 +196,7 @@ public final class StepProgress {
         && nextGroup >= groups.length
         && checks.isEmpty()
         && redo.isEmpty()
+        && awaiting.isEmpty()
         && unstartedCount == 0;
   }
 

@@ -32,6 +32,7 @@ public final class Inventory {
           "package-manager");
 
   private final Path file;
+  private final SshSettings ssh;
   private final List<Host> hosts;
   private final Map<String, Host> byName = new HashMap<>();
   private final Set<String> labelKeys = new LinkedHashSet<>();
@@ -44,6 +45,12 @@ public final class Inventory {
   private final Map<String, String[]> firstValues = new ConcurrentHashMap<>();
 
   public Inventory(Path file, List<Host> hosts) {
+    this(file, hosts, SshSettings.NONE);
+  }
+
+  /** An inventory that says how its hosts are reached over SSH. */
+  public Inventory(Path file, List<Host> hosts, SshSettings ssh) {
+    this.ssh = ssh;
     this.file = file;
     this.hosts = List.copyOf(hosts);
     List<Integer> starts = new ArrayList<>();
@@ -92,6 +99,11 @@ public final class Inventory {
         && (a.components() == b.components() || a.components().equals(b.components()))
         && (a.databases() == b.databases() || a.databases().equals(b.databases()))
         && (a.states() == b.states() || a.states().equals(b.states()));
+  }
+
+  /** How the hosts are reached over SSH, as far as the inventory says. */
+  public SshSettings ssh() {
+    return ssh;
   }
 
   public Path file() {

@@ -1,5 +1,6 @@
 package io.upshift.inventory;
 
+import io.upshift.source.Durations;
 import io.upshift.source.Fields;
 import io.upshift.source.Node;
 import io.upshift.source.Position;
@@ -31,6 +32,7 @@ public final class InventoryLoader {
   private final Problems problems;
   private final List<Host> hosts = new ArrayList<>();
   private final Map<String, Position> seen = new HashMap<>();
+  private SshSettings ssh = SshSettings.NONE;
 
   private InventoryLoader(Problems problems) {
     this.problems = problems;
@@ -42,14 +44,15 @@ public final class InventoryLoader {
   public static Inventory load(Path file, Problems problems) {
     InventoryLoader loader = new InventoryLoader(problems);
     YamlSource.read(file, problems).ifPresent(loader::root);
-    return new Inventory(file, loader.hosts);
+    return new Inventory(file, loader.hosts, loader.ssh);
   }
 
   private void root(Node node) {
-    Fields.of(node, "the inventory", problems, "upshift-inventory", "defaults", "sites")
+    Fields.of(node, "the inventory", problems, "upshift-inventory", "ssh", "defaults", "sites")
         .ifPresent(
             f -> {
               f.integer("upshift-inventory", 1, 1);
+              f.node("ssh").ifPresent(this::ssh);
               Settings defaults = Settings.DEFAULTS.defaults(f.node("defaults"), problems);
               Optional<Node> sites = f.node("sites");
               if (sites.isEmpty()) {
@@ -70,6 +73,41 @@ public final class InventoryLoader {
                       });
               f.finish();
             });
+  }
+
+  /** The fleet's SSH settings: timeouts and how much is done at once. */
+  private void ssh(Node node) {
+    Fields.of(
+            node,
+            "`ssh`",
+            problems,
+            "connect-timeout",
+            "login-timeout",
+            "max-connecting",
+            "max-commands",
+            "kill-grace")
+        .ifPresent(
+            f -> {
+              ssh =
+                  new SshSettings(
+                      duration(f, "connect-timeout"),
+                      duration(f, "login-timeout"),
+                      f.integer("max-connecting", 1, 100_000).orElse(null),
+                      f.integer("max-commands", 1, 1_000_000).orElse(null),
+                      duration(f, "kill-grace"));
+              f.finish();
+            });
+  }
+
+  private static Long duration(Fields f, String key) {
+    return f.parsed(
+            key,
+            "a duration such as 10s or 1m30s",
+            s -> {
+              Long ms = Durations.millis(s);
+              return ms != null && ms > 0 ? ms : null;
+            })
+        .orElse(null);
   }
 
   private void site(String site, Node node, Settings inherited) {

@@ -175,6 +175,9 @@ public final class EventCodec {
           w.number("host", e.host());
           w.text("phase", e.phase().word());
           w.text("resolution", e.resolution().word());
+          if (!e.why().isEmpty()) {
+            w.text("why", e.why());
+          }
         }
         case RunEvent.Approved e -> {
           step(w, e.stage(), e.step());
@@ -332,7 +335,8 @@ public final class EventCodec {
               b.integer("step"),
               b.integer("host"),
               b.phase(),
-              InDoubt.of(b.text("resolution")));
+              InDoubt.of(b.text("resolution")),
+              b.text("why", ""));
       case "approved" ->
           new RunEvent.Approved(
               b.at(), b.integer("stage"), b.integer("step"), b.text("by"), b.text("comment", ""));

@@ -164,11 +164,7 @@ public record Resumption(RunState state, long lastSeq) {
     Plan plan = state.plan();
     for (RunEvent.ActionStarted a : state.unfinished()) {
       Step step = plan.stages().get(a.stage()).steps().get(a.step());
-      InDoubt policy = a.phase() == Phase.CHECK ? InDoubt.RERUN : step.inDoubt();
-      if (policy == InDoubt.CHECK && (!step.gated() || a.phase() == Phase.UNDO)) {
-        // nothing to check with (a reboot without a check, an undo): it runs again
-        policy = InDoubt.RERUN;
-      }
+      InDoubt policy = RunState.doubtPolicy(step, a.phase());
       out.add(new Doubt(step, a.host(), plan.inventory().host(a.host()).name(), a.phase(), policy));
     }
     return out;

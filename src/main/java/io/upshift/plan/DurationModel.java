@@ -1,8 +1,6 @@
 package io.upshift.plan;
 
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How long a step takes on one host, for rehearsal and prediction: a fixed time ({@code 5m}) or a
@@ -10,8 +8,6 @@ import java.util.regex.Pattern;
  * arithmetic is exact.
  */
 public record DurationModel(long minMillis, long maxMillis) {
-  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
-
   public static DurationModel fixed(long millis) {
     return new DurationModel(millis, millis);
   }
@@ -51,36 +47,7 @@ public record DurationModel(long minMillis, long maxMillis) {
 
   /** Milliseconds of a single duration such as {@code 1h30m}; null when unreadable. */
   public static Long millis(String text) {
-    String t = text.trim();
-    if (t.isEmpty() || t.length() > 40) {
-      return null;
-    }
-    if (t.equals("0")) {
-      return 0L;
-    }
-    Matcher m = PART.matcher(t);
-    long total = 0;
-    int end = 0;
-    while (m.find()) {
-      if (m.start() != end) {
-        return null;
-      }
-      end = m.end();
-      double n = Double.parseDouble(m.group(1));
-      long unit =
-          switch (m.group(2)) {
-            case "ms" -> 1L;
-            case "s" -> 1_000L;
-            case "m" -> 60_000L;
-            case "h" -> 3_600_000L;
-            default -> 86_400_000L;
-          };
-      total += Math.round(n * unit);
-      if (total > 365L * 86_400_000L) {
-        return null;
-      }
-    }
-    return end == t.length() ? total : null;
+    return io.upshift.source.Durations.millis(text);
   }
 
   /** A compact human form: {@code 45m}, {@code 1h05m}, {@code 2m..8m}. */

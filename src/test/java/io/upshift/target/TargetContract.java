@@ -37,7 +37,12 @@ public abstract class TargetContract {
   protected Plan plan() {
     String plan =
         TestPlans.header("contract") + "stages:\n  - name: Contract\n    steps:\n" + steps();
-    return PlanLoader.load(TestPlans.write(dir, plan, TestPlans.fleet(1, 20)));
+    return PlanLoader.load(TestPlans.write(dir, plan, inventory()));
+  }
+
+  /** The contract's fleet: 20 hosts in one cell, role {@code node}, component {@code app}. */
+  protected String inventory() {
+    return TestPlans.fleet(1, 20);
   }
 
   private List<Outcome> runAll(

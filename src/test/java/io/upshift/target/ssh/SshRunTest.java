@@ -367,8 +367,8 @@ class SshRunTest {
       assertThat(added.waitFor()).as(said).isZero();
       write(inventory(3));
       String[] options = {
-        "--identity",
-        dir.resolve("no-such-key").toString(),
+        "--ssh-config",
+        "none",
         "--known-hosts",
         sshd.knownHosts().toString(),
         "--ssh-agent",

@@ -47,13 +47,34 @@ public final class Sshd implements AutoCloseable {
     return System.getProperty("user.name");
   }
 
+  /** The home directory of logins to this server (a folder of its own, see {@link #start}). */
+  public Path home() {
+    return dir.resolve("home");
+  }
+
+  /** The server's process id (its session processes are its children). */
+  public long pid() {
+    return process.pid();
+  }
+
   public static Sshd start() throws Exception {
+    return start(List.of());
+  }
+
+  /**
+   * A server with {@code extra} lines added to its configuration. Logins get a home directory of
+   * their own ({@code SetEnv HOME}): the shell then reads no rc files of the user's, which on some
+   * machines cost a second per login (pyenv in root's .bashrc), and what a command leaves in its
+   * home stays in the server's folder.
+   */
+  public static Sshd start(List<String> extra) throws Exception {
     Path sshd = Path.of("/usr/sbin/sshd");
     if (!Files.isExecutable(sshd)) {
       throw new IllegalStateException(
           "OpenSSH's server is not installed (Debian package `openssh-server`; .ci/run installs it)");
     }
     Path dir = Files.createTempDirectory("upshift-sshd");
+    Files.createDirectories(dir.resolve("home"));
     run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve("host_key").toString());
     run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve("client_key").toString());
     Files.copy(dir.resolve("client_key.pub"), dir.resolve("authorized_keys"));
@@ -82,6 +103,8 @@ public final class Sshd implements AutoCloseable {
             "MaxStartups 500:30:1000",
             "MaxSessions 100",
             "LogLevel VERBOSE",
+            "SetEnv HOME=" + dir.resolve("home"),
+            String.join("\n", extra),
             ""));
     String hostKey = Files.readString(dir.resolve("host_key.pub")).trim();
     String[] parts = hostKey.split(" ");
