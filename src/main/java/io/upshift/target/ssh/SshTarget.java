@@ -343,7 +343,7 @@ public final class SshTarget implements Target {
                     (outcome, error) -> {
                       commands.leave();
                       if (!settings.keepSessions()) {
-                        dropSession(host, false);
+                        forgetAndDrop(host, wrapper);
                       }
                       Outcome o =
                           error != null
@@ -744,15 +744,25 @@ public final class SshTarget implements Target {
     return entry;
   }
 
-  /** Forgets a host's session (closed), so that the next action connects again. */
-  private void dropSession(Host host) {
-    dropSession(host, true);
+  /** One command per host: the host's record of it is removed, then its session closed. */
+  private void forgetAndDrop(Host host, RemoteCommand wrapper) {
+    CompletableFuture<ClientSession> f = sessions.remove(host.index());
+    if (f == null || !f.isDone() || f.isCompletedExceptionally()) {
+      return;
+    }
+    ClientSession s = f.join();
+    if (wrapper == null || !s.isOpen()) {
+      s.close(false);
+      return;
+    }
+    run(s, wrapper.forget(), OWN_COMMAND_MILLIS).whenComplete((o, e) -> s.close(false));
   }
 
-  private void dropSession(Host host, boolean now) {
+  /** Forgets a host's session (closed), so that the next action connects again. */
+  private void dropSession(Host host) {
     CompletableFuture<ClientSession> s = sessions.remove(host.index());
     if (s != null && s.isDone() && !s.isCompletedExceptionally()) {
-      s.join().close(now);
+      s.join().close(true);
     }
   }
 

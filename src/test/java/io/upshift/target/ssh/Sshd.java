@@ -89,6 +89,8 @@ public final class Sshd implements AutoCloseable {
         dir.resolve("sshd_config"),
         String.join(
             "\n",
+            // first: for most keywords, sshd takes the first value it reads
+            String.join("\n", extra),
             "Port " + port,
             "ListenAddress 127.0.0.1",
             "HostKey " + dir.resolve("host_key"),
@@ -104,7 +106,6 @@ public final class Sshd implements AutoCloseable {
             "MaxSessions 100",
             "LogLevel VERBOSE",
             "SetEnv HOME=" + dir.resolve("home"),
-            String.join("\n", extra),
             ""));
     String hostKey = Files.readString(dir.resolve("host_key.pub")).trim();
     String[] parts = hostKey.split(" ");
