@@ -136,7 +136,9 @@ final class ShowCommand implements Callable<Integer> {
               + step(x.stage(), x.step())
               + " ("
               + x.phase().word()
-              + ") was in doubt: "
+              + ") was in doubt"
+              + (x.why().isEmpty() ? "" : " (" + x.why() + ")")
+              + ": "
               + x.resolution().word();
       case RunEvent.UndoStarted x ->
           "undoing " + step(x.stage(), x.step()) + " on " + x.hosts().length + " host(s)";

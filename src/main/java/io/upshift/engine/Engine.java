@@ -268,6 +268,9 @@ public final class Engine {
         listeners.forEach(l -> l.onEvent(change, state));
       }
     }
+    if (event instanceof RunEvent.AbortRequested && !clock.isVirtual()) {
+      target.abortRunning();
+    }
     if (event instanceof ActionStarted e) {
       toStart.add(e);
     } else if (event instanceof PauseStarted e) {

@@ -230,7 +230,9 @@ public final class ReportData implements RunListener {
                   + Names.step(plan, e.stage(), e.step())
                   + " ("
                   + e.phase().word()
-                  + ") was in doubt after a restart: "
+                  + (e.why().isEmpty()
+                      ? ") was in doubt after a restart: "
+                      : ") was in doubt (" + e.why() + "): ")
                   + e.resolution().word());
       case RunEvent.UndoStarted e ->
           audit(

@@ -26,6 +26,12 @@ public interface Target extends AutoCloseable {
    */
   void start(Execution execution, Consumer<Outcome> done);
 
+  /**
+   * The run was aborted: ends the commands running now (their outcomes then come as failures),
+   * instead of letting them finish. The default has nothing running of its own to end.
+   */
+  default void abortRunning() {}
+
   /** Releases connections and threads; the default has none to release. */
   @Override
   default void close() {}

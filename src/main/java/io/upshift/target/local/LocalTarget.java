@@ -150,6 +150,11 @@ public final class LocalTarget implements Target {
   }
 
   @Override
+  public void abortRunning() {
+    ProcessRunner.killAll();
+  }
+
+  @Override
   public void close() {
     workers.shutdownNow();
     httpCheck.close();

@@ -103,6 +103,11 @@ final class ProcessRunner {
     }
   }
 
+  /** Kills every command running now (the run was aborted); their outcomes follow as failures. */
+  static void killAll() {
+    RUNNING.forEach(ProcessRunner::killGroup);
+  }
+
   /** Kills a command's whole process group (its shell and whatever it started). */
   static void killGroup(long group) {
     ProcessHandle.of(group).ifPresent(h -> h.descendants().forEach(ProcessHandle::destroyForcibly));

@@ -146,6 +146,13 @@ public final class SshTarget implements Target {
   private final Logins.Gate commands;
   private final Map<Integer, CompletableFuture<ClientSession>> sessions = new ConcurrentHashMap<>();
   private final Map<RemoteCommand, Host> running = new ConcurrentHashMap<>();
+  private final Map<RemoteCommand, Boolean> aborted = new ConcurrentHashMap<>();
+
+  /**
+   * Ends what runs on the hosts if this process is stopped (Ctrl-C, TERM) before {@link #close}.
+   */
+  private final Thread onExit = new Thread(this::endRunning, "upshift-ssh-end-commands");
+
   private final ExecutorService httpWorkers = Executors.newVirtualThreadPerTaskExecutor();
   private final HttpCheck httpCheck = new HttpCheck(httpWorkers);
   private final ScheduledExecutorService timers =
@@ -211,6 +218,7 @@ public final class SshTarget implements Target {
             limits.loginTimeoutMillis(),
             limits.maxConnecting());
     this.commands = new Logins.Gate(limits.maxCommands(), timers);
+    Runtime.getRuntime().addShutdownHook(onExit);
   }
 
   /** The limits in force: the command line's, else the inventory's, else the defaults. */
@@ -377,6 +385,13 @@ public final class SshTarget implements Target {
             ran -> {
               if (ran.timedOut()) {
                 return end(host, wrapper).thenApply(how -> ran.timeout(timeout, how));
+              }
+              if (aborted.remove(wrapper) != null) {
+                return CompletableFuture.completedFuture(
+                    Outcome.failure(
+                        -1,
+                        ran.output(),
+                        "the run was aborted while it ran: its processes were ended"));
               }
               if (ran.lost()) {
                 return afterDrop(host, wrapper, ran.output(), deadline, timeout);
@@ -818,11 +833,28 @@ public final class SshTarget implements Target {
    * grace period), removes the hosts' records of this run's commands, then closes every session.
    * Bounded in time: a host that does not answer is left as it is.
    */
+  /** Ends the process group of every command running now, waiting for it (bounded). */
   @Override
-  public void close() {
+  public void abortRunning() {
+    running.keySet().forEach(w -> aborted.put(w, true));
+    running.forEach((wrapper, host) -> end(host, wrapper));
+  }
+
+  /** Ends what still runs on the hosts, waiting at most the grace period and a little more. */
+  private void endRunning() {
     List<CompletableFuture<?>> ending = new ArrayList<>();
     running.forEach((wrapper, host) -> ending.add(end(host, wrapper)));
     await(ending, limits.killGraceMillis() + 5_000);
+  }
+
+  @Override
+  public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException e) {
+      // the JVM is stopping: the hook does the ending
+    }
+    endRunning();
     List<CompletableFuture<?>> forgetting = new ArrayList<>();
     RemoteCommand any = new RemoteCommand(record, "end");
     sessions.forEach(

@@ -227,6 +227,38 @@ class SshFaultsTest {
   }
 
   @Test
+  void anAbortEndsTheCommandsRunningOnTheHosts() throws Exception {
+    String tag =
+        "upshift-abort-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100000;
+    var running =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                run(
+                    "      - command: \"sleep 311 # "
+                        + tag
+                        + "\"\n        on: all\n        timeout: 5m\n",
+                    inventory(2, "127.0.0.1", sshd.port())));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (processesMentioning("sleep 311 # " + tag).size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(100); // real processes on a real host: nothing to wait on but the host
+    }
+    assertThat(processesMentioning("sleep 311 # " + tag)).hasSize(2);
+    var said = new java.io.ByteArrayOutputStream();
+    try (var out = new java.io.PrintStream(said, true, StandardCharsets.UTF_8)) {
+      int code =
+          io.upshift.cli.Main.run(
+              new String[] {"abort", "last", "--journal", dir.resolve("journal.db").toString()},
+              out,
+              out);
+      assertThat(code).as(said.toString(StandardCharsets.UTF_8)).isZero();
+    }
+    Cli.Result r = running.get(60, TimeUnit.SECONDS);
+    assertThat(r.code()).as(r.err() + r.out()).isEqualTo(1);
+    assertThat(r.out()).contains("ABORTED").contains("the run was aborted while it ran");
+    assertThat(processesMentioning(tag)).as("left running on the host").isEmpty();
+  }
+
+  @Test
   void aDroppedConnectionIsSettledFromTheHostsRecordOfTheCommand() throws Exception {
     long before = sshd.logins();
     // the command cuts its own connection (it kills the sshd process serving it), then ends well
