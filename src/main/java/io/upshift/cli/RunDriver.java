@@ -238,7 +238,8 @@ final class RunDriver {
         paused(state, journaled, err);
       }
       if (summaryJson != null) {
-        SummaryJson.write(summary, summaryJson);
+        // a real run's summary holds the rehearsal's prediction beside what happened
+        SummaryJson.write(summary, sim ? null : ReportCommand.predicted(plan), summaryJson);
       }
       reports.write(err);
       return RunCommand.exitCode(state.status());

@@ -3,6 +3,7 @@ package io.upshift.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.upshift.engine.RunState;
+import io.upshift.verify.Verifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,12 +25,25 @@ public final class SummaryJson {
 
   /** The summary as a JSON-ready tree. */
   public static Map<String, Object> tree(RunSummary s) {
+    return tree(s, null);
+  }
+
+  /**
+   * The summary as a JSON-ready tree, with the plan's rehearsal beside what happened when {@code
+   * predicted} is given (a real run): {@code predicted_makespan_s} (expected, and its 95th
+   * percentile), and for each capability {@code predicted: {downtime_s, downtime_p95_s, windows}}.
+   */
+  public static Map<String, Object> tree(RunSummary s, Verifier.Report predicted) {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("plan", s.plan().name());
     root.put("target", s.target());
     root.put("seed", s.seed());
     root.put("status", s.status().word());
     root.put("makespan_s", seconds(s.makespan()));
+    if (predicted != null) {
+      root.put("predicted_makespan_s", seconds(predicted.expected().makespan()));
+      root.put("predicted_makespan_p95_s", seconds(predicted.p95().makespan()));
+    }
     root.put("hosts", s.plan().inventory().size());
     List<Object> stages = new ArrayList<>();
     for (RunSummary.StageResult r : s.stages()) {
@@ -67,6 +81,15 @@ public final class SummaryJson {
                 c.put("measured", m);
               }
               c.put("windows", windowList(windows));
+              if (predicted != null) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("downtime_s", seconds(predicted.expected().downtime(name)));
+                p.put("downtime_p95_s", seconds(predicted.p95().downtime(name)));
+                p.put(
+                    "windows",
+                    windowList(predicted.expected().windows().getOrDefault(name, List.of())));
+                c.put("predicted", p);
+              }
               caps.add(c);
             });
     root.put("capabilities", caps);
@@ -108,12 +131,17 @@ public final class SummaryJson {
   }
 
   public static void write(RunSummary s, Path file) throws IOException {
+    write(s, null, file);
+  }
+
+  /** Writes the summary, with the plan's rehearsal beside it when {@code predicted} is given. */
+  public static void write(RunSummary s, Verifier.Report predicted, Path file) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    JSON.writeValue(tmp.toFile(), tree(s));
+    JSON.writeValue(tmp.toFile(), tree(s, predicted));
     Files.move(
         tmp,
         file,
