@@ -287,6 +287,9 @@ public final class ShellContext {
         if (top.depth > 0) {
           top.depth--;
         } else if (top.close == ')') {
+          if (!pending.isEmpty()) {
+            unclear("a here-document announced inside $(...) that it does not hold", i - 1);
+          }
           stack.pop();
           wordStart = false;
         }

@@ -69,7 +69,8 @@ class ShellContextTest {
         row("echo \"${v:-'a}'}\" {{x}}", "UNCLEAR"),
         row("cat <<EOF\n$(echo\nEOF\n)\nEOF\n{{x}}", "UNCLEAR"),
         row("((a << 2)); echo {{x}}", "UNCLEAR"),
-        row("echo $'a\\'b' {{x}}", "UNCLEAR"));
+        row("echo $'a\\'b' {{x}}", "UNCLEAR"),
+        row("x=$(cat <<EOF)\n{{x}}\nEOF", "UNCLEAR"));
   }
 
   private static Arguments row(String command, String... places) {
