@@ -14,6 +14,7 @@ import io.upshift.plan.Step;
 import io.upshift.plan.StepKind;
 import io.upshift.plan.Waves;
 import io.upshift.report.Count;
+import io.upshift.report.Terminal;
 import io.upshift.source.InvalidInputException;
 import io.upshift.source.Position;
 import io.upshift.source.Problems;
@@ -156,7 +157,7 @@ final class ExecCommand implements Callable<Integer> {
     }
     BitSet picked = inv.select(sel);
     if (picked.isEmpty()) {
-      err.println("upshift: `" + selector + "` selects no host in " + inv.file());
+      err.println("upshift: `" + Terminal.safe(selector) + "` selects no host in " + inv.file());
       return ExitCode.FAILED;
     }
     String cmd = String.join(" ", command);
@@ -214,8 +215,7 @@ final class ExecCommand implements Callable<Integer> {
               int h = hosts[next[0]++];
               running[0]++;
               Host host = inv.host(h);
-              t.start(
-                  new Execution(step, host, Execution.Phase.ACTION, 1),
+              java.util.function.Consumer<Outcome> done =
                   o -> {
                     running[0]--;
                     results.put(h, o);
@@ -224,7 +224,13 @@ final class ExecCommand implements Callable<Integer> {
                     }
                     progress(err, results.size(), hosts.length);
                     startMore[0].run();
-                  });
+                  };
+              try {
+                t.start(new Execution(step, host, Execution.Phase.ACTION, 1), done);
+              } catch (io.upshift.plan.RenderException refused) {
+                Outcome o = Outcome.failure(-1, "", "not run: " + refused.getMessage());
+                clock.post(() -> done.accept(o));
+              }
             }
           };
       startMore[0].run();
@@ -233,7 +239,7 @@ final class ExecCommand implements Callable<Integer> {
       }
     }
     if (System.console() != null) {
-      err.print("\r\033[K");
+      Terminal.raw(err).print("\r\033[K");
     }
     List<Group> groups = group(results, inv);
     long failed = groups.stream().filter(g -> !g.ok()).mapToLong(g -> g.hosts().size()).sum();
@@ -314,8 +320,9 @@ final class ExecCommand implements Callable<Integer> {
       return;
     }
     lastProgress = now;
+    Terminal.raw(err).print("\r\033[K");
     err.print(
-        "\r\033[Kexec: "
+        "exec: "
             + Count.of(done)
             + "/"
             + Count.of(total)
@@ -345,19 +352,20 @@ final class ExecCommand implements Callable<Integer> {
     return out;
   }
 
+  /** A group as printed: its outcome, its output (escaped, see {@link Terminal}), its hosts. */
   private static String describe(Group g) {
     StringBuilder b = new StringBuilder(Count.of(g.hosts().size()) + " host(s): ");
     if (g.ok()) {
       b.append("ok");
     } else {
-      b.append(g.reason().isEmpty() ? "exit " + g.exit() : g.reason());
+      b.append(Terminal.safe(g.reason().isEmpty() ? "exit " + g.exit() : g.reason()));
     }
     if (!g.output().isEmpty()) {
-      String out = g.output().replace("\n", "\n    ");
-      b.append(":\n    ").append(out.length() > 2000 ? out.substring(0, 2000) + " ..." : out);
+      String out = g.output().length() > 2000 ? g.output().substring(0, 2000) + " ..." : g.output();
+      b.append(":\n    ").append(Terminal.safeLines(out).replace("\n", "\n    "));
     }
     List<String> names = g.hosts().subList(0, Math.min(8, g.hosts().size()));
-    b.append("\n  ").append(String.join(", ", names));
+    b.append("\n  ").append(Terminal.safe(String.join(", ", names)));
     if (g.hosts().size() > names.size()) {
       b.append(", and ").append(Count.of(g.hosts().size() - names.size())).append(" more");
     }

@@ -1,5 +1,6 @@
 package io.upshift.cli;
 
+import io.upshift.report.Terminal;
 import io.upshift.source.InvalidInputException;
 import io.upshift.source.Problem;
 import java.io.PrintStream;
@@ -154,8 +155,30 @@ public final class Main {
 
   private static final String PICOCLI_EXCLUDES = "picocli.converters.excludes";
 
-  /** Runs the command line with the given streams; returns the exit code. */
+  /**
+   * Runs the command line with the given streams; returns the exit code. Everything the command
+   * prints goes through {@link Terminal#guard}: no control character from a host or a plan reaches
+   * the terminal as it is ({@code System.out} and {@code System.err} are the guarded streams while
+   * it runs).
+   */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    PrintStream safeOut = Terminal.guard(out);
+    PrintStream safeErr = Terminal.guard(err);
+    System.setOut(safeOut);
+    System.setErr(safeErr);
+    try {
+      return guarded(args, safeOut, safeErr);
+    } finally {
+      safeOut.flush();
+      safeErr.flush();
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  private static int guarded(String[] args, PrintStream out, PrintStream err) {
     skipReflectiveConverters();
     Main main = new Main();
     CommandSpec top = main.spec();
@@ -173,8 +196,9 @@ public final class Main {
     CommandLine cli = new CommandLine(top, Args.FACTORY);
     // picocli's own conversion to Path goes through reflection, linked anew at every start
     cli.registerConverter(java.nio.file.Path.class, java.nio.file.Path::of);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
+    // help and usage errors: picocli's own text, in colour on a terminal
+    cli.setOut(new PrintWriter(Terminal.raw(out), true));
+    cli.setErr(new PrintWriter(Terminal.raw(err), true));
     cli.setExecutionExceptionHandler(
         (ex, line, parsed) -> {
           if (ex instanceof InvalidInputException invalid) {
@@ -182,10 +206,10 @@ public final class Main {
             return ExitCode.FAILED;
           }
           if (ex instanceof io.upshift.journal.JournalException journal) {
-            err.println("upshift: journal: " + journal.getMessage());
+            err.println("upshift: journal: " + Terminal.safe(journal.getMessage()));
             return ExitCode.FAILED;
           }
-          err.println("upshift: internal error: " + ex);
+          err.println("upshift: internal error: " + Terminal.safe(String.valueOf(ex)));
           if (main.debug) {
             ex.printStackTrace(err);
           } else {
@@ -208,13 +232,23 @@ public final class Main {
   /** Prints every problem, one per line with its hint, then a count. */
   static void printProblems(InvalidInputException invalid, PrintStream err) {
     for (Problem p : invalid.problems().sorted()) {
-      err.println(p.render());
+      err.println(render(p));
     }
     int dropped = invalid.problems().dropped();
     if (dropped > 0) {
       err.println("... and " + dropped + " more problems");
     }
     err.println(invalid.problems().errorCount() + " error(s)");
+  }
+
+  /**
+   * A problem as {@link Problem#render} shows it, its message and hint each kept on its line
+   * ({@link Terminal#safe}): a plan's text quoted in a message cannot forge a line.
+   */
+  static String render(Problem p) {
+    String head = p.position() + ": " + p.severity().word() + "[" + p.id() + "]: " + p.message();
+    return Terminal.safe(head)
+        + (p.hint() == null || p.hint().isBlank() ? "" : "\n  hint: " + Terminal.safe(p.hint()));
   }
 
   /** The version from the jar's manifest. */

@@ -38,7 +38,7 @@ final class PlanArgument {
       throw new InvalidInputException(problems);
     }
     for (Problem p : problems.sorted()) {
-      warnings.println(p.render());
+      warnings.println(Main.render(p));
     }
     if (plan.inventory().size() >= LARGE_FLEET && quickCompilerOnly()) {
       warnings.printf(

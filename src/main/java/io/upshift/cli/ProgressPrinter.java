@@ -8,15 +8,22 @@ import io.upshift.engine.StepProgress;
 import io.upshift.plan.DurationModel;
 import io.upshift.plan.Step;
 import io.upshift.report.SummaryTable;
+import io.upshift.report.Terminal;
 import java.io.PrintStream;
 
 /**
  * Shows a run's progress: on a terminal, one status line redrawn in place (stage, step, wave, hosts
  * done/total, failures, elapsed and ETA on the run's clock); elsewhere, plain lines at each stage
- * and step, at every quarter of a long step, and when a capability goes down or comes back.
+ * and step, at every quarter of a long step, and when a capability goes down or comes back. Either
+ * way, the first failures each get a line with their reason and the end of the command's output.
+ * Names, reasons and output are escaped ({@link Terminal}): only the status line's own control
+ * sequences reach the terminal.
  */
 final class ProgressPrinter implements RunListener {
   private static final long REDRAW_NANOS = 100_000_000L;
+
+  /** Failures shown as they happen, each with the end of its output; the rest in the summary. */
+  static final int FAILURES_SHOWN = 10;
 
   private final PrintStream out;
   private final boolean redraw;
@@ -24,6 +31,7 @@ final class ProgressPrinter implements RunListener {
   private long lastDraw;
   private int lastQuarter;
   private int width;
+  private int failuresSeen;
 
   private ProgressPrinter(PrintStream out, boolean redraw, Estimate estimate) {
     this.out = out;
@@ -75,12 +83,15 @@ final class ProgressPrinter implements RunListener {
               || event instanceof RunEvent.RunFinished
               || event instanceof RunEvent.RunHalted;
       long t = System.nanoTime();
+      if (event instanceof RunEvent.ActionFinished) {
+        failures(state);
+      }
       if (important || t - lastDraw > REDRAW_NANOS) {
         lastDraw = t;
         draw(state);
       }
       if (event instanceof RunEvent.RunHalted h) {
-        line(state, "HALTED: " + h.reason());
+        line(state, "HALTED: " + Terminal.safe(h.reason()));
       }
       return;
     }
@@ -93,7 +104,7 @@ final class ProgressPrinter implements RunListener {
                   + "/"
                   + state.plan().stages().size()
                   + " "
-                  + state.currentStage().name());
+                  + Terminal.safe(state.currentStage().name()));
       case RunEvent.StepStarted e -> {
         lastQuarter = 0;
         Step s = state.currentStage().steps().get(e.step());
@@ -105,10 +116,11 @@ final class ProgressPrinter implements RunListener {
                 + "/"
                 + state.currentStage().steps().size()
                 + " "
-                + s.name()
+                + Terminal.safe(s.name())
                 + (s.kind().runsOnHosts() ? " on " + e.hosts() + " hosts" + skipped : ""));
       }
       case RunEvent.ActionFinished e -> {
+        failures(state);
         StepProgress p = state.progress();
         if (p != null && p.total() >= 100) {
           int quarter = p.done() * 4 / p.total();
@@ -130,18 +142,43 @@ final class ProgressPrinter implements RunListener {
       case RunEvent.StageFinished e ->
           line(
               state,
-              "stage " + state.plan().stages().get(e.stage()).name() + " " + e.status().word());
+              "stage "
+                  + Terminal.safe(state.plan().stages().get(e.stage()).name())
+                  + " "
+                  + e.status().word());
       case RunEvent.CapabilityChanged e ->
-          line(state, "  capability " + e.capability() + (e.up() ? " is back" : " is DOWN"));
-      case RunEvent.RunHalted e -> line(state, "HALTED: " + e.reason());
-      case RunEvent.RunPaused e -> line(state, "PAUSED: " + e.reason());
+          line(
+              state,
+              "  capability " + Terminal.safe(e.capability()) + (e.up() ? " is back" : " is DOWN"));
+      case RunEvent.RunHalted e -> line(state, "HALTED: " + Terminal.safe(e.reason()));
+      case RunEvent.RunPaused e -> line(state, "PAUSED: " + Terminal.safe(e.reason()));
       default -> {}
     }
   }
 
+  /** The failures recorded since the last event: the first ones, with their output's end. */
+  private void failures(RunState state) {
+    java.util.List<RunState.Failure> all = state.failures();
+    while (failuresSeen < all.size()) {
+      RunState.Failure f = all.get(failuresSeen++);
+      if (failuresSeen <= FAILURES_SHOWN) {
+        line(state, "  FAILED " + SummaryTable.failure(state.plan(), f));
+        String tail =
+            Terminal.tail(f.output(), SummaryTable.TAIL_LINES, SummaryTable.TAIL_CHARS, "      | ");
+        if (!tail.isEmpty()) {
+          out.print(tail);
+          out.flush();
+        }
+      } else if (failuresSeen == FAILURES_SHOWN + 1) {
+        line(state, "  (more failures: the summary at the end lists them)");
+      }
+    }
+  }
+
+  /** A line of its own, above the status line when there is one; the text is escaped already. */
   private void line(RunState state, String text) {
     if (redraw && width > 0) {
-      out.print("\r\033[K");
+      Terminal.raw(out).print("\r\033[K");
       width = 0;
     }
     out.println("[" + SummaryTable.clock(state.now()) + "] " + text);
@@ -157,7 +194,7 @@ final class ProgressPrinter implements RunListener {
           .append("/")
           .append(state.plan().stages().size())
           .append(" ")
-          .append(state.currentStage().name());
+          .append(Terminal.safe(state.currentStage().name()));
     }
     StepProgress p = state.progress();
     if (p != null) {
@@ -166,7 +203,7 @@ final class ProgressPrinter implements RunListener {
           .append("/")
           .append(state.currentStage().steps().size())
           .append(" ")
-          .append(p.step().name());
+          .append(Terminal.safe(p.step().name()));
       if (p.groupCount() > 0) {
         b.append(" | wave ").append(Math.max(1, p.batchOf(0))).append("/").append(p.batchesOf(0));
       }
@@ -174,7 +211,8 @@ final class ProgressPrinter implements RunListener {
     }
     b.append(" | failures ").append(state.failures().size()).append(eta(state));
     String text = b.length() > 160 ? b.substring(0, 160) : b.toString();
-    out.print("\r\033[K" + text);
+    Terminal.raw(out).print("\r\033[K");
+    out.print(text);
     out.flush();
     width = text.length();
   }

@@ -250,7 +250,8 @@ final class RunDriver {
     boolean gate =
         state.progress() != null
             && state.progress().step().kind() == io.upshift.plan.StepKind.APPROVE;
-    err.println("upshift: the run is paused: " + state.pauseReason());
+    err.println(
+        "upshift: the run is paused: " + io.upshift.report.Terminal.safe(state.pauseReason()));
     if (journaled == null) {
       err.println(
           "  hint: without a journal a paused run cannot be resumed; run with --journal, or pass gates with --auto-approve");

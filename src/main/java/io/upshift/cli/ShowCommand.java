@@ -5,6 +5,7 @@ import io.upshift.journal.EventCodec;
 import io.upshift.journal.Journal;
 import io.upshift.journal.JournalException;
 import io.upshift.journal.RunRecord;
+import io.upshift.report.Terminal;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -12,7 +13,11 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code upshift show RUN}: a run's status and audit trail, read from the journal. */
+/**
+ * {@code upshift show RUN}: a run's status and audit trail, read from the journal. What the journal
+ * holds from plans, hosts and operators (names, reasons, comments) is shown escaped ({@link
+ * Terminal}).
+ */
 final class ShowCommand implements Callable<Integer> {
   /** The events that make the audit trail: what operators and the run's guards did. */
   static final Set<String> AUDIT =
@@ -63,24 +68,33 @@ final class ShowCommand implements Callable<Integer> {
     try (Journal journal = journalOptions.openExisting()) {
       RunRecord r = find(journal, run);
       long now = System.currentTimeMillis();
-      out.println("run      " + r.id());
-      out.println("plan     " + r.planName() + " (" + r.planFile() + ")");
+      out.println("run      " + Terminal.safe(r.id()));
+      out.println("plan     " + Terminal.safe(r.planName() + " (" + r.planFile() + ")"));
       out.println(
-          "target   " + r.target() + (r.target().equals("sim") ? ", seed " + r.seed() : ""));
-      out.println("status   " + r.status() + (r.detail().isEmpty() ? "" : ": " + r.detail()));
+          "target   "
+              + Terminal.safe(r.target())
+              + (r.target().equals("sim") ? ", seed " + r.seed() : ""));
+      out.println(
+          "status   "
+              + Terminal.safe(r.status() + (r.detail().isEmpty() ? "" : ": " + r.detail())));
       if (!r.gate().isEmpty()) {
         out.println(
-            "waits    for approval of " + step(r.gate()) + " (upshift approve " + r.id() + ")");
+            "waits    for approval of "
+                + Terminal.safe(step(r.gate()))
+                + " (upshift approve "
+                + Terminal.safe(r.id())
+                + ")");
       }
       out.println(
           "driver   "
-              + (r.live(now)
-                  ? r.owner() + ", alive " + (now - r.heartbeatAt()) / 1000 + " s ago"
-                  : r.owner() == null
-                      ? "none"
-                      : r.owner() + ", silent since " + Instant.ofEpochMilli(r.heartbeatAt())));
-      out.println("created  " + r.createdAt());
-      out.println("updated  " + r.updatedAt());
+              + Terminal.safe(
+                  r.live(now)
+                      ? r.owner() + ", alive " + (now - r.heartbeatAt()) / 1000 + " s ago"
+                      : r.owner() == null
+                          ? "none"
+                          : r.owner() + ", silent since " + Instant.ofEpochMilli(r.heartbeatAt())));
+      out.println("created  " + Terminal.safe(r.createdAt()));
+      out.println("updated  " + Terminal.safe(r.updatedAt()));
       out.println("events   " + journal.lastSeq(r.id()));
       out.println();
       out.println("audit trail (times since the run began, and by the clock):");
@@ -94,7 +108,8 @@ final class ShowCommand implements Callable<Integer> {
             RunEvent e = EventCodec.decode(s.type(), s.version(), s.body());
             String line = audit(e, plan);
             if (line != null) {
-              out.println("  " + clock(e.at()) + "  " + wall(began, e.at()) + "  " + line);
+              out.println(
+                  "  " + clock(e.at()) + "  " + wall(began, e.at()) + "  " + Terminal.safe(line));
             }
           });
       journal
@@ -103,12 +118,13 @@ final class ShowCommand implements Callable<Integer> {
               c ->
                   out.println(
                       "  pending  "
-                          + c.kind().word()
-                          + " by "
-                          + c.by()
-                          + " at "
-                          + c.at()
-                          + (c.comment().isEmpty() ? "" : ": " + c.comment())));
+                          + Terminal.safe(
+                              c.kind().word()
+                                  + " by "
+                                  + c.by()
+                                  + " at "
+                                  + c.at()
+                                  + (c.comment().isEmpty() ? "" : ": " + c.comment()))));
       return ExitCode.OK;
     }
   }

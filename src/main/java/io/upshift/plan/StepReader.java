@@ -1,5 +1,6 @@
 package io.upshift.plan;
 
+import io.upshift.inventory.Host;
 import io.upshift.inventory.Inventory;
 import io.upshift.inventory.Selector;
 import io.upshift.source.Fields;
@@ -28,8 +29,7 @@ final class StepReader {
   private final Set<String> databases;
   private final List<String> releases;
   private final String to;
-  private Set<String> placeholders;
-  private final Set<String> secrets;
+  private final PlaceholderCheck placeholders;
 
   /** Snapshots defined so far, by name, with the hosts they were taken on. */
   private final java.util.Map<String, Step> snapshots = new java.util.HashMap<>();
@@ -42,7 +42,7 @@ final class StepReader {
       List<String> releases,
       String to,
       Set<String> secrets) {
-    this.secrets = secrets;
+    this.placeholders = new PlaceholderCheck(problems, inventory, secrets);
     this.problems = problems;
     this.inventory = inventory;
     this.components = components;
@@ -446,8 +446,6 @@ final class StepReader {
           Suggest.hint(version, releases));
     }
     f.finish();
-    checkPlaceholders(run, f.at("run").equals(f.at()) ? value.at() : f.at("run"));
-    f.string("undo").ifPresent(u -> checkPlaceholders(u, f.at("undo")));
     if (f.has("undo") && !kind.runsOnHosts()) {
       problems.error(
           f.at("undo"),
@@ -455,18 +453,25 @@ final class StepReader {
           "an `approve` step has nothing to undo",
           "give `undo:` to the steps that change hosts");
     }
-    if (check != null) {
-      checkPlaceholders(check.command() != null ? check.command() : check.http(), check.at());
-    }
-    if (snapshot != null) {
-      checkPlaceholders(snapshot.command(), snapshot.at());
-      checkPlaceholders(snapshot.sql(), snapshot.at());
-      checkPlaceholders(snapshot.http(), snapshot.at());
-    }
     int[] hosts =
         snapshotHosts != null && on == null
             ? snapshotHosts
             : hosts(kind, subjects, on, previous, f, name, readCleanly);
+    Host windows = windowsHost(hosts);
+    PlaceholderCheck.Kind command = PlaceholderCheck.Kind.COMMAND;
+    PlaceholderCheck.Kind other = PlaceholderCheck.Kind.OTHER;
+    placeholders.check(
+        run, f.at("run").equals(f.at()) ? value.at() : f.at("run"), command, windows);
+    f.string("undo").ifPresent(u -> placeholders.check(u, f.at("undo"), command, windows));
+    if (check != null) {
+      placeholders.check(check.command(), check.at(), command, windows);
+      placeholders.check(check.http(), check.at(), other, null);
+    }
+    if (snapshot != null) {
+      placeholders.check(snapshot.command(), snapshot.at(), command, windows);
+      placeholders.check(snapshot.sql(), snapshot.at(), other, null);
+      placeholders.check(snapshot.http(), snapshot.at(), other, null);
+    }
     Step made =
         new Step(
             stage,
@@ -607,33 +612,25 @@ final class StepReader {
     return d;
   }
 
-  /** Reports placeholders that no host can fill, which would silently become empty text. */
-  private void checkPlaceholders(String text, Position at) {
-    if (text == null) {
-      return;
-    }
-    Set<String> names = Template.names(text);
-    if (names.isEmpty()) {
-      return;
-    }
-    if (placeholders == null) {
-      placeholders = new java.util.TreeSet<>(Template.BUILT_IN);
-      inventory.selectorKeys().stream()
-          .filter(k -> !Inventory.BUILT_IN_KEYS.contains(k))
-          .forEach(k -> placeholders.add("label." + k));
-      secrets.forEach(k -> placeholders.add("secret." + k));
-    }
-    Set<String> known = placeholders;
-    for (String name : names) {
-      if (!known.contains(name)) {
-        problems.error(
-            at,
-            "unknown-placeholder",
-            "unknown placeholder `{{" + name + "}}`",
-            Suggest.hint(name, known));
+  /** A Windows host among a step's, or null: its commands are PowerShell, quoted apart. */
+  private Host windowsHost(int[] hosts) {
+    if (anyWindows == null) {
+      anyWindows = false;
+      for (int h = 0; h < inventory.size() && !anyWindows; h++) {
+        anyWindows = "windows".equals(inventory.host(h).os());
       }
     }
+    if (anyWindows) {
+      for (int h : hosts) {
+        if ("windows".equals(inventory.host(h).os())) {
+          return inventory.host(h);
+        }
+      }
+    }
+    return null;
   }
+
+  private Boolean anyWindows;
 
   private int[] hosts(
       StepKind kind,

@@ -31,7 +31,7 @@ final class ChartData {
     for (Stage stage : data.plan().stages()) {
       RunSummary.StageResult r = s.stages().get(stage.index());
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", stage.name());
+      m.put("name", Terminal.safe(stage.name()));
       m.put("status", r.start() < 0 ? "not-started" : r.status().word());
       m.put("start", r.start() < 0 ? null : sec(r.start()));
       m.put("end", r.start() < 0 ? null : sec(r.end() < 0 ? data.makespan() : r.end()));
@@ -43,7 +43,7 @@ final class ChartData {
       for (Step step : stage.steps()) {
         ReportData.StepRun run = data.step(stage.index(), step.index());
         Map<String, Object> st = new LinkedHashMap<>();
-        st.put("label", (step.index() + 1) + " " + step.name());
+        st.put("label", (step.index() + 1) + " " + Terminal.safe(step.name()));
         st.put("start", run.start < 0 ? null : sec(run.start));
         st.put("end", run.start < 0 ? null : sec(run.end));
         st.put("failed", run.failed);
@@ -57,7 +57,7 @@ final class ChartData {
     List<Object> caps = new ArrayList<>();
     for (Capability c : data.plan().capabilities().values()) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", c.name());
+      m.put("name", Terminal.safe(c.name()));
       if (predicted != null) {
         m.put("expected", windows(predicted.expected().windows().get(c.name())));
         m.put("p95", windows(predicted.p95().windows().get(c.name())));
@@ -66,7 +66,7 @@ final class ChartData {
       List<Object> probes = new ArrayList<>();
       for (ReportData.ProbeRun p : data.probes()) {
         if (p.capability.equals(c.name())) {
-          probes.add(Map.of("probe", p.probe, "windows", windows(p.windows)));
+          probes.add(Map.of("probe", Terminal.safe(p.probe), "windows", windows(p.windows)));
         }
       }
       m.put("probes", probes);
@@ -75,8 +75,8 @@ final class ChartData {
     root.put("capabilities", caps);
     try {
       String json = new ObjectMapper().writeValueAsString(root);
-      // safe inside <script>: no end tag, no line separators that end a JS string
-      return json.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
+      // safe inside <script>: no tag or comment can start, no line separator ends a JS string
+      return json.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

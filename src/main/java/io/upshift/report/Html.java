@@ -62,6 +62,10 @@ final class Html {
     return b.toString();
   }
 
+  /**
+   * Text escaped for HTML; control characters and bidi overrides shown as their escapes, as on a
+   * terminal ({@link Terminal#safeLines}): line breaks and tabs kept, a Windows line end made one.
+   */
   static String esc(String s) {
     if (s == null) {
       return "";
@@ -76,10 +80,10 @@ final class Html {
         case '"' -> out.append("&quot;");
         case '\'' -> out.append("&#39;");
         default -> {
-          if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') {
-            out.append('\uFFFD');
-          } else {
+          if (!Terminal.escaped(c) || c == '\n' || c == '\t') {
             out.append(c);
+          } else if (c != '\r' || i + 1 >= s.length() || s.charAt(i + 1) != '\n') {
+            out.append(Terminal.escape(c)); // shown as on a terminal: \u001b, \u202e, \r
           }
         }
       }

@@ -5,9 +5,18 @@ import io.upshift.plan.DurationModel;
 import java.io.PrintStream;
 import java.util.List;
 
-/** Prints the closing summary of a run: stages, capability downtime, steps, failed hosts. */
+/**
+ * Prints the closing summary of a run: stages, capability downtime, steps, failed hosts (each with
+ * its reason and the end of its command's output). Every name, reason and output is escaped for the
+ * terminal ({@link Terminal}).
+ */
 public final class SummaryTable {
   private static final int SHOWN_FAILURES = 20;
+
+  /** How much of a failed command's output the summary shows: its last lines, and characters. */
+  public static final int TAIL_LINES = 5;
+
+  public static final int TAIL_CHARS = 400;
 
   private SummaryTable() {}
 
@@ -15,12 +24,15 @@ public final class SummaryTable {
     out.println();
     out.printf(
         "Run of \"%s\" on %s (seed %d): %s after %s%n",
-        s.plan().name(),
-        s.target(),
+        Terminal.safe(s.plan().name()),
+        Terminal.safe(s.target()),
         s.seed(),
         s.status().word().toUpperCase(java.util.Locale.ROOT),
         clock(s.makespan()));
-    int width = Math.max(12, s.stages().stream().mapToInt(r -> r.name().length()).max().orElse(5));
+    int width =
+        Math.max(
+            12,
+            s.stages().stream().mapToInt(r -> Terminal.safe(r.name()).length()).max().orElse(5));
     out.println();
     out.printf(
         "  %-" + width + "s  %-11s  %9s  %9s  %9s  %s%n",
@@ -32,12 +44,12 @@ public final class SummaryTable {
         "HOST-STEPS OK/FAILED/SKIPPED");
     for (RunSummary.StageResult r : s.stages()) {
       if (r.start() < 0) {
-        out.printf("  %-" + width + "s  %-11s%n", r.name(), "not started");
+        out.printf("  %-" + width + "s  %-11s%n", Terminal.safe(r.name()), "not started");
         continue;
       }
       out.printf(
           "  %-" + width + "s  %-11s  %9s  %9s  %9s  %d/%d/%d%n",
-          r.name(),
+          Terminal.safe(r.name()),
           r.status().word(),
           clock(r.start()),
           clock(r.end()),
@@ -47,7 +59,9 @@ public final class SummaryTable {
           r.skipped());
     }
     int capWidth =
-        Math.max(12, s.windows().keySet().stream().mapToInt(String::length).max().orElse(5));
+        Math.max(
+            12,
+            s.windows().keySet().stream().mapToInt(c -> Terminal.safe(c).length()).max().orElse(5));
     out.println();
     out.printf("  %-" + capWidth + "s  %9s  %s%n", "CAPABILITY", "DOWNTIME", "WINDOWS");
     s.windows()
@@ -61,7 +75,7 @@ public final class SummaryTable {
                       : "";
               out.printf(
                   "  %-" + capWidth + "s  %9s  %s%s%n",
-                  name,
+                  Terminal.safe(name),
                   DurationModel.format(s.downtime(name)),
                   w,
                   over);
@@ -89,24 +103,37 @@ public final class SummaryTable {
         state.stepsSkipped(),
         state.stepsTotal() - state.stepsSucceeded() - state.stepsFailed() - state.stepsSkipped());
     if (state.haltReason() != null) {
-      out.println("  Halted: " + state.haltReason());
+      out.println("  Halted: " + Terminal.safe(state.haltReason()));
     }
     List<RunState.Failure> failures = state.failures();
     if (!failures.isEmpty()) {
       out.printf("  Failed hosts (%d):%n", failures.size());
       for (RunState.Failure f : failures.stream().limit(SHOWN_FAILURES).toList()) {
-        out.printf(
-            "    %s  %s › %s%s: %s%n",
-            f.hostName(),
-            s.plan().stages().get(f.stage()).name(),
-            f.stepName(),
-            f.phase() == io.upshift.target.Execution.Phase.CHECK ? " (check)" : "",
-            f.reason());
+        out.println("    " + failure(s.plan(), f));
+        out.print(Terminal.tail(f.output(), TAIL_LINES, TAIL_CHARS, "        | "));
       }
       if (failures.size() > SHOWN_FAILURES) {
         out.printf("    … and %d more (see --summary-json)%n", failures.size() - SHOWN_FAILURES);
       }
     }
+  }
+
+  /**
+   * A failure on one line, escaped: {@code HOST STAGE › STEP (check): REASON} (the end of its
+   * command's output goes on the lines after it, see {@link Terminal#tail}).
+   */
+  public static String failure(io.upshift.plan.Plan plan, RunState.Failure f) {
+    String reason = f.reason().isEmpty() ? "failed" : f.reason();
+    return Terminal.safe(
+        f.hostName()
+            + "  "
+            + plan.stages().get(f.stage()).name()
+            + " › "
+            + f.stepName()
+            + (f.phase() == io.upshift.target.Execution.Phase.CHECK ? " (check)" : "")
+            + (f.phase() == io.upshift.target.Execution.Phase.UNDO ? " (undo)" : "")
+            + ": "
+            + reason);
   }
 
   /** The first three windows as {@code H:MM:SS–H:MM:SS}, with a count beyond; "none" for none. */

@@ -6,19 +6,16 @@ import io.upshift.plan.Step;
 import io.upshift.plan.StepKind;
 import io.upshift.plan.Template;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * What a command-running target runs for an action: the step's command (or its check's, or its
- * undo), with every placeholder shell-quoted, and the {@code UPSHIFT_*} variables that carry the
- * same values; and how a check's expectations judge an outcome. Shared by the local and SSH
- * targets.
+ * undo), with every placeholder quoted for the place it stands in ({@link Template#shell}), and the
+ * {@code UPSHIFT_*} variables that carry the same values; and how a check's expectations judge an
+ * outcome. Shared by the local and SSH targets.
  */
 public final class Rendering {
-  private static final Pattern ENV_NAME = Pattern.compile("UPSHIFT_[A-Z0-9_]+");
-
   private Rendering() {}
 
   /** Whether a step runs a command of its own (a command, a check, a `run:`), or none (approve). */
@@ -40,6 +37,9 @@ public final class Rendering {
    * The shell command of an action, placeholders quoted for the host (POSIX shell, or PowerShell on
    * Windows); a built-in step without {@code run:} rendered for the host ({@link BuiltIn}); null
    * for an approval, for an HTTP check (see {@link #url}), and for a built-in step not rendered.
+   *
+   * @throws io.upshift.plan.RenderException when a value cannot be placed safely (a NUL in a label,
+   *     a line of a value that would end its here-document, ...): the message names its source
    */
   public static String command(Plan plan, Execution e, Map<String, String> values) {
     Step step = e.step();
@@ -63,16 +63,21 @@ public final class Rendering {
     } else {
       text = step.run();
     }
-    boolean windows = "windows".equals(e.host().os());
-    return text == null
-        ? null
-        : Template.render(text, values, windows ? BuiltIn::psQuote : Template::shellQuote);
+    if (text == null) {
+      return null;
+    }
+    String host = e.host().name();
+    return "windows".equals(e.host().os())
+        ? Template.powershell(text, values, BuiltIn::psQuote, name -> Template.source(name, host))
+        : Template.shell(text, values, name -> Template.source(name, host));
   }
 
   /**
    * The command of an action as a target runs it (see {@link #command}), or null when there is
    * none. On a POSIX host it starts with {@code prefix} and its secrets travel on its input ({@link
    * SecretInput}); PowerShell on Windows gets them in the command, and no prefix.
+   *
+   * @throws io.upshift.plan.RenderException when a value cannot be placed safely
    */
   public static SecretInput.Command command(
       Plan plan, Execution e, Map<String, String> values, String prefix) {
@@ -118,11 +123,8 @@ public final class Rendering {
     Map<String, String> env = new LinkedHashMap<>();
     values.forEach(
         (k, v) -> {
-          if (k.startsWith("secret.")) {
-            return;
-          }
-          String name = "UPSHIFT_" + k.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-          if (ENV_NAME.matcher(name).matches() && v.indexOf('\0') < 0) {
+          String name = Template.variable(k); // none for a secret
+          if (name != null && Template.forbidden(v) == null) {
             env.put(name, v);
           }
         });

@@ -1,5 +1,7 @@
 package io.upshift.target;
 
+import io.upshift.plan.RenderException;
+import io.upshift.plan.ShellContext;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -39,6 +41,7 @@ public final class SecretInput {
 
   private final Map<String, String> values;
   private final Map<String, String> tokens = new LinkedHashMap<>(); // secret's value by token
+  private final Map<String, String> names = new LinkedHashMap<>(); // secret's name by token
 
   /** For the placeholder values of one action, the run's secrets among them as secret.NAME. */
   public SecretInput(Map<String, String> withSecrets) {
@@ -47,6 +50,7 @@ public final class SecretInput {
       if (e.getKey().startsWith("secret.")) {
         String token = TOKEN + NONCE + "N" + tokens.size() + "X";
         tokens.put(token, e.getValue());
+        names.put(token, e.getKey());
         v.put(e.getKey(), token);
       }
     }
@@ -61,9 +65,12 @@ public final class SecretInput {
   /**
    * The rendered command with its tokens turned into variables, and the secrets it names as the
    * lines of its input (base64 for a secret that spans lines). Each token becomes what names the
-   * variable where it stands: {@code "$VAR"} outside quotes, {@code '"$VAR"'} inside single quotes
-   * (closed around it, then reopened), {@code $VAR} inside double quotes; so every word means what
-   * it meant with the value in it.
+   * variable where it stands ({@link ShellContext}): {@code "$VAR"} outside quotes, {@code
+   * '"$VAR"'} inside single quotes (closed around it, then reopened), {@code ${VAR}} inside double
+   * quotes and in a here-document; so every word means what it meant with the value in it.
+   *
+   * @throws RenderException for a secret in a quoted here-document (whose text is not expanded, so
+   *     the secret would have to be on the command's line) or where nothing can be quoted
    */
   public Command finish(String rendered) {
     StringBuilder reads = new StringBuilder();
@@ -79,11 +86,16 @@ public final class SecretInput {
       boolean oneLine = value.indexOf('\n') < 0 && value.indexOf('\r') < 0;
       reads.append("IFS= read -r ").append(variable).append(" || exit 1; ");
       if (!oneLine) {
+        // decoded, then an x kept to the end so that no line break at the end is lost
         reads
             .append(variable)
             .append("=$(printf '%s' \"$")
             .append(variable)
-            .append("\" | base64 -d) || exit 1; ");
+            .append("\" | base64 -d && echo x) || exit 1; ")
+            .append(variable)
+            .append("=${")
+            .append(variable)
+            .append("%x}; ");
         value = Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
       }
       lines.add(value);
@@ -95,44 +107,50 @@ public final class SecretInput {
     return new Command(reads + replace(rendered, variables), input);
   }
 
-  /** Replaces the tokens, following the POSIX shell's quoting to know what each stands in. */
-  private static String replace(String text, Map<String, String> variables) {
+  /** Replaces the tokens by their variables, each named as the place it stands in needs. */
+  private String replace(String text, Map<String, String> variables) {
+    List<int[]> found = new ArrayList<>();
+    List<String> at = new ArrayList<>();
+    for (int i = text.indexOf(TOKEN); i >= 0; i = text.indexOf(TOKEN, i + 1)) {
+      for (String token : variables.keySet()) {
+        if (text.startsWith(token, i)) {
+          found.add(new int[] {i, i + token.length()});
+          at.add(token);
+          break;
+        }
+      }
+    }
+    int[] starts = found.stream().mapToInt(f -> f[0]).toArray();
+    int[] ends = found.stream().mapToInt(f -> f[1]).toArray();
+    List<ShellContext.Place> places = ShellContext.scan(text, starts, ends).places();
     StringBuilder out = new StringBuilder(text.length());
-    boolean single = false;
-    boolean dbl = false;
-    int i = 0;
-    while (i < text.length()) {
-      String token = text.startsWith(TOKEN, i) ? tokenAt(text, i, variables) : null;
-      if (token != null) {
-        String v = variables.get(token);
-        out.append(single ? "'\"$" + v + "\"'" : dbl ? "${" + v + "}" : "\"$" + v + "\"");
-        i += token.length();
-        continue;
-      }
-      char c = text.charAt(i);
-      out.append(c);
-      i++;
-      if (single) {
-        single = c != '\'';
-      } else if (c == '\\' && i < text.length()) {
-        out.append(text.charAt(i)); // escaped: taken as it is, in or out of double quotes
-        i++;
-      } else if (c == '"') {
-        dbl = !dbl;
-      } else if (c == '\'' && !dbl) {
-        single = true;
-      }
+    int last = 0;
+    for (int k = 0; k < starts.length; k++) {
+      String v = variables.get(at.get(k));
+      out.append(text, last, starts[k]);
+      out.append(
+          switch (places.get(k).quoting()) {
+            case UNQUOTED -> "\"$" + v + "\"";
+            case SINGLE -> "'\"$" + v + "\"'";
+            case DOUBLE, HEREDOC -> "${" + v + "}";
+            case LITERAL_HEREDOC ->
+                throw new RenderException(
+                    "secret `"
+                        + names.get(at.get(k)).substring(7)
+                        + "` stands in a quoted here-document, whose text the shell takes as it"
+                        + " is: it cannot be filled in there without being on the command's line");
+            default ->
+                throw new RenderException(
+                    "secret `"
+                        + names.get(at.get(k)).substring(7)
+                        + "` stands "
+                        + places.get(k).quoting().where()
+                        + ", where no value can be quoted safely");
+          });
+      last = ends[k];
     }
+    out.append(text, last, text.length());
     return out.toString();
-  }
-
-  private static String tokenAt(String text, int at, Map<String, String> variables) {
-    for (String token : variables.keySet()) {
-      if (text.startsWith(token, at)) {
-        return token;
-      }
-    }
-    return null;
   }
 
   private static byte[] randomBytes() {

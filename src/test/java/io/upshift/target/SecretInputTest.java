@@ -1,6 +1,7 @@
 package io.upshift.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.upshift.plan.Template;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ class SecretInputTest {
 
   private SecretInput.Command render(String text, Map<String, String> values) {
     SecretInput hidden = new SecretInput(values);
-    return hidden.finish(Template.render(text, hidden.values(), Template::shellQuote));
+    return hidden.finish(Template.shell(text, hidden.values(), n -> n));
   }
 
   @Test
@@ -56,18 +57,43 @@ class SecretInputTest {
 
   @Test
   void insideDoubleQuotesOrAfterEscapesTheShellStillSeesTheSameWords() throws Exception {
-    // in the user's double quotes a placeholder's own quotes are plain characters, as ever
+    // in the plan's own double quotes the value is the text, as it is
     SecretInput.Command c = render("printf '%s|' \"v={{secret.pw}}\" \\' {{secret.pw}}", VALUES);
     assertThat(c.text()).doesNotContain("s3cret");
-    assertThat(sh(c).output()).isEqualTo("v='it's a s3cret'|'|it's a s3cret|");
+    assertThat(sh(c).output()).isEqualTo("v=it's a s3cret|'|it's a s3cret|");
+  }
+
+  @Test
+  void aSecretArrivesAsItIsWhereverItStandsAndNeverOnTheLine() throws Exception {
+    String payload = "$(touch pwned)`x` '\"\\ \n\tEOF\n}\n";
+    for (String[] place :
+        new String[][] {
+          {"printf '[%s]' {{secret.x}}", "[%s]"},
+          {"printf '[%s]' \"a {{secret.x}}\"", "[a %s]"},
+          {"printf '[%s]' 'a {{secret.x}}'", "[a %s]"},
+          {"cat <<EOF\n[{{secret.x}}]\nEOF", "[%s]\n"},
+          {"x=$(cat <<-EOF\n\t[{{secret.x}}]\n\tEOF\n); printf '%s' \"$x\"", "[%s]"},
+        }) {
+      SecretInput.Command c = render(place[0], Map.of("secret.x", payload));
+      assertThat(c.text()).as(place[0]).doesNotContain("pwned");
+      assertThat(sh(c).output()).as(place[0]).isEqualTo(place[1].replace("%s", payload));
+    }
+  }
+
+  @Test
+  void aSecretInAQuotedHereDocumentIsRefusedRatherThanPutOnTheLine() {
+    assertThatThrownBy(() -> render("cat <<'EOF'\n{{secret.pw}}\nEOF", VALUES))
+        .isInstanceOf(io.upshift.plan.RenderException.class)
+        .hasMessageContaining("secret `pw` stands in a quoted here-document")
+        .hasMessageNotContaining("s3cret");
   }
 
   @Test
   void aSecretOnSeveralLinesTravelsInBase64() throws Exception {
     SecretInput.Command c =
-        render("printf '%s' {{secret.key}}", Map.of("secret.key", "line one\nline two"));
+        render("printf '%s' {{secret.key}}", Map.of("secret.key", "line one\nline two\n\n"));
     assertThat(new String(c.input(), StandardCharsets.UTF_8)).doesNotContain("line");
-    assertThat(sh(c).output()).isEqualTo("line one\nline two");
+    assertThat(sh(c).output()).as("to its last line break").isEqualTo("line one\nline two\n\n");
   }
 
   @Test

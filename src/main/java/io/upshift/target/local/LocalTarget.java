@@ -135,7 +135,12 @@ public final class LocalTarget implements Target {
       return httpCheck(url, Rendering.expectation(e), step.timeoutMillis());
     }
     // secrets go on the command's input, not its line, which every local user can read
-    var command = Rendering.command(plan, e, values, "");
+    io.upshift.target.SecretInput.Command command;
+    try {
+      command = Rendering.command(plan, e, values, "");
+    } catch (io.upshift.plan.RenderException refused) {
+      return Outcome.failure(-1, "", "not run: " + refused.getMessage());
+    }
     if (command == null) {
       return Outcome.success(0, "");
     }
