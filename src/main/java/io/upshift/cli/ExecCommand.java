@@ -196,7 +196,8 @@ final class ExecCommand implements Callable<Integer> {
             List.of(),
             List.of(new Stage(0, "exec", List.of(step), at)),
             List.of(),
-            1);
+            1,
+            io.upshift.plan.LearnedDurations.NONE);
     WallClock clock = new WallClock();
     Map<Integer, Outcome> results = new LinkedHashMap<>();
     int[] hosts = step.hosts();

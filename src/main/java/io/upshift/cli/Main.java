@@ -35,6 +35,7 @@ public final class Main {
     m.put("show", () -> new ShowCommand().spec());
     m.put("report", () -> new ReportCommand().spec());
     m.put("export", () -> new ExportCommand().spec());
+    m.put("learn", () -> new LearnCommand().spec());
     m.put("exec", () -> new ExecCommand().spec());
     return Collections.unmodifiableMap(m);
   }

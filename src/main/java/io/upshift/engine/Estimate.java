@@ -21,20 +21,32 @@ public final class Estimate {
     expected = new long[plan.stages().size()][];
     for (Stage stage : plan.stages()) {
       expected[stage.index()] =
-          stage.steps().stream()
-              .mapToLong(s -> expectedMillis(s, plan.inventory().hosts()))
-              .toArray();
+          stage.steps().stream().mapToLong(s -> expectedMillis(plan, s)).toArray();
     }
   }
 
   /** The expected duration of one step over all its hosts. */
-  public static long expectedMillis(Step step, List<Host> inventory) {
+  public static long expectedMillis(Plan plan, Step step) {
+    List<Host> inventory = plan.inventory().hosts();
     if (!step.kind().runsOnHosts() || step.hosts().length == 0) {
       return 0;
     }
-    long perHost =
-        step.duration().expectedMillis()
-            + (step.gated() ? step.check().duration().expectedMillis() : 0);
+    long perHost;
+    if (plan.learned().isEmpty()) {
+      perHost =
+          step.duration().expectedMillis()
+              + (step.gated() ? step.check().duration().expectedMillis() : 0);
+    } else {
+      // learned by host class: the mean over the step's hosts
+      long sum = 0;
+      for (int h : step.hosts()) {
+        Host host = inventory.get(h);
+        sum +=
+            plan.duration(step, host, false).expectedMillis()
+                + (step.gated() ? plan.duration(step, host, true).expectedMillis() : 0);
+      }
+      perHost = sum / step.hosts().length;
+    }
     Map<String, Integer> sizes = new HashMap<>();
     String key = step.waves().groupBy();
     for (int h : step.hosts()) {

@@ -8,6 +8,9 @@ import java.util.Map;
 /**
  * A loaded, checked plan with its inventory: what to upgrade, from which release to which, what
  * users must keep getting, which version mixes are safe, and the stages of steps that do it.
+ *
+ * @param learned durations learned from a real run, which rehearsals use instead of the steps' own
+ *     (none unless the plan names a file under {@code rehearsal: durations})
  */
 public record Plan(
     Path file,
@@ -23,7 +26,13 @@ public record Plan(
     List<CompatRule> compatibility,
     List<Stage> stages,
     List<Fault> faults,
-    long seed) {
+    long seed,
+    LearnedDurations learned) {
+
+  /** How long an action ({@code check} false) or a check of {@code step} takes on {@code host}. */
+  public DurationModel duration(Step step, io.upshift.inventory.Host host, boolean check) {
+    return learned.model(step, host, check, check ? step.check().duration() : step.duration());
+  }
 
   /** Every step of the plan in order. */
   public List<Step> steps() {

@@ -164,8 +164,9 @@ public final class PlanLoader {
                 });
     List<Fault> faults = new ArrayList<>();
     long[] seed = {1};
+    LearnedDurations[] learned = {LearnedDurations.NONE};
     f.node("rehearsal")
-        .flatMap(n -> Fields.of(n, "`rehearsal`", problems, "seed", "faults"))
+        .flatMap(n -> Fields.of(n, "`rehearsal`", problems, "seed", "faults", "durations"))
         .ifPresent(
             r -> {
               r.parsed(
@@ -180,6 +181,20 @@ public final class PlanLoader {
                       })
                   .ifPresent(s -> seed[0] = s);
               r.node("faults").ifPresent(n -> faults.addAll(readFaults(n)));
+              r.string("durations")
+                  .ifPresent(
+                      d -> {
+                        Path learnedFile = file.resolveSibling(d).normalize();
+                        if (!java.nio.file.Files.isRegularFile(learnedFile)) {
+                          problems.error(
+                              r.at("durations"),
+                              "file-missing",
+                              "the learned durations file " + learnedFile + " does not exist",
+                              "write it with `upshift learn RUN -o " + d + "`");
+                        } else {
+                          learned[0] = LearnedDurations.read(learnedFile, stages, problems);
+                        }
+                      });
               r.finish();
             });
     f.finish();
@@ -197,7 +212,8 @@ public final class PlanLoader {
         rules,
         stages,
         faults,
-        seed[0]);
+        seed[0],
+        learned[0]);
   }
 
   /** {@code NAME: {env: VAR}} or {@code NAME: {file: PATH}} (relative to the plan). */

@@ -39,6 +39,7 @@ public final class SimTarget implements Target {
   }
 
   private final Durations durations;
+  private final Plan plan;
 
   /**
    * @param faults faults to inject, from the plan's {@code rehearsal:} and the command line
@@ -50,6 +51,7 @@ public final class SimTarget implements Target {
   /** A fleet where every action takes its model's mean or 95th percentile, for predictions. */
   public SimTarget(Plan plan, RunClock clock, long seed, List<Fault> faults, Durations durations) {
     this.durations = durations;
+    this.plan = plan;
     this.clock = clock;
     this.seed = seed;
     for (Fault f : faults) {
@@ -76,7 +78,7 @@ public final class SimTarget implements Target {
             ? new SplittableRandom(key(execution))
             : null;
     boolean check = execution.phase() == Execution.Phase.CHECK;
-    DurationModel model = check ? execution.step().check().duration() : execution.step().duration();
+    DurationModel model = plan.duration(execution.step(), execution.host(), check);
     long duration = millis(model, durations, random);
     StepKind kind = check ? StepKind.CHECK : execution.step().kind();
     Outcome outcome = SUCCEEDED;
