@@ -152,6 +152,19 @@ final class ProgressPrinter implements RunListener {
               "  capability " + Terminal.safe(e.capability()) + (e.up() ? " is back" : " is DOWN"));
       case RunEvent.RunHalted e -> line(state, "HALTED: " + Terminal.safe(e.reason()));
       case RunEvent.RunPaused e -> line(state, "PAUSED: " + Terminal.safe(e.reason()));
+      case RunEvent.ActionInDoubt e when !e.why().isEmpty() ->
+          // during the run: the target lost the host while the action ran
+          line(
+              state,
+              "  IN DOUBT "
+                  + Terminal.safe(state.plan().inventory().host(e.host()).name())
+                  + ": "
+                  + Terminal.safe(e.why())
+                  + " ("
+                  + (e.resolution() == io.upshift.plan.InDoubt.ASK
+                      ? "the step asks the operator: the run pauses"
+                      : e.resolution().word() + ", as the step says")
+                  + ")");
       default -> {}
     }
   }
