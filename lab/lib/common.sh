@@ -38,18 +38,25 @@ lab_wait_tcp() {
 }
 
 # lab_spawn PIDFILE LOGFILE COMMAND...: starts COMMAND detached (setsid, no terminal, output
-# to LOGFILE) and writes its PID to PIDFILE before it runs.
+# to LOGFILE) and returns once its PID is in PIDFILE, written before it runs. On a busy machine
+# the detached shell can take seconds to get there (more than the 2.5 s once allowed, which made
+# `labctl start` fail under load), so the wait is generous: LAB_SPAWN_TIMEOUT seconds (60). Past it, it kills the launcher (which would
+# otherwise run on untracked) and fails saying why.
 lab_spawn() {
-  local pidfile=$1 log=$2
+  local pidfile=$1 log=$2 launcher deadline limit=${LAB_SPAWN_TIMEOUT:-60}
   shift 2
+  rm -f "$pidfile" # a PID left by an earlier process must not pass for the new one
   # The inner shell writes its own PID, then becomes the command (exec keeps the PID).
   setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" >>"$log" 2>&1 </dev/null &
-  local i
-  for i in $(seq 1 50); do
-    [ -s "$pidfile" ] && return 0
+  launcher=$!
+  deadline=$((SECONDS + limit))
+  until [ -s "$pidfile" ]; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      kill -KILL "$launcher" 2>/dev/null || true
+      lab_die "could not start $1: no PID in $pidfile after ${limit} s (is the machine overloaded? LAB_SPAWN_TIMEOUT sets the wait)"
+    fi
     sleep 0.05
   done
-  lab_die "could not start $1 (no PID in $pidfile)"
 }
 
 # lab_alive PID: true if PID is a running process (a zombie, exited but not yet reaped by its
@@ -82,7 +89,15 @@ lab_stop_pid() {
       if [ "$SECONDS" -ge "$deadline" ]; then
         lab_say "$name (pid $pid) did not stop within ${wait}s after SIG$sig; killing it"
         kill -KILL "$pid" 2>/dev/null || true
-        sleep 0.2
+        # gone (its ports free) before the caller goes on, e.g. to start its successor
+        deadline=$((SECONDS + 30))
+        while lab_alive "$pid"; do
+          if [ "$SECONDS" -ge "$deadline" ]; then
+            lab_say "$name (pid $pid) still runs 30s after SIGKILL"
+            return 1
+          fi
+          sleep 0.05
+        done
         break
       fi
       sleep 0.05

@@ -1,5 +1,6 @@
 package io.upshift.journal;
 
+import io.upshift.DebianPackages;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -95,8 +96,7 @@ final class PostgresServer implements AutoCloseable {
   private static Path binaries() throws IOException {
     Path base = Path.of("/usr/lib/postgresql");
     if (!Files.isDirectory(base)) {
-      throw new IllegalStateException(
-          "PostgreSQL is not installed (Debian package `postgresql`; .ci/run installs it)");
+      throw DebianPackages.missing("PostgreSQL", "postgresql");
     }
     try (var versions = Files.list(base)) {
       return versions

@@ -223,9 +223,9 @@ public final class Lab implements AutoCloseable {
   }
 
   /**
-   * Starts a load on HAProxy's {@code /items} that runs until untilFile exists (5 minutes at most),
-   * and returns once its requests are flowing; its JSON result is the last line of its standard
-   * output, see {@link #stopLoad} and {@link #loadResult}.
+   * Starts a load on HAProxy's {@code /items} that runs until untilFile exists (20 minutes at
+   * most), and returns once its requests are flowing; its JSON result is the last line of its
+   * standard output, see {@link #stopLoad} and {@link #loadResult}.
    */
   public Process startLoad(Path untilFile, int concurrency)
       throws IOException, InterruptedException {
@@ -242,7 +242,7 @@ public final class Lab implements AutoCloseable {
                 "--until",
                 untilFile.toString(),
                 "--max-seconds",
-                "300")
+                "1200")
             .redirectError(err.toFile())
             .start();
     p.getOutputStream().close();

@@ -1,5 +1,6 @@
 package io.upshift.report;
 
+import io.upshift.DebianPackages;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,21 +17,21 @@ public final class Chromium {
 
   private Chromium() {}
 
-  /** The browser on the PATH, or null when there is none. */
+  /**
+   * The browser on the PATH; fails, naming the Debian package, when there is none (the report's
+   * tests never skip for want of it).
+   */
   public static Path find() {
     String path = System.getenv("PATH");
-    if (path == null) {
-      return null;
-    }
     for (String name : NAMES) {
-      for (String dir : path.split(File.pathSeparator)) {
+      for (String dir : path == null ? new String[0] : path.split(File.pathSeparator)) {
         Path p = Path.of(dir, name);
         if (Files.isExecutable(p)) {
           return p;
         }
       }
     }
-    return null;
+    throw DebianPackages.missing("Chromium", "chromium");
   }
 
   /** Renders {@code page} into a PNG of 1400x2000 pixels. */

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +44,7 @@ class RunReportTest {
     // aggregated: no table row per host-step (20,384 of them)
     assertThat(page.split("<tr>", -1).length).isLessThan(1500);
 
-    Path browser = browser();
+    Path browser = Chromium.find();
     String dom = open(browser, html, "cern");
     assertThat(texts(svgAfter(dom, "timeline-chart"))).containsAll(CERN_STAGES);
     String capabilities = svgAfter(dom, "capability-chart");
@@ -112,7 +111,7 @@ class RunReportTest {
     assertThat(report.code()).as(report.err()).isZero();
     assertThat(withoutFooter(Files.readString(later))).isEqualTo(withoutFooter(page));
 
-    String dom = open(browser(), html, "local");
+    String dom = open(Chromium.find(), html, "local");
     assertThat(texts(svgAfter(dom, "timeline-chart"))).contains("One", "Two");
     assertThat(section(dom, "failures")).contains("h2").contains("h3").contains("k1");
   }
@@ -134,12 +133,6 @@ class RunReportTest {
             dir.resolve("no/such/folder/r.html").toString());
     assertThat(folder.code()).isEqualTo(2);
     assertThat(folder.err()).contains("--report").contains("does not exist");
-  }
-
-  private static Path browser() {
-    Path browser = Chromium.find();
-    Assumptions.assumeTrue(browser != null, "chromium is not installed (apt-get install chromium)");
-    return browser;
   }
 
   /** Opens the page in Chromium: a screenshot under target/, and the DOM after its scripts ran. */

@@ -3,6 +3,7 @@ package io.upshift.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upshift.Cli;
+import io.upshift.DebianPackages;
 import io.upshift.TestPlans;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -34,8 +35,7 @@ class HaproxyDrainTest {
   void startHaproxy() throws Exception {
     Path haproxy = Path.of("/usr/sbin/haproxy");
     if (!Files.isExecutable(haproxy)) {
-      throw new IllegalStateException(
-          "HAProxy is not installed (Debian package `haproxy`; .ci/run installs it)");
+      throw DebianPackages.missing("HAProxy", "haproxy");
     }
     api = freePort();
     Files.writeString(

@@ -1,5 +1,6 @@
 package io.upshift.target.ssh;
 
+import io.upshift.DebianPackages;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -70,8 +71,7 @@ public final class Sshd implements AutoCloseable {
   public static Sshd start(List<String> extra) throws Exception {
     Path sshd = Path.of("/usr/sbin/sshd");
     if (!Files.isExecutable(sshd)) {
-      throw new IllegalStateException(
-          "OpenSSH's server is not installed (Debian package `openssh-server`; .ci/run installs it)");
+      throw DebianPackages.missing("OpenSSH's server", "openssh-server");
     }
     Path dir = Files.createTempDirectory("upshift-sshd");
     Files.createDirectories(dir.resolve("home"));
