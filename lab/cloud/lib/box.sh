@@ -109,3 +109,14 @@ cloud_with_start() {
     if ((getline line < f) > 0) { close(f); sub(/^.*\) /, "", line); split(line, a, " "); print $1, a[20] }
   }'
 }
+
+# cloud_logins DIR: per host address, the `Accepted publickey` lines in the box's sshd logs, joined
+# to the address the connection arrived on (its `Connection from ... on ADDRESS` line) by the
+# client's port, per log: "ADDRESS COUNT" lines.
+cloud_logins() {
+  local f
+  for f in "$1"/ssh/sshd-*.log; do
+    awk '/^Connection from / { on[$5] = $7 } /^Accepted publickey/ { p = $8; if (p in on) { n[on[p]]++; delete on[p] } }
+      END { for (a in n) print a, n[a] }' "$f"
+  done
+}
