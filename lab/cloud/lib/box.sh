@@ -112,11 +112,15 @@ cloud_with_start() {
 
 # cloud_logins DIR: per host address, the `Accepted publickey` lines in the box's sshd logs, joined
 # to the address the connection arrived on (its `Connection from ... on ADDRESS` line) by the
-# client's port, per log: "ADDRESS COUNT" lines.
+# client's port, per log: "ADDRESS COUNT" lines. Connections that end before they log in leave a
+# `Connection from` without an `Accepted`; such a port's queue then names a wrong address for a
+# later login on it (rare: counts may then be off by one).
 cloud_logins() {
   local f
   for f in "$1"/ssh/sshd-*.log; do
-    awk '/^Connection from / { on[$5] = $7 } /^Accepted publickey/ { p = $8; if (p in on) { n[on[p]]++; delete on[p] } }
+    # a client port can be in use towards two addresses of one sshd at once: a queue per port
+    awk '/^Connection from / { q[$5] = q[$5] " " $7 }
+      /^Accepted publickey/ { p = $8; if (q[p] != "") { split(q[p], w, " "); n[w[1]]++; sub(/^ [^ ]*/, "", q[p]) } }
       END { for (a in n) print a, n[a] }' "$f"
   done
 }
