@@ -168,7 +168,14 @@ public final class LiveProbes implements Engine.Controls, AutoCloseable {
   @Override
   public void close() {
     scheduler.shutdownNow();
-    http.close();
+    // not close(): it waits for every exchange to end, and one whose answer came after its
+    // sample gave up can hold it forever
+    http.shutdownNow();
+    try {
+      http.awaitTermination(Duration.ofSeconds(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Takes one sample: null when it passed, else why it failed. */
@@ -189,9 +196,14 @@ public final class LiveProbes implements Engine.Controls, AutoCloseable {
               .timeout(Duration.ofMillis(p.timeoutMillis()))
               .GET()
               .build();
-      HttpResponse<InputStream> response =
-          http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
-              .get(p.timeoutMillis(), TimeUnit.MILLISECONDS);
+      var pending = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> response;
+      try {
+        response = pending.get(p.timeoutMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException | InterruptedException e) {
+        pending.cancel(true); // aborts the exchange: nothing is left open for close() to wait on
+        throw e;
+      }
       try (InputStream in = response.body()) {
         in.readNBytes(1 << 20);
       }
