@@ -184,7 +184,17 @@ public final class PlanLoader {
               r.string("durations")
                   .ifPresent(
                       d -> {
-                        Path learnedFile = file.resolveSibling(d).normalize();
+                        Path learnedFile;
+                        try {
+                          learnedFile = file.resolveSibling(d).normalize();
+                        } catch (java.nio.file.InvalidPathException e) {
+                          problems.error(
+                              r.at("durations"),
+                              "invalid-value",
+                              "`durations` is not a usable file name: " + e.getReason(),
+                              "give the path of the file `upshift learn -o` wrote");
+                          return;
+                        }
                         if (!java.nio.file.Files.isRegularFile(learnedFile)) {
                           problems.error(
                               r.at("durations"),
