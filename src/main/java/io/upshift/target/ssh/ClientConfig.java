@@ -51,12 +51,7 @@ final class ClientConfig {
     } catch (NoSuchFileException e) {
       return NONE;
     } catch (IOException e) {
-      warnings.add(
-          new Problem(
-              Position.none(file),
-              "cannot read the SSH client configuration: " + e.getMessage(),
-              "fix its permissions, or pass --ssh-config none"));
-      return new ClientConfig(HostConfigEntryResolver.EMPTY, warnings);
+      return unreadable(file, e, "fix its permissions, or pass --ssh-config none", warnings);
     }
     StringBuilder kept = new StringBuilder(text.length());
     boolean inMatch = false;
@@ -92,13 +87,19 @@ final class ClientConfig {
           HostConfigEntry.readHostConfigEntries(new StringReader(kept.toString()), true);
       return new ClientConfig(HostConfigEntry.toHostConfigEntryResolver(entries), warnings);
     } catch (IOException | RuntimeException e) {
-      warnings.add(
-          new Problem(
-              Position.none(file),
-              "cannot read the SSH client configuration: " + e.getMessage(),
-              "fix the file, or pass --ssh-config none"));
-      return new ClientConfig(HostConfigEntryResolver.EMPTY, warnings);
+      return unreadable(file, e, "fix the file, or pass --ssh-config none", warnings);
     }
+  }
+
+  /** No configuration, with a warning that the file could not be read, and why. */
+  private static ClientConfig unreadable(
+      Path file, Exception e, String hint, List<Problem> warnings) {
+    warnings.add(
+        new Problem(
+            Position.none(file),
+            "cannot read the SSH client configuration: " + e.getMessage(),
+            hint));
+    return new ClientConfig(HostConfigEntryResolver.EMPTY, warnings);
   }
 
   private static String keyword(String trimmed) {

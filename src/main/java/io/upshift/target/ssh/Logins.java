@@ -184,9 +184,5 @@ final class Logins {
       }
       runner.execute(next);
     }
-
-    synchronized int waiting() {
-      return waiting.size();
-    }
   }
 }

@@ -221,11 +221,6 @@ public final class SshTarget implements Target {
     Runtime.getRuntime().addShutdownHook(onExit);
   }
 
-  /** The limits in force: the command line's, else the inventory's, else the defaults. */
-  public SshSettings limits() {
-    return limits;
-  }
-
   @Override
   public String name() {
     return "ssh";
