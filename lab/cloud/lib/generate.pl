@@ -168,7 +168,7 @@ for my $h (@hosts) {
   my $hd = "$dir/hosts/$name";
   my $windows = $kd->{windows} ? 1 : 0;
   make_path(map { "$hd/$_" } qw(packages services enabled repos sessions puppet etc root/var/tmp
-    root/var/backups root/var/log root/var/lib/upshift-cloud root/srv root/etc/cron.d));
+    root/var/backups root/var/log root/var/lib/upshift-cloud root/srv etc/cron.d etc.work));
   symlink("../hosts/$name", "$dir/by-address/$addr{$name}") or die "generate.pl: link for $name: $!\n";
   symlink('/run', "$hd/root/var/run");
   symlink('/run/lock', "$hd/root/var/lock");

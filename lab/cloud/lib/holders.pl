@@ -1,9 +1,11 @@
 #!/usr/bin/perl
 # Starts the cloud box's namespace holders, one per host: a process in a user namespace (whose
 # root is the unprivileged user running this) and a mount namespace where the host's own folders
-# are mounted over /var, /srv and /etc/cron.d, and its boot id file over
+# are mounted over /var and /srv, its own etc/ is laid over the machine's /etc (an overlay: the
+# host reads the machine's files and its own, and writes only its own), and its boot id file over
 # /proc/sys/kernel/random/boot_id. It then sleeps; lib/login runs each SSH command inside it
-# (nsenter), so that every host has its own /var/tmp, /var/backups, /etc/cron.d, /srv and boot id.
+# (nsenter), so that every host has its own /var/tmp, /var/backups, /etc/glance, /etc/cron.d,
+# /srv and boot id.
 # Run by lab/cloud/up as the box's login user. Reads host folders (DIR/hosts/NAME) on stdin, one
 # a line; writes DIR/hosts/NAME/ns = "PID STARTTIME" for each; prints "ok N" or dies naming the
 # host that failed. Raw syscalls (unshare, mount): util-linux's mount costs ~10 ms a call, this
@@ -51,7 +53,10 @@ while (my $hd = <STDIN>) {
       mount("$hd/boot_id", '/proc/sys/kernel/random/boot_id', $MS_BIND);
       mount("$hd/root/var", '/var', $MS_BIND);
       mount("$hd/root/srv", '/srv', $MS_BIND);
-      mount("$hd/root/etc/cron.d", '/etc/cron.d', $MS_BIND) if -d '/etc/cron.d';
+      my ($ov, $etc, $type) = ('overlay', '/etc', 'overlay');
+      my $options = "lowerdir=/etc,upperdir=$hd/etc,workdir=$hd/etc.work";
+      syscall($SYS_mount, $ov, $etc, $type, 0, $options) == 0
+        or die "overlay of $hd/etc on /etc: $!\n";
       chdir($home) or die "cd $home: $!\n";
       open(STDIN, '<', '/dev/null') or die "stdin: $!\n";
       open(STDOUT, '>', '/dev/null') or die "stdout: $!\n";

@@ -516,9 +516,20 @@ public final class BuiltIn {
     };
   }
 
+  /**
+   * The step's components that this host runs, in the step's order: a step over several components
+   * (start nova-cells, nova-conductor, nova-scheduler) selects every host running one of them, and
+   * each host gets only its own. A host the inventory lists no component of (an {@code on:} that
+   * picks it explicitly) gets them all, as written.
+   */
+  static List<String> subjectsOn(Step step, Host host) {
+    List<String> mine = step.subjects().stream().filter(host.components()::containsKey).toList();
+    return mine.isEmpty() ? step.subjects() : mine;
+  }
+
   private static Optional<String> service(Plan plan, Step step, Host host, String action) {
     List<String> units = new ArrayList<>();
-    for (String c : step.subjects()) {
+    for (String c : subjectsOn(step, host)) {
       Component component = plan.components().get(c);
       if (component == null || component.service() == null) {
         return Optional.empty();
@@ -550,7 +561,7 @@ public final class BuiltIn {
 
   private static Optional<String> upgrade(Plan plan, Step step, Host host) {
     List<String> packages = new ArrayList<>();
-    for (String c : step.subjects()) {
+    for (String c : subjectsOn(step, host)) {
       Component component = plan.components().get(c);
       if (component == null || component.packages().isEmpty()) {
         return Optional.empty();

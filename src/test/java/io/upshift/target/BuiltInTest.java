@@ -79,6 +79,43 @@ class BuiltInTest {
   }
 
   @org.junit.jupiter.api.Test
+  void eachHostGetsOnlyTheComponentsItRuns() {
+    String inventory =
+        "defaults: {version: v1, service-manager: sysv, package-manager: yum}\n"
+            + "sites:\n  s:\n    cells:\n      c:\n        hosts:\n"
+            + "          - {name: top, components: [cells, client]}\n"
+            + "          - {name: cellctl, components: [cells, conductor]}\n";
+    String plan =
+        """
+        upshift: 1
+        name: t
+        inventory: inventory.yaml
+        releases: [v1, v2]
+        from: v1
+        to: v2
+        components:
+          cells: {packages: [openstack-nova-cells], service: openstack-nova-cells}
+          conductor: {packages: [openstack-nova-conductor], service: openstack-nova-conductor}
+          client: {packages: [python-novaclient]}
+        stages:
+          - name: S
+            steps:
+              - start: [cells, conductor]
+              - upgrade: [conductor, client]
+        """;
+    Plan p = PlanLoader.load(TestPlans.write(dir, plan, inventory));
+    assertThat(BuiltIn.render(p, p.steps().get(0), p.inventory().host(0)))
+        .hasValue("service 'openstack-nova-cells' start");
+    assertThat(BuiltIn.render(p, p.steps().get(0), p.inventory().host(1)))
+        .hasValue(
+            "service 'openstack-nova-cells' start && service 'openstack-nova-conductor' start");
+    assertThat(BuiltIn.render(p, p.steps().get(1), p.inventory().host(0)))
+        .hasValue("yum -y -q update 'python-novaclient'");
+    assertThat(BuiltIn.render(p, p.steps().get(1), p.inventory().host(1)))
+        .hasValue("yum -y -q update 'openstack-nova-conductor'");
+  }
+
+  @org.junit.jupiter.api.Test
   void dbSyncRunsTheSyncCommandOfTheComponentUsingTheDatabase() {
     String inventory =
         "defaults: {version: v1}\nsites:\n  s:\n    cells:\n      c:\n        hosts:\n"
