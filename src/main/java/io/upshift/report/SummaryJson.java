@@ -31,7 +31,8 @@ public final class SummaryJson {
   /**
    * The summary as a JSON-ready tree, with the plan's rehearsal beside what happened when {@code
    * predicted} is given (a real run): {@code predicted_makespan_s} (expected, and its 95th
-   * percentile), and for each capability {@code predicted: {downtime_s, downtime_p95_s, windows}}.
+   * percentile), for each stage {@code predicted: {start_s, end_s, duration_s, duration_p95_s}},
+   * and for each capability {@code predicted: {downtime_s, downtime_p95_s, windows}}.
    */
   public static Map<String, Object> tree(RunSummary s, Verifier.Report predicted) {
     Map<String, Object> root = new LinkedHashMap<>();
@@ -46,7 +47,8 @@ public final class SummaryJson {
     }
     root.put("hosts", s.plan().inventory().size());
     List<Object> stages = new ArrayList<>();
-    for (RunSummary.StageResult r : s.stages()) {
+    for (int i = 0; i < s.stages().size(); i++) {
+      RunSummary.StageResult r = s.stages().get(i);
       Map<String, Object> st = new LinkedHashMap<>();
       st.put("name", r.name());
       st.put("status", r.start() < 0 ? "not-started" : r.status().word());
@@ -57,6 +59,16 @@ public final class SummaryJson {
       counts.put("failed", r.failed());
       counts.put("skipped", r.skipped());
       st.put("steps", counts);
+      if (predicted != null && i < predicted.expected().stages().size()) {
+        RunSummary.StageResult e = predicted.expected().stages().get(i);
+        RunSummary.StageResult q = predicted.p95().stages().get(i);
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("start_s", e.start() < 0 ? null : seconds(e.start()));
+        p.put("end_s", e.end() < 0 ? null : seconds(e.end()));
+        p.put("duration_s", e.start() < 0 ? null : seconds(e.end() - e.start()));
+        p.put("duration_p95_s", q.start() < 0 ? null : seconds(q.end() - q.start()));
+        st.put("predicted", p);
+      }
       stages.add(st);
     }
     root.put("stages", stages);

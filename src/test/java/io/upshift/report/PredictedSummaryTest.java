@@ -77,6 +77,11 @@ class PredictedSummaryTest {
         .isEqualTo(predicted.path("capabilities").get(0).path("downtime_s").asDouble())
         .isGreaterThan(0);
     assertThat(cap.path("predicted").path("windows")).hasSize(1);
+    JsonNode stage = measured.path("stages").get(0);
+    assertThat(stage.path("predicted").path("end_s").asDouble())
+        .isEqualTo(predicted.path("stages").get(0).path("end_s").asDouble());
+    assertThat(stage.path("predicted").path("duration_s").asDouble()).isGreaterThan(0);
+    assertThat(predicted.path("stages").get(0).has("predicted")).isFalse();
     assertThat(predicted.has("predicted_makespan_s"))
         .as("a rehearsal is its own prediction")
         .isFalse();
