@@ -66,14 +66,24 @@ public final class Estimate {
     return Math.max(longest, total / parallel);
   }
 
-  /** The expected time left in the run from its current state. */
+  /**
+   * The expected time left in the run from its current state: the steps to come by their models,
+   * and the current step by its model, or by its own pace once it has outlived the model.
+   */
   public long remainingMillis(RunState state) {
     long left = 0;
     int nextStage = state.stage() + 1;
     if (state.stageActive()) {
       long[] steps = expected[state.stage()];
-      if (state.progress() != null) {
-        left += Math.max(0, steps[state.step()] - (state.now() - state.progress().startedAt()));
+      StepProgress p = state.progress();
+      if (p != null) {
+        long elapsed = state.now() - p.startedAt();
+        long expectedLeft = Math.max(0, steps[state.step()] - elapsed);
+        // a step that outlives its models: its own pace so far (hosts done against time taken)
+        if (elapsed > steps[state.step()] && p.done() > 0 && p.done() < p.total()) {
+          expectedLeft = elapsed * (p.total() - p.done()) / p.done();
+        }
+        left += expectedLeft;
       }
       for (int i = state.step() + 1; i < steps.length; i++) {
         left += steps[i];

@@ -1,0 +1,188 @@
+package io.upshift.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The CERN upgrade for real at the test suite's size: a cloud box of about 200 hosts (64
+ * controllers, database and RabbitMQ hosts, 14 hypervisors in each of the ten cells, two of them
+ * Hyper-V) upgraded from Grizzly to Havana over SSH by the box's copy of the CERN plan. What is
+ * checked is on the hosts, not in Upshift's word: every package and schema at Havana, the Glance
+ * policy fixed, one login a host but the rebooted controllers; and the summary holds the
+ * rehearsal's predictions beside the measured run.
+ */
+class CloudUpgradeTest {
+  /** The box's plan this test runs; hosts-only.yaml stands in for the services it lacks. */
+  private static final String PLAN = "hosts-only.yaml";
+
+  private static String run(Path log, long minutes, Map<String, String> env, String... command)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(Lab.repoRoot().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException(
+          String.join(" ", command) + " did not finish:\n" + Files.readString(log));
+    }
+    String out = Files.readString(log);
+    assertThat(p.exitValue()).as(String.join(" ", command) + ":\n" + out).isZero();
+    return out;
+  }
+
+  /** The first word of a host's state file after the given number of words. */
+  private static String word(Path file, int index) throws IOException {
+    return Files.readString(file).trim().split("\\s+")[index];
+  }
+
+  @Test
+  @Timeout(1200)
+  void theCernPlanUpgradesEveryHostForReal() throws Exception {
+    Path repo = Lab.repoRoot();
+    Path logs = Files.createTempDirectory("cloud-upgrade-test");
+    run(logs.resolve("version.log"), 10, Map.of(), repo.resolve("upshift").toString(), "--version");
+    String up =
+        run(
+            logs.resolve("up.log"),
+            5,
+            Map.of(),
+            "bash",
+            repo.resolve("lab/cloud/up").toString(),
+            "--hosts",
+            "200");
+    Matcher m = Pattern.compile("export UPSHIFT_CLOUD=(\\S+)").matcher(up);
+    assertThat(m.find()).as(up).isTrue();
+    Path dir = Path.of(m.group(1));
+    try {
+      List<String> hosts = Files.readAllLines(dir.resolve("hosts.list"));
+      assertThat(hosts).hasSize(204);
+      Path summary = logs.resolve("summary.json");
+      String out =
+          run(
+              logs.resolve("run.log"),
+              15,
+              Map.of(
+                  "CLOUD_DB_PASSWORD",
+                  Files.readString(dir.resolve("db_password")).trim(),
+                  "UPSHIFT_SSH_KEX",
+                  "curve25519-sha256"),
+              repo.resolve("upshift").toString(),
+              "run",
+              dir.resolve(PLAN).toString(),
+              "--target",
+              "ssh",
+              "--auto-approve",
+              "--progress",
+              "plain",
+              "--no-journal",
+              "--known-hosts",
+              dir.resolve("known_hosts").toString(),
+              "--identity",
+              dir.resolve("client_key").toString(),
+              "--ssh-agent",
+              "none",
+              "--ssh-config",
+              "none",
+              "--summary-json",
+              summary.toString());
+      assertThat(out).contains("SUCCEEDED");
+
+      JsonNode s = new ObjectMapper().readTree(summary.toFile());
+      assertThat(s.path("status").asText()).isEqualTo("succeeded");
+      assertThat(s.path("steps").path("failed").asInt()).isZero();
+      assertThat(s.path("predicted_makespan_s").asDouble()).isPositive();
+      for (JsonNode c : s.path("capabilities")) {
+        assertThat(c.has("predicted")).as(c.toString()).isTrue();
+        if (c.path("name").asText().equals("vm-running")) {
+          assertThat(c.path("downtime_s").asDouble()).isZero();
+        }
+      }
+
+      List<String> notHavana = new ArrayList<>();
+      Map<String, Integer> rebootable = new HashMap<>();
+      for (String line : hosts) {
+        String name = line.split("\\s+")[0];
+        Path hd = dir.resolve("hosts").resolve(name);
+        String roles = Files.readString(hd.resolve("roles"));
+        try (var packages = Files.list(hd.resolve("packages"))) {
+          for (Path p : packages.toList()) {
+            if (!word(p, 2).equals("havana")) {
+              notHavana.add(name + ": " + p.getFileName() + " " + Files.readString(p).trim());
+            }
+          }
+        }
+        Path mysql = hd.resolve("mysql");
+        if (Files.isDirectory(mysql)) {
+          try (var dbs = Files.list(mysql)) {
+            for (Path db : dbs.filter(Files::isDirectory).toList()) {
+              if (!word(db.resolve("schema"), 1).equals("havana")) {
+                notHavana.add(name + ": schema of " + db.getFileName());
+              }
+            }
+          }
+        }
+        if (roles.contains("glance")) {
+          assertThat(Files.readString(hd.resolve("etc/glance/policy.json")))
+              .as(name + "'s Glance policy")
+              .contains("\"context_is_admin\"");
+        }
+        if (roles.contains("controller")) {
+          rebootable.put(name, 1);
+        }
+      }
+      assertThat(notHavana).as("left at Grizzly").isEmpty();
+
+      Map<String, Integer> logins = new HashMap<>();
+      String counted =
+          run(
+              logs.resolve("logins.log"),
+              2,
+              Map.of(),
+              "bash",
+              "-c",
+              ". \"$0\" && cloud_logins \"$1\"",
+              repo.resolve("lab/cloud/lib/box.sh").toString(),
+              dir.toString());
+      for (String line : counted.lines().filter(l -> !l.isBlank()).toList()) {
+        String[] f = line.split("\\s+");
+        logins.put(f[0], Integer.parseInt(f[1]));
+      }
+      List<String> more = new ArrayList<>();
+      for (String line : hosts) {
+        String[] f = line.split("\\s+");
+        int n = logins.getOrDefault(f[1], 0);
+        if (n != 1 && !rebootable.containsKey(f[0])) {
+          more.add(f[0] + " " + n);
+        }
+      }
+      assertThat(more).as("hosts not logged in exactly once (rebooted ones aside)").isEmpty();
+    } finally {
+      run(
+          logs.resolve("down.log"),
+          5,
+          Map.of(),
+          "bash",
+          repo.resolve("lab/cloud/down").toString(),
+          dir.toString());
+    }
+    assertThat(dir).doesNotExist();
+  }
+}
