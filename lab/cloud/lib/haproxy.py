@@ -5,7 +5,7 @@
     haproxy.py send ADDRESS:PORT CMD  one runtime API command; prints the answer
 
 One HAProxy a box, on the front address BASE.255.1 (its runtime API at :9999, level admin), with
-a frontend and a backend per API, the servers being the hosts that run it, health-checked
+a frontend (front-NAME) and a backend (NAME) per API, the servers being the hosts that run it, health-checked
 (GET /healthcheck) every 2 s, every 500 ms while one is down or changing:
 
     5000 keystone        the main Keystones; the cells' Keystones too, at weight 0: the plan's
@@ -16,7 +16,10 @@ a frontend and a backend per API, the servers being the hosts that run it, healt
     9292 glance-api, 8776 cinder-api, 8774 nova-api, 8777 ceilometer-api, 80 horizon
 
 DIR/cloud/front is the front address; DIR/cloud/cells has "CELL ADDRESS" lines, the cells'
-addresses (their Keystone endpoint, and their VMs' heartbeats at :8000, lib/heartbeat.py)."""
+addresses (their Keystone endpoint, and their VMs' heartbeats at :8000, lib/heartbeat.py).
+
+A frontend never has its backend's name: `show stat NAME 4 -1`, which Upshift's drain reads to
+wait for sessions to end, looks the name up among frontends first and would list no server."""
 
 import os
 import socket
@@ -67,7 +70,7 @@ def config(d, base, user):
            '  default-server inter 2s fastinter 500ms downinter 500ms rise 1 fall 2',
            '']
     for backend, port, svc, _ in APIS:
-        out += ['frontend %s' % backend, '  bind %s:%d' % (front, port), '  default_backend %s' % backend, '',
+        out += ['frontend front-%s' % backend, '  bind %s:%d' % (front, port), '  default_backend %s' % backend, '',
                 'backend %s' % backend, '  balance roundrobin']
         for h in with_svc(svc):
             weight = ''
@@ -75,7 +78,7 @@ def config(d, base, user):
                 weight = ' weight 0'  # a cell's Keystone: served through keystone-CELL below
             out.append('  server %s %s:%d check%s' % (h, hosts[h], port, weight))
         out.append('')
-    out += ['frontend keystone-admin', '  bind %s:35357' % front, '  default_backend keystone-admin', '',
+    out += ['frontend front-keystone-admin', '  bind %s:35357' % front, '  default_backend keystone-admin', '',
             'backend keystone-admin', '  balance roundrobin']
     out += ['  server %s %s:35357 track keystone/%s' % (h, hosts[h], h) for h in main]
     out.append('')
@@ -87,7 +90,7 @@ def config(d, base, user):
         ks = [h for h in with_svc('openstack-keystone') if h not in main and cell_of(h) == cell]
         if not ks:
             continue
-        out += ['frontend keystone-%s' % cell, '  bind %s:5000' % addr, '  default_backend keystone-%s' % cell, '',
+        out += ['frontend front-keystone-%s' % cell, '  bind %s:5000' % addr, '  default_backend keystone-%s' % cell, '',
                 'backend keystone-%s' % cell, '  balance roundrobin']
         out += ['  server %s %s:5000 track keystone/%s' % (h, hosts[h], h) for h in ks]
         out.append('')
