@@ -194,14 +194,31 @@ svc_start() {
       cat "$HD/.start.err" >&2
       cloud_log "start $1 failed: $(cat "$HD/.start.err")"
       printf 'stopped\n' >"$HD/services/$1"
+      api_hook "$1"
       return 1
     }
   fi
   printf 'running %s\n' "$PKG_RELEASE" >"$HD/services/$1"
+  api_hook "$1"
 }
 
 svc_stop() {
   printf 'stopped\n' >"$HD/services/$1"
+  api_hook "$1"
+}
+
+# api_hook SVC: an API service's listener follows its file (lib/services.sh); not during a reboot.
+API_DEFER=
+api_hook() {
+  case $1 in
+    openstack-keystone | openstack-glance-api | openstack-glance-registry | openstack-cinder-api | \
+      openstack-nova-api | openstack-ceilometer-api | httpd)
+      [ -n "$API_DEFER" ] && return 0
+      . "$CLOUD_DIR/lib/services.sh"
+      api_sync
+      ;;
+  esac
+  return 0
 }
 
 # --- reboot --------------------------------------------------------------------------------------
@@ -220,6 +237,9 @@ cloud_reboot() {
   # in place (never replaced): this file is mounted over /proc/sys/kernel/random/boot_id
   printf '%s\n' "$_id" >"$HD/boot_id"
   printf '%s\n' "$(date -u +%s)" >"$HD/boot_time"
+  . "$CLOUD_DIR/lib/services.sh"
+  api_kill # the host's processes end with it; its VMs too (lib/heartbeat.py sees the boot id)
+  API_DEFER=1
   for _f in "$HD"/services/*; do
     [ -f "$_f" ] || continue
     _s=${_f##*/}
@@ -229,6 +249,8 @@ cloud_reboot() {
       svc_stop "$_s"
     fi
   done
+  API_DEFER=
+  api_spawn --after "$SETTING" # the API services listen again once the host is up
   cloud_log "reboot: up again, boot id $_id"
   for _f in "$HD"/sessions/*; do
     [ -f "$_f" ] || continue
@@ -236,7 +258,7 @@ cloud_reboot() {
     read -r _want <"$_f"
     rm -f "$_f"
     _st=
-    read -r _st </proc/"$_pid"/stat 2>/dev/null || continue
+    read -r _st 2>/dev/null </proc/"$_pid"/stat || continue
     # shellcheck disable=SC2086 # the fields of /proc/PID/stat; field 22 is the start time
     set -- $_st
     [ "${22}" = "$_want" ] && kill -TERM "$_pid" 2>/dev/null

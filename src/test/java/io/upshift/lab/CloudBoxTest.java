@@ -71,6 +71,102 @@ class CloudBoxTest {
     return n;
   }
 
+  private static int get(String url) throws IOException, InterruptedException {
+    try (java.net.http.HttpClient c =
+        java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(5))
+            .build()) {
+      return c.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                  .timeout(java.time.Duration.ofSeconds(5))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    }
+  }
+
+  /** A server's status in HAProxy's statistics, through the box's runtime API. */
+  private static String status(Path dir, String front, String backend, String server)
+      throws IOException, InterruptedException {
+    String out =
+        run(
+            Files.createTempFile("cloud-box-stat", ".log"),
+            1,
+            "/usr/bin/python3",
+            dir.resolve("lib/haproxy.py").toString(),
+            "send",
+            front + ":9999",
+            "show stat " + backend + " 4 -1");
+    for (String line : out.split("\n")) {
+      String[] f = line.split(",", -1);
+      if (f.length > 17 && f[1].equals(server)) {
+        return f[17];
+      }
+    }
+    return "absent: " + out;
+  }
+
+  /**
+   * The nova-api of the API controllers answers through the box's HAProxy; a plan's built-in drain
+   * of api-01, run by Upshift over SSH against the box's HAProxy runtime API, takes it out of the
+   * backend (DRAIN) while the API keeps answering through the others; the undrain brings it back.
+   */
+  private static void servicesThroughHaproxyAndADrain(Path dir, Path logs, List<String> hosts)
+      throws Exception {
+    String front = Files.readString(dir.resolve("cloud/front")).strip();
+    assertEquals(200, get("http://" + front + ":5000/v2.0/"), "keystone through HAProxy");
+    assertEquals(200, get("http://" + front + ":8774/"), "nova-api through HAProxy");
+    assertEquals("UP", status(dir, front, "nova-api", "api-01"));
+    StringBuilder inventory =
+        new StringBuilder(
+            "upshift-inventory: 1\ndefaults: {version: grizzly, os: linux, service-manager: sysv,"
+                + " package-manager: yum, port: 22, user: upshift-cloud}\nsites:\n  geneva:\n"
+                + "    cells:\n      top:\n        hosts:\n");
+    for (String h : hosts) {
+      String[] f = h.split(" ");
+      if (f[0].startsWith("api-")) {
+        inventory.append(
+            "          - {name: " + f[0] + ", components: [nova-api], address: " + f[1] + "}\n");
+      }
+    }
+    Files.writeString(dir.resolve("drain-inventory.yaml"), inventory.toString());
+    String plan =
+        "upshift: 1\nname: drain one API controller\ninventory: drain-inventory.yaml\n"
+            + "releases: [grizzly, havana]\nfrom: grizzly\nto: havana\ncomponents:\n"
+            + "  nova-api: {packages: [openstack-nova-api], service: openstack-nova-api,"
+            + " balancer: {haproxy: \""
+            + front
+            + ":9999\", backend: nova-api}}\nstages:\n  - name: Drain\n    steps:\n"
+            + "      - drain: nova-api\n        on: host=api-01\n        duration: 100ms\n";
+    Files.writeString(dir.resolve("drain.yaml"), plan);
+    String[] upshift = {
+      Lab.repoRoot().resolve("upshift").toString(),
+      "run",
+      dir.resolve("drain.yaml").toString(),
+      "--target",
+      "ssh",
+      "--auto-approve",
+      "--no-journal",
+      "--known-hosts",
+      dir.resolve("known_hosts").toString(),
+      "--identity",
+      dir.resolve("client_key").toString(),
+      "--ssh-agent",
+      "none",
+      "--ssh-config",
+      "none",
+      "--progress",
+      "plain"
+    };
+    run(logs.resolve("drain.log"), 5, upshift);
+    assertEquals("DRAIN", status(dir, front, "nova-api", "api-01"), "api-01 drained by Upshift");
+    assertEquals("UP", status(dir, front, "nova-api", "api-02"));
+    assertEquals(200, get("http://" + front + ":8774/"), "nova-api through the other servers");
+    Files.writeString(dir.resolve("drain.yaml"), plan.replace("- drain:", "- undrain:"));
+    run(logs.resolve("undrain.log"), 5, upshift);
+    assertEquals("UP", status(dir, front, "nova-api", "api-01"), "api-01 back after the undrain");
+  }
+
   @Test
   @Timeout(900)
   void everyHostAnswersAsItselfWithOneLogin() throws Exception {
@@ -117,6 +213,7 @@ class CloudBoxTest {
       Map<String, Integer> logins = logins(dir);
       assertEquals(74, logins.size(), "a login on every address: " + logins);
       assertTrue(logins.values().stream().allMatch(v -> v == 1), "one login a host: " + logins);
+      servicesThroughHaproxyAndADrain(dir, logs, hosts);
     } finally {
       run(
           logs.resolve("down.log"),
