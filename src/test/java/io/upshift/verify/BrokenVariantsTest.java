@@ -205,17 +205,17 @@ class BrokenVariantsTest {
                         "")
                     .replace(
                         """
-              - check: "glance --os-username demo image-list | grep -vq private-of-admin"
+              - check: "! glance --os-username demo image-list | grep -q private-of-admin"
         """,
                         """
               - db-sync: glance
                 duration: 12m..16m
-              - check: "glance --os-username demo image-list | grep -vq private-of-admin"
+              - check: "! glance --os-username demo image-list | grep -q private-of-admin"
         """));
     assertFinding(
         verify(),
         "schema-before-code",
-        lineOf(plan, "      - start: [glance-api, glance-registry]"));
+        lineOf(plan, "      - start: [glance-registry, glance-api]"));
   }
 
   @Test
