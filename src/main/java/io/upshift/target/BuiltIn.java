@@ -444,7 +444,16 @@ public final class BuiltIn {
       java.util.Map<String, String> stat =
           o.ok() ? Haproxy.serverStat(o.output(), c.server()) : null;
       if (stat == null && o.ok()) {
-        return c.backend() + "/" + c.server() + ": no statistics to wait on";
+        // HAProxy took the state change, but cannot say when it took effect
+        return "!HAProxy's statistics for `"
+            + c.backend()
+            + "` list no server `"
+            + c.server()
+            + "`, so the "
+            + (drain ? "drain" : "undrain")
+            + " cannot be waited on: is a frontend also named `"
+            + c.backend()
+            + "`? `show stat NAME` answers for the first proxy of that name; rename the frontend";
       }
       if (stat != null) {
         String status = stat.getOrDefault("status", "");

@@ -33,6 +33,10 @@ class HaproxyDrainTest {
 
   @BeforeEach
   void startHaproxy() throws Exception {
+    start("web");
+  }
+
+  private void start(String frontend) throws Exception {
     Path haproxy = Path.of("/usr/sbin/haproxy");
     if (!Files.isExecutable(haproxy)) {
       throw DebianPackages.missing("HAProxy", "haproxy");
@@ -49,7 +53,7 @@ class HaproxyDrainTest {
             "  timeout connect 1s",
             "  timeout client 5s",
             "  timeout server 5s",
-            "frontend web",
+            "frontend " + frontend,
             "  bind 127.0.0.1:" + freePort(),
             "  default_backend app",
             "backend app",
@@ -128,6 +132,18 @@ class HaproxyDrainTest {
         run(plan("          - undrain: app\n            on: host=h1\n", "{{host}}"));
     assertThat(undrained.code()).isZero();
     assertThat(adminStates()).containsExactly("h1=0", "h2=8", "h3=0");
+  }
+
+  @Test
+  void aDrainWhoseStatisticsListNoSuchServerFailsInsteadOfPassingUnwaited() throws Exception {
+    // a frontend named like the backend: `show stat app` answers for the frontend, no servers
+    stopHaproxy();
+    start("app");
+    Cli.Result r = run(plan("          - drain: app\n            on: host=h1\n", "{{host}}"));
+    assertThat(r.code()).as(r.out()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("HAProxy's statistics for `app` list no server `h1`")
+        .contains("frontend");
   }
 
   @Test
