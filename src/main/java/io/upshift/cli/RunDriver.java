@@ -239,7 +239,11 @@ final class RunDriver {
       }
       if (summaryJson != null) {
         // a real run's summary holds the rehearsal's prediction beside what happened
-        SummaryJson.write(summary, sim ? null : ReportCommand.predicted(plan), summaryJson);
+        SummaryJson.write(
+            summary,
+            sim ? null : ReportCommand.predicted(plan),
+            sim ? -1 : System.currentTimeMillis() - clock.now(),
+            summaryJson);
       }
       reports.write(err);
       return RunCommand.exitCode(state.status());

@@ -35,10 +35,22 @@ public final class SummaryJson {
    * and for each capability {@code predicted: {downtime_s, downtime_p95_s, windows}}.
    */
   public static Map<String, Object> tree(RunSummary s, Verifier.Report predicted) {
+    return tree(s, predicted, -1);
+  }
+
+  /**
+   * The same, with {@code started_at} (Unix seconds) when {@code startedAtMillis} is not negative:
+   * the wall-clock moment the run's clock read 0, for a real run.
+   */
+  public static Map<String, Object> tree(
+      RunSummary s, Verifier.Report predicted, long startedAtMillis) {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("plan", s.plan().name());
     root.put("target", s.target());
     root.put("seed", s.seed());
+    if (startedAtMillis >= 0) {
+      root.put("started_at", startedAtMillis / 1000.0);
+    }
     root.put("status", s.status().word());
     root.put("makespan_s", seconds(s.makespan()));
     if (predicted != null) {
@@ -148,12 +160,21 @@ public final class SummaryJson {
 
   /** Writes the summary, with the plan's rehearsal beside it when {@code predicted} is given. */
   public static void write(RunSummary s, Verifier.Report predicted, Path file) throws IOException {
+    write(s, predicted, -1, file);
+  }
+
+  /**
+   * The same, with the real run's {@code started_at} (see {@link #tree(RunSummary, Verifier.Report,
+   * long)}).
+   */
+  public static void write(RunSummary s, Verifier.Report predicted, long startedAtMillis, Path file)
+      throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    JSON.writeValue(tmp.toFile(), tree(s, predicted));
+    JSON.writeValue(tmp.toFile(), tree(s, predicted, startedAtMillis));
     Files.move(
         tmp,
         file,

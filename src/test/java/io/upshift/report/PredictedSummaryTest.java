@@ -48,6 +48,7 @@ class PredictedSummaryTest {
     Path plan = TestPlans.write(dir, PLAN, TestPlans.fleet(1, 2));
     Path real = dir.resolve("real.json");
     Path sim = dir.resolve("sim.json");
+    double before = System.currentTimeMillis() / 1000.0;
     Cli.Result r =
         Cli.run(
             "run",
@@ -71,6 +72,10 @@ class PredictedSummaryTest {
         .isEqualTo(predicted.path("makespan_s").asDouble())
         .isEqualTo(90.0);
     assertThat(measured.path("makespan_s").asDouble()).isLessThan(90.0);
+    assertThat(measured.path("started_at").asDouble())
+        .as("the run's time 0 on the wall clock")
+        .isBetween(before, before + measured.path("makespan_s").asDouble() + 60);
+    assertThat(predicted.has("started_at")).as("a rehearsal has no wall clock").isFalse();
     JsonNode cap = measured.path("capabilities").get(0);
     assertThat(cap.path("name").asText()).isEqualTo("service");
     assertThat(cap.path("predicted").path("downtime_s").asDouble())
