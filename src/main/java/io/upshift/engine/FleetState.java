@@ -56,7 +56,10 @@ public final class FleetState {
     final BitSet hosts; // null: every host
     final int[] serving;
     final int[] total;
-    boolean up;
+    int[] uses = new int[0]; // the capabilities it works through
+    int[] usedBy = new int[0]; // and the ones working through it
+    boolean own; // its own components serve
+    boolean up; // and every capability it uses is up
 
     Tracked(Capability capability, BitSet hosts, int slots) {
       this.capability = capability;
@@ -158,8 +161,58 @@ public final class FleetState {
           }
         }
       }
-      t.up = t.compute();
+      t.own = t.compute();
       capabilities.add(t);
+    }
+    link();
+  }
+
+  /** Resolves each capability's {@code uses} to indexes, and its availability through them. */
+  private void link() {
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < capabilities.size(); i++) {
+      index.put(capabilities.get(i).capability.name(), i);
+    }
+    List<List<Integer>> usedBy = new ArrayList<>();
+    capabilities.forEach(t -> usedBy.add(new ArrayList<>()));
+    for (int i = 0; i < capabilities.size(); i++) {
+      Tracked t = capabilities.get(i);
+      t.uses =
+          t.capability.uses().stream().filter(index::containsKey).mapToInt(index::get).toArray();
+      for (int u : t.uses) {
+        usedBy.get(u).add(i);
+      }
+    }
+    for (int i = 0; i < capabilities.size(); i++) {
+      capabilities.get(i).usedBy = usedBy.get(i).stream().mapToInt(Integer::intValue).toArray();
+    }
+    for (Tracked t : capabilities) {
+      t.up = through(t, 0);
+    }
+  }
+
+  /** A capability's availability: its own, and through each capability it uses (no cycles). */
+  private boolean through(Tracked t, int depth) {
+    if (!t.own || depth > capabilities.size()) {
+      return false;
+    }
+    for (int u : t.uses) {
+      if (!through(capabilities.get(u), depth + 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Re-derives a capability after its own state or a used one's changed, and those using it. */
+  private void refresh(Tracked t) {
+    boolean up = through(t, 0);
+    if (up != t.up) {
+      t.up = up;
+      changes.add(t.capability.name());
+      for (int d : t.usedBy) {
+        refresh(capabilities.get(d));
+      }
     }
   }
 
@@ -184,6 +237,9 @@ public final class FleetState {
       Tracked c = new Tracked(t.capability, t.hosts, t.serving.length);
       System.arraycopy(t.serving, 0, c.serving, 0, t.serving.length);
       System.arraycopy(t.total, 0, c.total, 0, t.total.length);
+      c.uses = t.uses;
+      c.usedBy = t.usedBy;
+      c.own = t.own;
       c.up = t.up;
       capabilities.add(c);
     }
@@ -382,10 +438,10 @@ public final class FleetState {
         continue;
       }
       t.serving[w[1]] += serving ? 1 : -1;
-      boolean up = t.compute();
-      if (up != t.up) {
-        t.up = up;
-        changes.add(t.capability.name());
+      boolean own = t.compute();
+      if (own != t.own) {
+        t.own = own;
+        refresh(t);
       }
     }
   }

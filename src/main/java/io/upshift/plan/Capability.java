@@ -13,6 +13,8 @@ import java.util.List;
  * @param on the hosts whose instances count (every host when null)
  * @param maxDowntimeMillis the downtime budget, or -1 when none is set
  * @param probes how the capability is measured during a run (none: only predicted)
+ * @param uses other capabilities this one works through (every API needs its tokens checked by
+ *     identity): it is down whenever one of them is, whatever its own components do
  */
 public record Capability(
     String name,
@@ -21,4 +23,5 @@ public record Capability(
     Selector on,
     long maxDowntimeMillis,
     List<Probe> probes,
+    List<String> uses,
     Position at) {}

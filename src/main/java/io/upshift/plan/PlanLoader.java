@@ -516,7 +516,56 @@ public final class PlanLoader {
     }
   }
 
+  /** Where each capability's {@code uses} names stand, for the checks after all are read. */
+  private final Map<String, List<Node.Scalar>> usesAt = new LinkedHashMap<>();
+
   private void readCapabilities(Fields list, Map<String, Capability> out) {
+    readEachCapability(list, out);
+    // `uses` names capabilities, and never goes round in a circle
+    for (Map.Entry<String, List<Node.Scalar>> u : usesAt.entrySet()) {
+      for (Node.Scalar s : u.getValue()) {
+        if (!out.containsKey(s.value())) {
+          problems.error(
+              s.at(),
+              "unknown-capability",
+              "capability `" + u.getKey() + "` uses unknown capability `" + s.value() + "`",
+              Suggest.hint(s.value(), out.keySet()));
+        } else if (reaches(out, s.value(), u.getKey(), new java.util.HashSet<>())) {
+          problems.error(
+              s.at(),
+              "capability-cycle",
+              "capability `"
+                  + u.getKey()
+                  + "` uses `"
+                  + s.value()
+                  + "`, which uses `"
+                  + u.getKey()
+                  + "` in turn",
+              "a capability cannot work through itself: remove one of the two `uses`");
+        }
+      }
+    }
+  }
+
+  /** Whether capability {@code from} uses {@code to}, directly or through others. */
+  private static boolean reaches(
+      Map<String, Capability> all, String from, String to, java.util.Set<String> seen) {
+    if (from.equals(to)) {
+      return true;
+    }
+    Capability c = all.get(from);
+    if (c == null || !seen.add(from)) {
+      return false;
+    }
+    for (String next : c.uses()) {
+      if (reaches(all, next, to, seen)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void readEachCapability(Fields list, Map<String, Capability> out) {
     for (Node.Entry e : list.mapping().entries()) {
       String name = e.key().value();
       list.accept(name);
@@ -528,7 +577,8 @@ public final class PlanLoader {
               "needs-every",
               "on",
               "max-downtime",
-              "probes")
+              "probes",
+              "uses")
           .ifPresent(
               c -> {
                 boolean any = c.has("needs");
@@ -558,12 +608,21 @@ public final class PlanLoader {
                     c.parsed("max-downtime", "a duration such as `20m`", DurationModel::millis)
                         .orElse(-1L);
                 List<Probe> probes = c.node("probes").map(this::probes).orElse(List.of());
+                List<Node.Scalar> uses = c.has("uses") ? c.scalars("uses") : List.of();
+                usesAt.put(name, uses);
                 c.finish();
                 noInstances(name, needed, on, c);
                 out.put(
                     name,
                     new Capability(
-                        name, every, List.copyOf(needed), on, max, probes, e.key().at()));
+                        name,
+                        every,
+                        List.copyOf(needed),
+                        on,
+                        max,
+                        probes,
+                        uses.stream().map(Node.Scalar::value).toList(),
+                        e.key().at()));
               });
     }
   }

@@ -20,14 +20,15 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The CERN upgrade for real at the test suite's size: a cloud box of about 200 hosts (64
  * controllers, database and RabbitMQ hosts, 14 hypervisors in each of the ten cells, two of them
- * Hyper-V) upgraded from Grizzly to Havana over SSH by the box's copy of the CERN plan. What is
- * checked is on the hosts, not in Upshift's word: every package and schema at Havana, the Glance
- * policy fixed, one login a host but the rebooted controllers; and the summary holds the
- * rehearsal's predictions beside the measured run.
+ * Hyper-V) upgraded from Grizzly to Havana over SSH by the box's copy of the CERN plan, while users
+ * work through its HAProxy (lab/cloud/load/load.py) and every VM's heartbeat is watched. What is
+ * checked is on the hosts and in the users' own operations, not in Upshift's word: every package
+ * and schema at Havana, the Glance policy fixed, one login a host but the rebooted controllers, no
+ * VM heartbeat missed, and every failure the users saw inside a window Upshift derived for that
+ * capability (lab/cloud/lib/compare.py); the summary holds the rehearsal's predictions too.
  */
 class CloudUpgradeTest {
-  /** The box's plan this test runs; hosts-only.yaml stands in for the services it lacks. */
-  private static final String PLAN = "hosts-only.yaml";
+  private static final String PLAN = "plan.yaml";
 
   private static String run(Path log, long minutes, Map<String, String> env, String... command)
       throws IOException, InterruptedException {
@@ -75,35 +76,68 @@ class CloudUpgradeTest {
       List<String> hosts = Files.readAllLines(dir.resolve("hosts.list"));
       assertThat(hosts).hasSize(204);
       Path summary = logs.resolve("summary.json");
-      String out =
-          run(
-              logs.resolve("run.log"),
-              15,
-              Map.of(
-                  "CLOUD_DB_PASSWORD",
-                  Files.readString(dir.resolve("db_password")).trim(),
-                  "UPSHIFT_SSH_KEX",
-                  "curve25519-sha256"),
-              repo.resolve("upshift").toString(),
-              "run",
-              dir.resolve(PLAN).toString(),
-              "--target",
-              "ssh",
-              "--auto-approve",
-              "--progress",
-              "plain",
-              "--no-journal",
-              "--known-hosts",
-              dir.resolve("known_hosts").toString(),
-              "--identity",
-              dir.resolve("client_key").toString(),
-              "--ssh-agent",
-              "none",
-              "--ssh-config",
-              "none",
-              "--summary-json",
-              summary.toString());
+      Path users = logs.resolve("load.json");
+      Process load =
+          new ProcessBuilder(
+                  "/usr/bin/python3",
+                  "-I",
+                  repo.resolve("lab/cloud/load/load.py").toString(),
+                  dir.toString(),
+                  "--rate",
+                  "10",
+                  "--duration",
+                  "900",
+                  "--out",
+                  users.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(logs.resolve("load.log").toFile())
+              .start();
+      String out;
+      try {
+        out =
+            run(
+                logs.resolve("run.log"),
+                15,
+                Map.of(
+                    "CLOUD_DB_PASSWORD",
+                    Files.readString(dir.resolve("db_password")).trim(),
+                    "UPSHIFT_SSH_KEX",
+                    "curve25519-sha256"),
+                repo.resolve("upshift").toString(),
+                "run",
+                dir.resolve(PLAN).toString(),
+                "--target",
+                "ssh",
+                "--auto-approve",
+                "--progress",
+                "plain",
+                "--no-journal",
+                "--known-hosts",
+                dir.resolve("known_hosts").toString(),
+                "--identity",
+                dir.resolve("client_key").toString(),
+                "--ssh-agent",
+                "none",
+                "--ssh-config",
+                "none",
+                "--summary-json",
+                summary.toString());
+      } finally {
+        load.destroy(); // SIGTERM: it writes its summary and ends
+        load.waitFor(30, TimeUnit.SECONDS);
+      }
       assertThat(out).contains("SUCCEEDED");
+      String compared =
+          run(
+              logs.resolve("compare.log"),
+              1,
+              Map.of(),
+              "/usr/bin/python3",
+              "-I",
+              repo.resolve("lab/cloud/lib/compare.py").toString(),
+              summary.toString(),
+              users.toString());
+      assertThat(compared).contains("missed heartbeats: 0").doesNotContain("OUTSIDE");
 
       JsonNode s = new ObjectMapper().readTree(summary.toFile());
       assertThat(s.path("status").asText()).isEqualTo("succeeded");
