@@ -158,7 +158,14 @@ class CloudUpgradeTest {
         String roles = Files.readString(hd.resolve("roles"));
         try (var packages = Files.list(hd.resolve("packages"))) {
           for (Path p : packages.toList()) {
-            if (!word(p, 2).equals("havana")) {
+            // the OpenStack services and clients; libvirt, MySQL, RabbitMQ stay; blue/green
+            // leaves the blue Horizon servers at Grizzly, out of rotation
+            String pkg = p.getFileName().toString();
+            boolean openstack =
+                pkg.matches("openstack-(nova|glance|keystone|cinder|ceilometer)-?.*")
+                    || pkg.matches("python-\\w+client")
+                    || (pkg.equals("openstack-dashboard") && name.startsWith("horizon-green"));
+            if (openstack && !word(p, 2).equals("havana")) {
               notHavana.add(name + ": " + p.getFileName() + " " + Files.readString(p).trim());
             }
           }

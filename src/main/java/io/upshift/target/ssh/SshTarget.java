@@ -208,6 +208,11 @@ public final class SshTarget implements Target {
         client, java.time.Duration.ofMillis(limits.loginTimeoutMillis() + 5_000));
     // Small packets go out at once: without it each login waits on delayed ACKs (~40 ms each).
     CoreModuleProperties.TCP_NODELAY.set(client, true);
+    // A host's session lasts the run: MINA's default closes one idle for 10 minutes, and a host
+    // that waits out a long step elsewhere (the compute nodes' hour) then logs in again. A
+    // keepalive every minute instead, which also shows a dead peer when it cannot be written.
+    CoreModuleProperties.IDLE_TIMEOUT.set(client, java.time.Duration.ZERO);
+    CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, java.time.Duration.ofMinutes(1));
     client.start();
     this.logins =
         new Logins(
