@@ -211,6 +211,18 @@ public final class Main {
     // help and usage errors: picocli's own text, in colour on a terminal
     cli.setOut(new PrintWriter(Terminal.raw(out), true));
     cli.setErr(new PrintWriter(Terminal.raw(err), true));
+    cli.setParameterExceptionHandler(
+        (ex, argv) -> {
+          // as picocli's own handler, but its message (which quotes the command line) escaped
+          CommandLine failed = ex.getCommandLine();
+          err.println(Terminal.safe(ex.getMessage()));
+          PrintWriter suggestions = new PrintWriter(err, true);
+          if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, suggestions)) {
+            failed.usage(failed.getErr(), failed.getColorScheme());
+          }
+          suggestions.flush();
+          return ExitCode.USAGE;
+        });
     cli.setExecutionExceptionHandler(
         (ex, line, parsed) -> {
           if (ex instanceof InvalidInputException invalid) {

@@ -11,6 +11,7 @@ import io.upshift.journal.RunRecord;
 import io.upshift.plan.InDoubt;
 import io.upshift.plan.Plan;
 import io.upshift.report.RunSummary;
+import io.upshift.report.Terminal;
 import io.upshift.verify.Finding;
 import io.upshift.verify.Verifier;
 import java.io.IOException;
@@ -183,12 +184,12 @@ final class ResumeCommand implements Callable<Integer> {
           if (d.policy() == InDoubt.ASK) {
             err.println(
                 "  - "
-                    + d.hostName()
+                    + Terminal.safe(d.hostName())
                     + ": stage `"
-                    + plan.stages().get(d.step().stage()).name()
+                    + Terminal.safe(plan.stages().get(d.step().stage()).name())
                     + "` "
                     + (d.phase() == io.upshift.target.Execution.Phase.UNDO ? "undo of " : "")
-                    + d.step().describe());
+                    + Terminal.safe(d.step().describe()));
           }
         }
         err.println(
