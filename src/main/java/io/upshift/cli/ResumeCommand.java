@@ -135,6 +135,7 @@ final class ResumeCommand implements Callable<Integer> {
             state.haltReason() == null ? "" : state.haltReason(),
             "",
             null,
+            0,
             System.currentTimeMillis());
         err.println("upshift: run " + record.id() + " has ended (" + state.status().word() + ")");
         return RunCommand.exitCode(state.status());

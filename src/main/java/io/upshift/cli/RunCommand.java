@@ -173,6 +173,7 @@ final class RunCommand implements Callable<Integer> {
               "",
               "",
               null,
+              0,
               System.currentTimeMillis(),
               now));
       err.println(

@@ -23,6 +23,7 @@ public final class Recorder
   private final Journal journal;
   private final String run;
   private final String owner = Owner.self();
+  private final long ownerStart = Owner.selfStart();
   private final JournalWriter writer;
   private long lastPoll;
   private boolean finished;
@@ -32,7 +33,7 @@ public final class Recorder
     this.journal = journal;
     this.run = run;
     this.writer = new JournalWriter(journal, run, lastSeq);
-    journal.update(run, "running", "", "", owner, System.currentTimeMillis());
+    journal.update(run, "running", "", "", owner, ownerStart, System.currentTimeMillis());
   }
 
   public String run() {
@@ -55,18 +56,19 @@ public final class Recorder
   public void onEvent(RunEvent event, RunState state) {
     long now = System.currentTimeMillis();
     switch (event) {
-      case RunEvent.RunResumed e -> journal.update(run, "running", "", "", owner, now);
+      case RunEvent.RunResumed e -> journal.update(run, "running", "", "", owner, ownerStart, now);
       case RunEvent.RunPaused e ->
-          journal.update(run, "paused", e.reason(), gate(state), owner, now);
-      case RunEvent.Approved e -> journal.update(run, "running", "", "", owner, now);
-      case RunEvent.RunHalted e -> journal.update(run, "halting", e.reason(), "", owner, now);
+          journal.update(run, "paused", e.reason(), gate(state), owner, ownerStart, now);
+      case RunEvent.Approved e -> journal.update(run, "running", "", "", owner, ownerStart, now);
+      case RunEvent.RunHalted e ->
+          journal.update(run, "halting", e.reason(), "", owner, ownerStart, now);
       case RunEvent.AbortRequested e ->
-          journal.update(run, "aborting", state.haltReason(), "", owner, now);
+          journal.update(run, "aborting", state.haltReason(), "", owner, ownerStart, now);
       case RunEvent.RunFinished e -> {
         writer.sync();
         finished = true;
         String detail = state.haltReason() == null ? "" : state.haltReason();
-        journal.update(run, e.status().word(), detail, "", null, now);
+        journal.update(run, e.status().word(), detail, "", null, 0, now);
       }
       default -> {}
     }
@@ -139,7 +141,7 @@ public final class Recorder
           .ifPresent(
               r ->
                   journal.update(
-                      run, r.status(), r.detail(), r.gate(), null, System.currentTimeMillis()));
+                      run, r.status(), r.detail(), r.gate(), null, 0, System.currentTimeMillis()));
     }
   }
 }
