@@ -1,6 +1,7 @@
 package io.upshift.cli;
 
 import io.upshift.engine.RunEvent;
+import io.upshift.engine.RunPhase;
 import io.upshift.engine.RunState;
 import io.upshift.journal.Control;
 import io.upshift.journal.Fingerprint;
@@ -94,15 +95,15 @@ final class ResumeCommand implements Callable<Integer> {
     String who = JournalOptions.operator(by);
     try (Journal journal = journalOptions.openExisting()) {
       RunRecord record = ShowCommand.find(journal, run);
-      RunStatusWord status = RunStatusWord.of(record.status());
-      if (status.terminal()) {
+      RunPhase recorded = RunPhase.ofRecord(record.status());
+      if (recorded.terminal()) {
         err.println(
             "upshift: run "
                 + record.id()
                 + " has ended ("
-                + record.status()
+                + recorded.word()
                 + "); nothing to resume");
-        return RunCommand.exitCode(status.status());
+        return RunCommand.exitCode(recorded.status());
       }
       if (record.live(System.currentTimeMillis())) {
         journal.request(record.id(), Control.Kind.RESUME, who, "", "");
@@ -131,7 +132,7 @@ final class ResumeCommand implements Callable<Integer> {
         // it ended, but its driver died before saying so in the run's record
         journal.update(
             record.id(),
-            state.status().word(),
+            state.phase().name(),
             state.haltReason() == null ? "" : state.haltReason(),
             "",
             null,

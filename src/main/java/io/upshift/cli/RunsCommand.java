@@ -1,5 +1,6 @@
 package io.upshift.cli;
 
+import io.upshift.engine.RunPhase;
 import io.upshift.journal.Journal;
 import io.upshift.journal.RunRecord;
 import io.upshift.report.Terminal;
@@ -45,7 +46,7 @@ final class RunsCommand implements Callable<Integer> {
         out.printf(
             "%-21s %-10s %-6s %-20s %-22s %s%n",
             Terminal.safe(r.id()),
-            Terminal.safe(r.status()),
+            RunPhase.ofRecord(r.status()).word(),
             Terminal.safe(r.target()),
             r.createdAt().length() >= 19 ? r.createdAt().substring(0, 19) : r.createdAt(),
             r.live(now) ? r.owner() : r.owner() == null ? "-" : "(silent) " + r.owner(),

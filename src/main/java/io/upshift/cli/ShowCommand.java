@@ -1,6 +1,7 @@
 package io.upshift.cli;
 
 import io.upshift.engine.RunEvent;
+import io.upshift.engine.RunPhase;
 import io.upshift.journal.EventCodec;
 import io.upshift.journal.Journal;
 import io.upshift.journal.JournalException;
@@ -76,7 +77,9 @@ final class ShowCommand implements Callable<Integer> {
               + (r.target().equals("sim") ? ", seed " + r.seed() : ""));
       out.println(
           "status   "
-              + Terminal.safe(r.status() + (r.detail().isEmpty() ? "" : ": " + r.detail())));
+              + Terminal.safe(
+                  RunPhase.ofRecord(r.status()).word()
+                      + (r.detail().isEmpty() ? "" : ": " + r.detail())));
       if (!r.gate().isEmpty()) {
         out.println(
             "waits    for approval of "

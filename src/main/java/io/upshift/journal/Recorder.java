@@ -3,6 +3,7 @@ package io.upshift.journal;
 import io.upshift.engine.Engine;
 import io.upshift.engine.RunEvent;
 import io.upshift.engine.RunListener;
+import io.upshift.engine.RunPhase;
 import io.upshift.engine.RunState;
 import io.upshift.engine.RunStatus;
 import io.upshift.engine.StepProgress;
@@ -33,7 +34,8 @@ public final class Recorder
     this.journal = journal;
     this.run = run;
     this.writer = new JournalWriter(journal, run, lastSeq);
-    journal.update(run, "running", "", "", owner, ownerStart, System.currentTimeMillis());
+    journal.update(
+        run, RunPhase.RUNNING.name(), "", "", owner, ownerStart, System.currentTimeMillis());
   }
 
   public String run() {
@@ -55,20 +57,25 @@ public final class Recorder
   @Override
   public void onEvent(RunEvent event, RunState state) {
     long now = System.currentTimeMillis();
+    // the record names the run's phase (RunPhase), as the state has it after the event
+    String phase = state.phase().name();
     switch (event) {
-      case RunEvent.RunResumed e -> journal.update(run, "running", "", "", owner, ownerStart, now);
+      case RunEvent.RunResumed e -> {
+        String detail = state.phase().paused() ? state.pauseReason() : "";
+        journal.update(run, phase, detail, gate(state), owner, ownerStart, now);
+      }
       case RunEvent.RunPaused e ->
-          journal.update(run, "paused", e.reason(), gate(state), owner, ownerStart, now);
-      case RunEvent.Approved e -> journal.update(run, "running", "", "", owner, ownerStart, now);
+          journal.update(run, phase, e.reason(), gate(state), owner, ownerStart, now);
+      case RunEvent.Approved e -> journal.update(run, phase, "", "", owner, ownerStart, now);
       case RunEvent.RunHalted e ->
-          journal.update(run, "halting", e.reason(), "", owner, ownerStart, now);
+          journal.update(run, phase, e.reason(), "", owner, ownerStart, now);
       case RunEvent.AbortRequested e ->
-          journal.update(run, "aborting", state.haltReason(), "", owner, ownerStart, now);
+          journal.update(run, phase, state.haltReason(), "", owner, ownerStart, now);
       case RunEvent.RunFinished e -> {
         writer.sync();
         finished = true;
         String detail = state.haltReason() == null ? "" : state.haltReason();
-        journal.update(run, e.status().word(), detail, "", null, 0, now);
+        journal.update(run, phase, detail, "", null, 0, now);
       }
       default -> {}
     }
