@@ -184,7 +184,18 @@ final class ShowCommand implements Callable<Integer> {
       case RunEvent.SnapshotCompared x when !x.equal() ->
           hostName(plan, x.host()) + ": snapshot " + x.name() + " differs";
       case RunEvent.RunFinished x -> "finished: " + x.status().word();
-      default -> null;
+      case RunEvent.StageStarted ignored -> null;
+      case RunEvent.StepStarted ignored -> null;
+      case RunEvent.BatchStarted ignored -> null;
+      case RunEvent.PauseStarted ignored -> null;
+      case RunEvent.ActionStarted ignored -> null;
+      case RunEvent.ActionFinished ignored -> null;
+      case RunEvent.StepFinished ignored -> null;
+      case RunEvent.CapabilityChanged ignored -> null;
+      case RunEvent.SnapshotTaken ignored -> null;
+      case RunEvent.SnapshotCompared ignored -> null;
+      case RunEvent.ProbeChanged ignored -> null;
+      case RunEvent.ProbeTally ignored -> null;
     };
   }
 

@@ -77,7 +77,24 @@ public final class Recorder
         String detail = state.haltReason() == null ? "" : state.haltReason();
         journal.update(run, phase, detail, "", null, 0, now);
       }
-      default -> {}
+      case RunEvent.RunStarted ignored -> {}
+      case RunEvent.StageStarted ignored -> {}
+      case RunEvent.StepStarted ignored -> {}
+      case RunEvent.BatchStarted ignored -> {}
+      case RunEvent.PauseStarted ignored -> {}
+      case RunEvent.ActionStarted ignored -> {}
+      case RunEvent.ActionFinished ignored -> {}
+      case RunEvent.ActionInDoubt ignored -> {}
+      case RunEvent.StepFinished ignored -> {}
+      case RunEvent.StageFinished ignored -> {}
+      case RunEvent.CapabilityChanged ignored -> {}
+      case RunEvent.UndoStarted ignored -> {}
+      case RunEvent.UndoFinished ignored -> {}
+      case RunEvent.SnapshotTaken ignored -> {}
+      case RunEvent.SnapshotCompared ignored -> {}
+      case RunEvent.BackupTaken ignored -> {}
+      case RunEvent.ProbeChanged ignored -> {}
+      case RunEvent.ProbeTally ignored -> {}
     }
   }
 
