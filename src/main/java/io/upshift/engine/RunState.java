@@ -159,8 +159,11 @@ public final class RunState {
       return;
     }
     // Type tests rather than a switch on types: such a switch links through a class generated at
-    // every start, which the start-up cache cannot keep. The last branch keeps what the switch's
-    // exhaustiveness gave: an event type this method does not know fails loudly.
+    // every start, which the start-up cache cannot keep. Measured with this chain written as an
+    // exhaustive switch (JDK 25, the start-up cache, interleaved runs on 2 busy cores): the
+    // rehearsal of the CERN example took 0.561 s of CPU against 0.543 s (26 runs each, 3 %), and
+    // `verify` 0.445 s against 0.452 s (12 runs each, within noise). The last branch keeps what
+    // the switch's exhaustiveness gave: an event type this method does not know fails loudly.
     if (event instanceof BatchStarted e) {
       progress.ready.remove(e.group());
       progress.paused.remove(e.group());
