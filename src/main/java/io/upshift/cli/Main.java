@@ -246,16 +246,23 @@ public final class Main {
 
   /**
    * The command named on the command line when it is none of Upshift's, or null: the first word
-   * that is not an option (the top command's options take no value).
+   * that is not an option (the top command's options take no value), or the word after {@code
+   * help}.
    */
   static String unknownCommand(String[] args) {
+    boolean help = false;
     for (String arg : args) {
       if ("--".equals(arg)) {
         return null;
       }
-      if (!arg.startsWith("-")) {
-        return COMMANDS.containsKey(arg) || "help".equals(arg) ? null : arg;
+      if (arg.startsWith("-")) {
+        continue;
       }
+      if ("help".equals(arg) && !help) {
+        help = true; // `upshift help COMMAND`: the command is the next word
+        continue;
+      }
+      return COMMANDS.containsKey(arg) ? null : arg;
     }
     return null;
   }

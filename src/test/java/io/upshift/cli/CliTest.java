@@ -79,6 +79,7 @@ class CliTest {
         List.of(
             new String[] {"valdate", "--help"},
             new String[] {"valdate"},
+            new String[] {"help", "valdate"},
             new String[] {"--debug", "valdate", "-h"})) {
       Cli.Result r = cli(args);
       assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
@@ -88,6 +89,8 @@ class CliTest {
               "upshift: unknown command `valdate`\n"
                   + "  hint: did you mean `upshift validate`? `upshift --help` lists the commands\n");
     }
+    assertThat(cli("help", "validate").code()).isZero();
+    assertThat(cli("help").code()).isZero();
     Cli.Result far = cli("NO-SUCH-COMMAND", "--help");
     assertThat(far.code()).isEqualTo(2);
     assertThat(far.err()).contains("unknown command `NO-SUCH-COMMAND`").contains("did you mean");
