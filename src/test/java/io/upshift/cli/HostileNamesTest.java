@@ -166,5 +166,19 @@ class HostileNamesTest {
                 + ":"
                 + line
                 + ":11: error[control-character]: a raw control character, U+0007 (BEL");
+
+    byte[] latin1 =
+        inventory
+            .toString()
+            .replace("last\u0007", "last\u00e9")
+            .getBytes(StandardCharsets.ISO_8859_1);
+    Files.write(dir.resolve("inventory.yaml"), latin1);
+    Cli.Result notUtf8 = Cli.run("validate", dir.toString());
+    assertThat(notUtf8.err())
+        .contains(
+            dir.resolve("inventory.yaml")
+                + ":"
+                + line
+                + ":11: error[not-utf8]: the file is not UTF-8 text: byte 0xE9 here");
   }
 }
