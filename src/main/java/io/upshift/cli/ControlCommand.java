@@ -1,5 +1,6 @@
 package io.upshift.cli;
 
+import io.upshift.engine.RunPhase;
 import io.upshift.journal.Control;
 import io.upshift.journal.Journal;
 import io.upshift.journal.RunRecord;
@@ -42,9 +43,9 @@ abstract class ControlCommand implements Callable<Integer> {
     PrintStream err = System.err;
     try (Journal journal = journalOptions.openExisting()) {
       RunRecord r = ShowCommand.find(journal, run);
-      RunStatusWord status = RunStatusWord.of(r.status());
-      if (status.terminal()) {
-        err.println("upshift: run " + r.id() + " has ended (" + r.status() + ")");
+      RunPhase phase = RunPhase.ofRecord(r.status());
+      if (phase.terminal()) {
+        err.println("upshift: run " + r.id() + " has ended (" + phase.word() + ")");
         return ExitCode.FAILED;
       }
       boolean live = r.live(System.currentTimeMillis());
@@ -56,7 +57,7 @@ abstract class ControlCommand implements Callable<Integer> {
                 "upshift: run "
                     + r.id()
                     + " is not waiting for an approval (status "
-                    + r.status()
+                    + phase.word()
                     + ")");
             return ExitCode.FAILED;
           }
@@ -68,7 +69,7 @@ abstract class ControlCommand implements Callable<Integer> {
                 "upshift: no process drives run "
                     + r.id()
                     + " now (status "
-                    + r.status()
+                    + phase.word()
                     + "); it does nothing until resumed");
             return ExitCode.FAILED;
           }

@@ -3,6 +3,7 @@ package io.upshift.cli;
 import io.upshift.report.Terminal;
 import io.upshift.source.InvalidInputException;
 import io.upshift.source.Problem;
+import io.upshift.source.Suggest;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Collections;
@@ -180,6 +181,16 @@ public final class Main {
   }
 
   private static int guarded(String[] args, PrintStream out, PrintStream err) {
+    String unknown = unknownCommand(args);
+    if (unknown != null) {
+      // before picocli, which prints the main help for `upshift NO-SUCH-COMMAND --help` (exit 0)
+      err.println("upshift: unknown command `" + Terminal.safe(unknown) + "`");
+      err.println(
+          "  hint: did you mean `upshift "
+              + Suggest.nearest(unknown, COMMANDS.keySet()).orElseThrow()
+              + "`? `upshift --help` lists the commands");
+      return ExitCode.USAGE;
+    }
     skipReflectiveConverters();
     Main main = new Main();
     CommandSpec top = main.spec();
@@ -200,6 +211,18 @@ public final class Main {
     // help and usage errors: picocli's own text, in colour on a terminal
     cli.setOut(new PrintWriter(Terminal.raw(out), true));
     cli.setErr(new PrintWriter(Terminal.raw(err), true));
+    cli.setParameterExceptionHandler(
+        (ex, argv) -> {
+          // as picocli's own handler, but its message (which quotes the command line) escaped
+          CommandLine failed = ex.getCommandLine();
+          err.println(Terminal.safe(ex.getMessage()));
+          PrintWriter suggestions = new PrintWriter(err, true);
+          if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, suggestions)) {
+            failed.usage(failed.getErr(), failed.getColorScheme());
+          }
+          suggestions.flush();
+          return ExitCode.USAGE;
+        });
     cli.setExecutionExceptionHandler(
         (ex, line, parsed) -> {
           if (ex instanceof InvalidInputException invalid) {
@@ -219,6 +242,29 @@ public final class Main {
           return ExitCode.INTERNAL;
         });
     return cli.execute(args);
+  }
+
+  /**
+   * The command named on the command line when it is none of Upshift's, or null: the first word
+   * that is not an option (the top command's options take no value), or the word after {@code
+   * help}.
+   */
+  static String unknownCommand(String[] args) {
+    boolean help = false;
+    for (String arg : args) {
+      if ("--".equals(arg)) {
+        return null;
+      }
+      if (arg.startsWith("-")) {
+        continue;
+      }
+      if ("help".equals(arg) && !help) {
+        help = true; // `upshift help COMMAND`: the command is the next word
+        continue;
+      }
+      return COMMANDS.containsKey(arg) ? null : arg;
+    }
+    return null;
   }
 
   /** Prints the warnings among {@code problems}, one per line with its hint. */

@@ -5,6 +5,7 @@ import io.upshift.plan.Plan;
 import io.upshift.report.Count;
 import io.upshift.report.RunSummary;
 import io.upshift.report.SummaryTable;
+import io.upshift.report.Terminal;
 import io.upshift.verify.Sampling;
 import io.upshift.verify.Verifier;
 import java.io.PrintStream;
@@ -57,7 +58,7 @@ final class PlanCommand implements Callable<Integer> {
     PrintStream out = System.out;
     out.printf(
         "Plan \"%s\": %d stages, %s hosts; expected %s, %s%n%n",
-        loaded.name(),
+        Terminal.safe(loaded.name()),
         loaded.stages().size(),
         Count.of(loaded.inventory().size()),
         DurationModel.format(e.makespan()),
@@ -71,7 +72,12 @@ final class PlanCommand implements Callable<Integer> {
                 + DurationModel.format(p.makespan())
                 + " with every step at its 95th percentile)");
     int width =
-        Math.max(12, loaded.stages().stream().mapToInt(s -> s.name().length()).max().orElse(5));
+        Math.max(
+            12,
+            loaded.stages().stream()
+                .mapToInt(s -> Terminal.safe(s.name()).length())
+                .max()
+                .orElse(5));
     String columns = "  %-" + width + "s  %9s  %9s  %9s  %9s  %9s%n";
     out.printf(columns, "STAGE", "START", "END", "DURATION", "P95", "ALL-P95");
     for (int i = 0; i < e.stages().size(); i++) {
@@ -79,7 +85,7 @@ final class PlanCommand implements Callable<Integer> {
       RunSummary.StageResult s95 = p.stages().get(i);
       out.printf(
           columns,
-          s.name(),
+          Terminal.safe(s.name()),
           SummaryTable.clock(s.start()),
           SummaryTable.clock(s.end()),
           DurationModel.format(s.end() - s.start()),
@@ -87,7 +93,9 @@ final class PlanCommand implements Callable<Integer> {
           DurationModel.format(s95.end() - s95.start()));
     }
     int capWidth =
-        Math.max(12, e.windows().keySet().stream().mapToInt(String::length).max().orElse(5));
+        Math.max(
+            12,
+            e.windows().keySet().stream().mapToInt(c -> Terminal.safe(c).length()).max().orElse(5));
     String capColumns = "  %-" + capWidth + "s  %9s  %9s  %9s  %s%n";
     out.println();
     out.printf(capColumns, "CAPABILITY", "DOWNTIME", "P95", "ALL-P95", "WINDOWS (expected)");
@@ -96,7 +104,7 @@ final class PlanCommand implements Callable<Integer> {
             (name, windows) ->
                 out.printf(
                     capColumns,
-                    name,
+                    Terminal.safe(name),
                     DurationModel.format(e.downtime(name)),
                     sampled == null ? "-" : DurationModel.format(sampled.downtime().get(name)),
                     DurationModel.format(p.downtime(name)),
@@ -117,7 +125,10 @@ final class PlanCommand implements Callable<Integer> {
       for (Verifier.NoReturn n : report.pointsOfNoReturn()) {
         out.printf(
             "    %s  %s › %s  (%s)%n",
-            SummaryTable.clock(n.atMillis()), n.stage().name(), n.step().name(), n.step().at());
+            SummaryTable.clock(n.atMillis()),
+            Terminal.safe(n.stage().name()),
+            Terminal.safe(n.step().name()),
+            n.step().at());
       }
     }
     out.println();

@@ -165,7 +165,23 @@ final class ProgressPrinter implements RunListener {
                       ? "the step asks the operator: the run pauses"
                       : e.resolution().word() + ", as the step says")
                   + ")");
-      default -> {}
+      case RunEvent.RunStarted ignored -> {}
+      case RunEvent.BatchStarted ignored -> {}
+      case RunEvent.PauseStarted ignored -> {}
+      case RunEvent.ActionStarted ignored -> {}
+      case RunEvent.ActionInDoubt ignored -> {}
+      case RunEvent.Approved ignored -> {}
+      case RunEvent.StepFinished ignored -> {}
+      case RunEvent.RunResumed ignored -> {}
+      case RunEvent.AbortRequested ignored -> {}
+      case RunEvent.UndoStarted ignored -> {}
+      case RunEvent.UndoFinished ignored -> {}
+      case RunEvent.SnapshotTaken ignored -> {}
+      case RunEvent.SnapshotCompared ignored -> {}
+      case RunEvent.BackupTaken ignored -> {}
+      case RunEvent.ProbeChanged ignored -> {}
+      case RunEvent.ProbeTally ignored -> {}
+      case RunEvent.RunFinished ignored -> {}
     }
   }
 

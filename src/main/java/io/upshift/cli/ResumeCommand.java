@@ -1,6 +1,7 @@
 package io.upshift.cli;
 
 import io.upshift.engine.RunEvent;
+import io.upshift.engine.RunPhase;
 import io.upshift.engine.RunState;
 import io.upshift.journal.Control;
 import io.upshift.journal.Fingerprint;
@@ -11,6 +12,7 @@ import io.upshift.journal.RunRecord;
 import io.upshift.plan.InDoubt;
 import io.upshift.plan.Plan;
 import io.upshift.report.RunSummary;
+import io.upshift.report.Terminal;
 import io.upshift.verify.Finding;
 import io.upshift.verify.Verifier;
 import java.io.IOException;
@@ -93,15 +95,15 @@ final class ResumeCommand implements Callable<Integer> {
     String who = JournalOptions.operator(by);
     try (Journal journal = journalOptions.openExisting()) {
       RunRecord record = ShowCommand.find(journal, run);
-      RunStatusWord status = RunStatusWord.of(record.status());
-      if (status.terminal()) {
+      RunPhase recorded = RunPhase.ofRecord(record.status());
+      if (recorded.terminal()) {
         err.println(
             "upshift: run "
                 + record.id()
                 + " has ended ("
-                + record.status()
+                + recorded.word()
                 + "); nothing to resume");
-        return RunCommand.exitCode(status.status());
+        return RunCommand.exitCode(recorded.status());
       }
       if (record.live(System.currentTimeMillis())) {
         journal.request(record.id(), Control.Kind.RESUME, who, "", "");
@@ -130,10 +132,11 @@ final class ResumeCommand implements Callable<Integer> {
         // it ended, but its driver died before saying so in the run's record
         journal.update(
             record.id(),
-            state.status().word(),
+            state.phase().name(),
             state.haltReason() == null ? "" : state.haltReason(),
             "",
             null,
+            0,
             System.currentTimeMillis());
         err.println("upshift: run " + record.id() + " has ended (" + state.status().word() + ")");
         return RunCommand.exitCode(state.status());
@@ -183,12 +186,12 @@ final class ResumeCommand implements Callable<Integer> {
           if (d.policy() == InDoubt.ASK) {
             err.println(
                 "  - "
-                    + d.hostName()
+                    + Terminal.safe(d.hostName())
                     + ": stage `"
-                    + plan.stages().get(d.step().stage()).name()
+                    + Terminal.safe(plan.stages().get(d.step().stage()).name())
                     + "` "
                     + (d.phase() == io.upshift.target.Execution.Phase.UNDO ? "undo of " : "")
-                    + d.step().describe());
+                    + Terminal.safe(d.step().describe()));
           }
         }
         err.println(

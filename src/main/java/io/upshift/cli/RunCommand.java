@@ -1,5 +1,6 @@
 package io.upshift.cli;
 
+import io.upshift.engine.RunPhase;
 import io.upshift.engine.RunStatus;
 import io.upshift.inventory.Selector;
 import io.upshift.journal.Fingerprint;
@@ -169,10 +170,11 @@ final class RunCommand implements Callable<Integer> {
               target.name(),
               runSeed,
               settings.options(),
-              "running",
+              RunPhase.RUNNING.name(),
               "",
               "",
               null,
+              0,
               System.currentTimeMillis(),
               now));
       err.println(

@@ -1,7 +1,9 @@
 package io.upshift.cli;
 
+import io.upshift.engine.RunPhase;
 import io.upshift.journal.Journal;
 import io.upshift.journal.RunRecord;
+import io.upshift.report.Terminal;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -43,12 +45,12 @@ final class RunsCommand implements Callable<Integer> {
       for (RunRecord r : runs) {
         out.printf(
             "%-21s %-10s %-6s %-20s %-22s %s%n",
-            r.id(),
-            r.status(),
-            r.target(),
+            Terminal.safe(r.id()),
+            RunPhase.ofRecord(r.status()).word(),
+            Terminal.safe(r.target()),
             r.createdAt().length() >= 19 ? r.createdAt().substring(0, 19) : r.createdAt(),
             r.live(now) ? r.owner() : r.owner() == null ? "-" : "(silent) " + r.owner(),
-            r.planName());
+            Terminal.safe(r.planName()));
       }
       return ExitCode.OK;
     }

@@ -1,6 +1,7 @@
 package io.upshift.cli;
 
 import io.upshift.engine.RunEvent;
+import io.upshift.engine.RunPhase;
 import io.upshift.journal.EventCodec;
 import io.upshift.journal.Journal;
 import io.upshift.journal.JournalException;
@@ -76,7 +77,9 @@ final class ShowCommand implements Callable<Integer> {
               + (r.target().equals("sim") ? ", seed " + r.seed() : ""));
       out.println(
           "status   "
-              + Terminal.safe(r.status() + (r.detail().isEmpty() ? "" : ": " + r.detail())));
+              + Terminal.safe(
+                  RunPhase.ofRecord(r.status()).word()
+                      + (r.detail().isEmpty() ? "" : ": " + r.detail())));
       if (!r.gate().isEmpty()) {
         out.println(
             "waits    for approval of "
@@ -181,7 +184,18 @@ final class ShowCommand implements Callable<Integer> {
       case RunEvent.SnapshotCompared x when !x.equal() ->
           hostName(plan, x.host()) + ": snapshot " + x.name() + " differs";
       case RunEvent.RunFinished x -> "finished: " + x.status().word();
-      default -> null;
+      case RunEvent.StageStarted ignored -> null;
+      case RunEvent.StepStarted ignored -> null;
+      case RunEvent.BatchStarted ignored -> null;
+      case RunEvent.PauseStarted ignored -> null;
+      case RunEvent.ActionStarted ignored -> null;
+      case RunEvent.ActionFinished ignored -> null;
+      case RunEvent.StepFinished ignored -> null;
+      case RunEvent.CapabilityChanged ignored -> null;
+      case RunEvent.SnapshotTaken ignored -> null;
+      case RunEvent.SnapshotCompared ignored -> null;
+      case RunEvent.ProbeChanged ignored -> null;
+      case RunEvent.ProbeTally ignored -> null;
     };
   }
 

@@ -2,6 +2,7 @@ package io.upshift.cli;
 
 import io.upshift.plan.Plan;
 import io.upshift.report.Count;
+import io.upshift.report.Terminal;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,10 +25,11 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Plan loaded = PlanArgument.load(plan, System.err);
-    var out = spec.commandLine().getOut();
+    // System.out is the guarded stream; picocli's own writer is not (it prints help in colour)
+    var out = System.out;
     out.printf(
         "ok: \"%s\": %d stages, %d steps, %s hosts, %d capabilities, %d compatibility rules%n",
-        loaded.name(),
+        Terminal.safe(loaded.name()),
         loaded.stages().size(),
         loaded.steps().size(),
         Count.of(loaded.inventory().size()),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.upshift.plan.Plan;
 import io.upshift.report.Count;
+import io.upshift.report.Terminal;
 import io.upshift.source.Severity;
 import io.upshift.verify.Finding;
 import io.upshift.verify.Verifier;
@@ -53,7 +54,7 @@ final class VerifyCommand implements Callable<Integer> {
       out.println(
           (report.safe() ? "safe" : "UNSAFE")
               + ": \""
-              + loaded.name()
+              + Terminal.safe(loaded.name())
               + "\": "
               + loaded.stages().size()
               + " stages, "

@@ -256,6 +256,24 @@ public final class Engine {
     if (log != null) {
       log.append(event);
     }
+    fold(state, event, listeners);
+    if (event instanceof RunEvent.AbortRequested && !clock.isVirtual()) {
+      target.abortRunning();
+    }
+    if (event instanceof ActionStarted e) {
+      toStart.add(e);
+    } else if (event instanceof PauseStarted e) {
+      clock.at(e.until(), () -> {});
+    }
+  }
+
+  /**
+   * Folds one event into a run's state and tells the listeners, then derives the capabilities that
+   * changed with it and tells them of each ({@link CapabilityChanged}, never stored: derived again
+   * from the fleet's state). The one way a run's state moves forward, in a run and in a replay of
+   * its journal alike.
+   */
+  public static void fold(RunState state, RunEvent event, List<? extends RunListener> listeners) {
     state.apply(event);
     // Indexed loops: this runs for every event, and the quick compiler allocates iterators.
     for (int i = 0; i < listeners.size(); i++) {
@@ -265,16 +283,10 @@ public final class Engine {
       for (String capability : state.fleet().takeChanges()) {
         RunEvent change =
             new CapabilityChanged(event.at(), capability, state.fleet().isUp(capability));
-        listeners.forEach(l -> l.onEvent(change, state));
+        for (int i = 0; i < listeners.size(); i++) {
+          listeners.get(i).onEvent(change, state);
+        }
       }
-    }
-    if (event instanceof RunEvent.AbortRequested && !clock.isVirtual()) {
-      target.abortRunning();
-    }
-    if (event instanceof ActionStarted e) {
-      toStart.add(e);
-    } else if (event instanceof PauseStarted e) {
-      clock.at(e.until(), () -> {});
     }
   }
 

@@ -44,12 +44,29 @@ public final class Inventory {
 
   private final Map<String, String[]> firstValues = new ConcurrentHashMap<>();
 
+  /** False for the stand-in of an inventory that could not be loaded ({@link #unknown}). */
+  private final boolean known;
+
+  /**
+   * The stand-in for an inventory that could not be loaded (its problems are reported where they
+   * are): no hosts, and nothing that depends on the hosts (a selector, a component, a label) is
+   * checked against it, so that one broken file is not also a dozen errors in the plan.
+   */
+  public static Inventory unknown(Path file) {
+    return new Inventory(file, List.of(), SshSettings.NONE, false);
+  }
+
   public Inventory(Path file, List<Host> hosts) {
     this(file, hosts, SshSettings.NONE);
   }
 
   /** An inventory that says how its hosts are reached over SSH. */
   public Inventory(Path file, List<Host> hosts, SshSettings ssh) {
+    this(file, hosts, ssh, true);
+  }
+
+  private Inventory(Path file, List<Host> hosts, SshSettings ssh, boolean known) {
+    this.known = known;
     this.ssh = ssh;
     this.file = file;
     this.hosts = List.copyOf(hosts);
@@ -99,6 +116,14 @@ public final class Inventory {
         && (a.components() == b.components() || a.components().equals(b.components()))
         && (a.databases() == b.databases() || a.databases().equals(b.databases()))
         && (a.states() == b.states() || a.states().equals(b.states()));
+  }
+
+  /**
+   * Whether the inventory was loaded: false for the stand-in of one that could not be ({@link
+   * #unknown}), against which the plan's names and selectors are not checked.
+   */
+  public boolean known() {
+    return known;
   }
 
   /** How the hosts are reached over SSH, as far as the inventory says. */

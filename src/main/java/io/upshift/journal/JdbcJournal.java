@@ -118,9 +118,14 @@ public final class JdbcJournal implements Journal {
         s.execute(
             "CREATE TABLE IF NOT EXISTS upshift_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
         int found = 0;
-        try (ResultSet r = s.executeQuery("SELECT value FROM upshift_meta WHERE key = 'format'")) {
-          if (r.next()) {
-            found = Integer.parseInt(r.getString(1));
+        boolean ownerStart = false;
+        try (ResultSet r = s.executeQuery("SELECT key, value FROM upshift_meta")) {
+          while (r.next()) {
+            if (r.getString(1).equals("format")) {
+              found = Integer.parseInt(r.getString(2));
+            } else if (r.getString(1).equals(OWNER_START)) {
+              ownerStart = true;
+            }
           }
         }
         if (found > FORMAT) {
@@ -133,7 +138,7 @@ public final class JdbcJournal implements Journal {
                   + FORMAT
                   + "); use a newer Upshift");
         }
-        if (found == FORMAT) {
+        if (found == FORMAT && ownerStart) {
           return;
         }
         s.execute(
@@ -142,7 +147,8 @@ public final class JdbcJournal implements Journal {
                 + " target TEXT NOT NULL, seed BIGINT NOT NULL, options TEXT NOT NULL,"
                 + " status TEXT NOT NULL, detail TEXT NOT NULL, gate TEXT NOT NULL,"
                 + " owner TEXT, heartbeat_at BIGINT NOT NULL,"
-                + " updated_at TEXT NOT NULL, last_seq BIGINT NOT NULL DEFAULT 0)");
+                + " updated_at TEXT NOT NULL, last_seq BIGINT NOT NULL DEFAULT 0,"
+                + " owner_start BIGINT NOT NULL DEFAULT 0)");
         // Events are stored in chunks, one per commit (at most CHUNK events): a row holds the
         // events first_seq..last_seq as JSON lines. Reading a million events is then a few
         // thousand rows, not a million.
@@ -156,13 +162,40 @@ public final class JdbcJournal implements Journal {
                 + " comment TEXT NOT NULL, gate TEXT NOT NULL, at TEXT NOT NULL,"
                 + " done INTEGER NOT NULL DEFAULT 0)");
         s.execute("CREATE INDEX IF NOT EXISTS controls_run ON controls (run, id)");
-        s.execute(
-            dialect == Dialect.SQLITE
-                ? "INSERT OR REPLACE INTO upshift_meta (key, value) VALUES ('format', '1')"
-                : "INSERT INTO upshift_meta (key, value) VALUES ('format', '1')"
-                    + " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value");
+        addOwnerStart(s);
+        for (String key : List.of("format", OWNER_START)) {
+          s.execute(
+              dialect == Dialect.SQLITE
+                  ? "INSERT OR REPLACE INTO upshift_meta (key, value) VALUES ('" + key + "', '1')"
+                  : "INSERT INTO upshift_meta (key, value) VALUES ('"
+                      + key
+                      + "', '1') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value");
+        }
       }
     }
+  }
+
+  /**
+   * Marks a journal whose runs table has the owner's start time: a column added to format 1 rather
+   * than a new format, since a release that does not know it reads and writes the other columns as
+   * before (a run it starts records no start time, and is judged by its heartbeat).
+   */
+  private static final String OWNER_START = "runs.owner_start";
+
+  /** Adds the owner's start time to a runs table made before it existed. */
+  private void addOwnerStart(Statement s) throws SQLException {
+    if (dialect == Dialect.POSTGRESQL) {
+      s.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS owner_start BIGINT NOT NULL DEFAULT 0");
+      return;
+    }
+    try (ResultSet r = s.executeQuery("PRAGMA table_info(runs)")) {
+      while (r.next()) {
+        if (r.getString("name").equals("owner_start")) {
+          return;
+        }
+      }
+    }
+    s.execute("ALTER TABLE runs ADD COLUMN owner_start BIGINT NOT NULL DEFAULT 0");
   }
 
   @Override
@@ -176,8 +209,8 @@ public final class JdbcJournal implements Journal {
       try (PreparedStatement p =
           other.prepareStatement(
               "INSERT INTO runs (id, created_at, plan_file, plan_name, fingerprint, target, seed,"
-                  + " options, status, detail, gate, owner, heartbeat_at, updated_at)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                  + " options, status, detail, gate, owner, heartbeat_at, updated_at, owner_start)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         p.setString(1, run.id());
         p.setString(2, run.createdAt());
         p.setString(3, run.planFile());
@@ -192,6 +225,7 @@ public final class JdbcJournal implements Journal {
         p.setString(12, run.owner());
         p.setLong(13, run.heartbeatAt());
         p.setString(14, run.updatedAt());
+        p.setLong(15, run.ownerStart());
         p.executeUpdate();
       } catch (SQLException e) {
         throw failed("record the new run " + run.id(), e);
@@ -271,19 +305,26 @@ public final class JdbcJournal implements Journal {
 
   @Override
   public void update(
-      String run, String status, String detail, String gate, String owner, long heartbeatAt) {
+      String run,
+      String status,
+      String detail,
+      String gate,
+      String owner,
+      long ownerStart,
+      long heartbeatAt) {
     synchronized (other) {
       try (PreparedStatement p =
           other.prepareStatement(
-              "UPDATE runs SET status = ?, detail = ?, gate = ?, owner = ?, heartbeat_at = ?,"
-                  + " updated_at = ? WHERE id = ?")) {
+              "UPDATE runs SET status = ?, detail = ?, gate = ?, owner = ?, owner_start = ?,"
+                  + " heartbeat_at = ?, updated_at = ? WHERE id = ?")) {
         p.setString(1, status);
         p.setString(2, detail);
         p.setString(3, gate);
         p.setString(4, owner);
-        p.setLong(5, heartbeatAt);
-        p.setString(6, Instant.now().toString());
-        p.setString(7, run);
+        p.setLong(5, owner == null ? 0 : ownerStart);
+        p.setLong(6, heartbeatAt);
+        p.setString(7, Instant.now().toString());
+        p.setString(8, run);
         p.executeUpdate();
       } catch (SQLException e) {
         throw failed("update run " + run, e);
@@ -307,7 +348,7 @@ public final class JdbcJournal implements Journal {
 
   private static final String RUN_COLUMNS =
       "id, created_at, plan_file, plan_name, fingerprint, target, seed, options, status, detail,"
-          + " gate, owner, heartbeat_at, updated_at";
+          + " gate, owner, owner_start, heartbeat_at, updated_at";
 
   @Override
   public Optional<RunRecord> run(String idOrPrefix) {
@@ -372,7 +413,8 @@ public final class JdbcJournal implements Journal {
                 r.getString(11),
                 r.getString(12),
                 r.getLong(13),
-                r.getString(14)));
+                r.getLong(14),
+                r.getString(15)));
       }
     }
     return out;

@@ -27,10 +27,17 @@ public interface Journal extends AutoCloseable {
 
   /**
    * Sets a run's status word, its detail (why it paused or halted), the gate it waits at, its owner
-   * (null: none) and its heartbeat.
+   * (null: none) with the owner's start time ({@link Owner#selfStart}, 0 with no owner) and its
+   * heartbeat.
    */
   void update(
-      String run, String status, String detail, String gate, String owner, long heartbeatAt);
+      String run,
+      String status,
+      String detail,
+      String gate,
+      String owner,
+      long ownerStart,
+      long heartbeatAt);
 
   /** Says the run's driver is alive. */
   void heartbeat(String run, long at);

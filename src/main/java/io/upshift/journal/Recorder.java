@@ -3,6 +3,7 @@ package io.upshift.journal;
 import io.upshift.engine.Engine;
 import io.upshift.engine.RunEvent;
 import io.upshift.engine.RunListener;
+import io.upshift.engine.RunPhase;
 import io.upshift.engine.RunState;
 import io.upshift.engine.RunStatus;
 import io.upshift.engine.StepProgress;
@@ -23,6 +24,7 @@ public final class Recorder
   private final Journal journal;
   private final String run;
   private final String owner = Owner.self();
+  private final long ownerStart = Owner.selfStart();
   private final JournalWriter writer;
   private long lastPoll;
   private boolean finished;
@@ -32,7 +34,8 @@ public final class Recorder
     this.journal = journal;
     this.run = run;
     this.writer = new JournalWriter(journal, run, lastSeq);
-    journal.update(run, "running", "", "", owner, System.currentTimeMillis());
+    journal.update(
+        run, RunPhase.RUNNING.name(), "", "", owner, ownerStart, System.currentTimeMillis());
   }
 
   public String run() {
@@ -54,21 +57,44 @@ public final class Recorder
   @Override
   public void onEvent(RunEvent event, RunState state) {
     long now = System.currentTimeMillis();
+    // the record names the run's phase (RunPhase), as the state has it after the event
+    String phase = state.phase().name();
     switch (event) {
-      case RunEvent.RunResumed e -> journal.update(run, "running", "", "", owner, now);
+      case RunEvent.RunResumed e -> {
+        String detail = state.phase().paused() ? state.pauseReason() : "";
+        journal.update(run, phase, detail, gate(state), owner, ownerStart, now);
+      }
       case RunEvent.RunPaused e ->
-          journal.update(run, "paused", e.reason(), gate(state), owner, now);
-      case RunEvent.Approved e -> journal.update(run, "running", "", "", owner, now);
-      case RunEvent.RunHalted e -> journal.update(run, "halting", e.reason(), "", owner, now);
+          journal.update(run, phase, e.reason(), gate(state), owner, ownerStart, now);
+      case RunEvent.Approved e -> journal.update(run, phase, "", "", owner, ownerStart, now);
+      case RunEvent.RunHalted e ->
+          journal.update(run, phase, e.reason(), "", owner, ownerStart, now);
       case RunEvent.AbortRequested e ->
-          journal.update(run, "aborting", state.haltReason(), "", owner, now);
+          journal.update(run, phase, state.haltReason(), "", owner, ownerStart, now);
       case RunEvent.RunFinished e -> {
         writer.sync();
         finished = true;
         String detail = state.haltReason() == null ? "" : state.haltReason();
-        journal.update(run, e.status().word(), detail, "", null, now);
+        journal.update(run, phase, detail, "", null, 0, now);
       }
-      default -> {}
+      case RunEvent.RunStarted ignored -> {}
+      case RunEvent.StageStarted ignored -> {}
+      case RunEvent.StepStarted ignored -> {}
+      case RunEvent.BatchStarted ignored -> {}
+      case RunEvent.PauseStarted ignored -> {}
+      case RunEvent.ActionStarted ignored -> {}
+      case RunEvent.ActionFinished ignored -> {}
+      case RunEvent.ActionInDoubt ignored -> {}
+      case RunEvent.StepFinished ignored -> {}
+      case RunEvent.StageFinished ignored -> {}
+      case RunEvent.CapabilityChanged ignored -> {}
+      case RunEvent.UndoStarted ignored -> {}
+      case RunEvent.UndoFinished ignored -> {}
+      case RunEvent.SnapshotTaken ignored -> {}
+      case RunEvent.SnapshotCompared ignored -> {}
+      case RunEvent.BackupTaken ignored -> {}
+      case RunEvent.ProbeChanged ignored -> {}
+      case RunEvent.ProbeTally ignored -> {}
     }
   }
 
@@ -139,7 +165,7 @@ public final class Recorder
           .ifPresent(
               r ->
                   journal.update(
-                      run, r.status(), r.detail(), r.gate(), null, System.currentTimeMillis()));
+                      run, r.status(), r.detail(), r.gate(), null, 0, System.currentTimeMillis()));
     }
   }
 }

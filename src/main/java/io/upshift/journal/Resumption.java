@@ -1,5 +1,6 @@
 package io.upshift.journal;
 
+import io.upshift.engine.Engine;
 import io.upshift.engine.RunEvent;
 import io.upshift.engine.RunState;
 import io.upshift.plan.InDoubt;
@@ -131,17 +132,7 @@ public record Resumption(RunState state, long lastSeq) {
       String run,
       List<io.upshift.engine.RunListener> listeners) {
     try {
-      state.apply(e);
-      for (var l : listeners) {
-        l.onEvent(e, state);
-      }
-      for (String capability : state.fleet().takeChanges()) {
-        RunEvent change =
-            new RunEvent.CapabilityChanged(e.at(), capability, state.fleet().isUp(capability));
-        for (var l : listeners) {
-          l.onEvent(change, state);
-        }
-      }
+      Engine.fold(state, e, listeners);
     } catch (RuntimeException ex) {
       throw new JournalException(
           "event "

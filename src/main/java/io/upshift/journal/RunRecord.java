@@ -15,6 +15,8 @@ package io.upshift.journal;
  * @param detail why it is paused or halted, or empty
  * @param gate the id of the approval gate it waits at ({@code 2.3}), or empty
  * @param owner the process that drives it ({@code pid@host}), or null when none does
+ * @param ownerStart when that process started ({@link Owner}), or 0 when not recorded (journals
+ *     written before it was)
  * @param heartbeatAt when the owner last said it was alive (epoch millis), or 0
  * @param updatedAt when the status last changed (ISO-8601, UTC)
  */
@@ -31,14 +33,16 @@ public record RunRecord(
     String detail,
     String gate,
     String owner,
+    long ownerStart,
     long heartbeatAt,
     String updatedAt) {
 
   /**
-   * Whether a live process drives the run: its owner's process exists (on this host) or its
-   * heartbeat is fresh (elsewhere).
+   * Whether a live process drives the run: on this host, its owner's process runs and is the one
+   * that started driving it (not a zombie, not another process given its id); elsewhere, its
+   * heartbeat is fresh. See {@link Owner#alive}.
    */
   public boolean live(long nowMillis) {
-    return Owner.alive(owner, heartbeatAt, nowMillis);
+    return Owner.alive(owner, ownerStart, heartbeatAt, nowMillis);
   }
 }

@@ -68,6 +68,9 @@ final class PlaceholderCheck {
       int placeholder = k;
       Supplier<Position> where = () -> where(at, text, spans, placeholder); // on errors only
       if (!known().contains(name)) {
+        if (name.startsWith("label.") && !inventory.known()) {
+          continue; // the inventory did not load: its labels are not known
+        }
         problems.error(
             where.get(),
             "unknown-placeholder",

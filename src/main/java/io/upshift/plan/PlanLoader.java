@@ -110,7 +110,7 @@ public final class PlanLoader {
     inventory =
         f.requiredString("inventory")
             .map(p -> inventory(p, f.at("inventory")))
-            .orElseGet(() -> new Inventory(null, List.of()));
+            .orElseGet(() -> Inventory.unknown(null));
     int[] runs = inventory.runs(); // hosts alike run the same components and databases
     for (int r = 0; r + 1 < runs.length; r++) {
       Host h = inventory.host(runs[r]);
@@ -145,7 +145,11 @@ public final class PlanLoader {
         .ifPresent(m -> readDatabases(m, secrets.keySet(), databases));
     List<CompatRule> rules =
         f.node("compatibility")
-            .map(n -> new RuleReader(problems, releases, knownComponents).read(n))
+            .map(
+                n ->
+                    new RuleReader(
+                            problems, releases, inventory.known() ? knownComponents : Set.of())
+                        .read(n))
             .orElse(List.of());
     StepReader steps =
         new StepReader(
@@ -340,15 +344,37 @@ public final class PlanLoader {
           "file-not-found",
           "`inventory: " + path.replace("\0", "\\0") + "` is not a valid path",
           null);
-      return new Inventory(null, List.of());
+      return Inventory.unknown(null);
     }
+    // A file that cannot be read is one error here, at `inventory:`; a file read with problems has
+    // them at their places in it. Either way the plan is not checked against what was read of it.
     if (!Files.exists(resolved)) {
       problems.error(
           at,
           "file-not-found",
           "the inventory " + resolved + " does not exist",
           "`inventory:` is a path relative to the plan's folder");
-      return new Inventory(resolved, List.of());
+      return Inventory.unknown(resolved);
+    }
+    if (Files.isDirectory(resolved)) {
+      problems.error(
+          at,
+          "file-unreadable",
+          "`inventory: " + path + "` names a folder, not a file",
+          Files.isRegularFile(resolved.resolve("inventory.yaml"))
+              ? "did you mean `inventory: " + path.replaceAll("/+$", "") + "/inventory.yaml`?"
+              : "name the inventory's YAML file, relative to the plan's folder");
+      return Inventory.unknown(resolved);
+    }
+    if (!Files.isRegularFile(resolved) || !Files.isReadable(resolved)) {
+      problems.error(
+          at,
+          "file-unreadable",
+          "the inventory "
+              + resolved
+              + (Files.isRegularFile(resolved) ? " cannot be read" : " is not a regular file"),
+          "check the file and its permissions");
+      return Inventory.unknown(resolved);
     }
     if (resolved.equals(file.toAbsolutePath().normalize())) {
       problems.error(
@@ -356,9 +382,13 @@ public final class PlanLoader {
           "file-unreadable",
           "the inventory is the plan file itself",
           "name the inventory file");
-      return new Inventory(resolved, List.of());
+      return Inventory.unknown(resolved);
     }
+    int errorsBefore = problems.errorCount();
     Inventory loaded = InventoryLoader.load(resolved, problems);
+    if (problems.errorCount() > errorsBefore) {
+      return Inventory.unknown(resolved);
+    }
     if (loaded.size() == 0 && !problems.hasErrors()) {
       problems.error(
           at,
@@ -594,7 +624,7 @@ public final class PlanLoader {
                 }
                 List<String> needed = new ArrayList<>();
                 for (Node.Scalar s : c.scalars(every ? "needs-every" : "needs")) {
-                  if (!knownComponents.contains(s.value())) {
+                  if (!knownComponents.contains(s.value()) && inventory.known()) {
                     problems.error(
                         s.at(),
                         "unknown-component",

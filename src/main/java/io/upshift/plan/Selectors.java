@@ -26,6 +26,9 @@ final class Selectors {
   }
 
   private static void check(Selector sel, Inventory inventory, Problems problems) {
+    if (!inventory.known()) {
+      return; // the inventory's own problems are reported: its keys and values are not known
+    }
     Set<String> keys = inventory.selectorKeys();
     sel.checkKeys(keys, problems);
     for (List<Selector.Term> terms : sel.alternatives()) {

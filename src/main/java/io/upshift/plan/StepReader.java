@@ -565,7 +565,7 @@ final class StepReader {
               } else if (database != null && sql.isEmpty()) {
                 problems.error(
                     f.at("database"), "snapshot-kind", "`database` goes with `sql`", null);
-              } else if (database != null && !databases.contains(database)) {
+              } else if (database != null && !databases.contains(database) && inventory.known()) {
                 problems.error(
                     f.at("database"),
                     "unknown-database",
@@ -699,7 +699,7 @@ final class StepReader {
   private List<String> names(Node value, Set<String> known, String what) {
     List<String> out = new ArrayList<>();
     for (Node.Scalar s : Fields.scalars(value, "the " + what + "s of the step", problems)) {
-      if (!known.contains(s.value())) {
+      if (!known.contains(s.value()) && inventory.known()) {
         problems.error(
             s.at(),
             "unknown-" + what,

@@ -279,7 +279,14 @@ public final class ReportData implements RunListener {
         audit(e.at(), "pause", "paused: " + e.reason());
       }
       case RunEvent.RunFinished e -> closeProbes(e.at());
-      default -> {}
+      case RunEvent.RunStarted ignored -> {}
+      case RunEvent.StageStarted ignored -> {}
+      case RunEvent.PauseStarted ignored -> {}
+      case RunEvent.ActionStarted ignored -> {}
+      case RunEvent.ActionFinished ignored -> {}
+      case RunEvent.StageFinished ignored -> {}
+      case RunEvent.CapabilityChanged ignored -> {}
+      case RunEvent.SnapshotTaken ignored -> {}
     }
   }
 

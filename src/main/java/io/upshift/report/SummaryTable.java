@@ -47,13 +47,16 @@ public final class SummaryTable {
         out.printf("  %-" + width + "s  %-11s%n", Terminal.safe(r.name()), "not started");
         continue;
       }
+      // a stage still under way (the run paused in it): no end yet, its time so far
+      boolean ended = r.end() >= 0;
+      long until = ended ? r.end() : Math.max(r.start(), s.makespan());
       out.printf(
           "  %-" + width + "s  %-11s  %9s  %9s  %9s  %d/%d/%d%n",
           Terminal.safe(r.name()),
-          r.status().word(),
+          ended ? r.status().word() : s.status().word(),
           clock(r.start()),
-          clock(r.end()),
-          DurationModel.format(r.end() - r.start()),
+          ended ? clock(r.end()) : "-",
+          DurationModel.format(until - r.start()),
           r.succeeded(),
           r.failed(),
           r.skipped());

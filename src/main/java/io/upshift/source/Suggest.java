@@ -9,6 +9,17 @@ public final class Suggest {
 
   /** The closest candidate within a small edit distance, if any is close enough. */
   public static Optional<String> closest(String typed, Collection<String> candidates) {
+    String best = nearest(typed, candidates).orElse(null);
+    int bestDistance = best == null ? Integer.MAX_VALUE : distance(lower(typed), lower(best));
+    int allowed = Math.max(1, Math.min(3, typed.length() / 3));
+    return best != null && bestDistance <= allowed ? Optional.of(best) : Optional.empty();
+  }
+
+  /**
+   * The candidate at the smallest edit distance (ignoring case), however far; the first of those at
+   * that distance. Empty only without candidates.
+   */
+  public static Optional<String> nearest(String typed, Collection<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {
@@ -21,8 +32,11 @@ public final class Suggest {
         bestDistance = d;
       }
     }
-    int allowed = Math.max(1, Math.min(3, typed.length() / 3));
-    return best != null && bestDistance <= allowed ? Optional.of(best) : Optional.empty();
+    return Optional.ofNullable(best);
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(java.util.Locale.ROOT);
   }
 
   /** "did you mean `x`?" or a list of the valid words when nothing is close. */

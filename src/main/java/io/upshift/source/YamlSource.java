@@ -82,18 +82,28 @@ public final class YamlSource {
     }
     try {
       if (Files.size(file) <= PLAIN_MAX_BYTES) {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text;
+        try {
+          text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+          Characters.scan(file, problems); // says where
+          return Optional.empty();
+        }
+        Characters.Found found = Characters.scan(file, text, problems);
+        if (found == Characters.Found.UNREADABLE) {
+          return Optional.empty(); // YAML would say only that the file holds such a character
+        }
         Node plain = PlainYaml.parse(file, text);
         return plain != null
             ? Optional.of(plain)
             : parse(file, new java.io.StringReader(text), problems);
       }
+      if (Characters.scan(file, problems) == Characters.Found.UNREADABLE) {
+        return Optional.empty();
+      }
       try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         return parse(file, reader, problems);
       }
-    } catch (java.nio.charset.CharacterCodingException e) {
-      problems.error(
-          Position.none(file), "file-unreadable", "the file is not UTF-8 text", "save it as UTF-8");
     } catch (NoSuchFileException e) {
       problems.error(Position.none(file), "file-not-found", "no such file", "check the path");
     } catch (IOException | java.io.UncheckedIOException e) {

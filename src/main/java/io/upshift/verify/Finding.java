@@ -1,5 +1,6 @@
 package io.upshift.verify;
 
+import io.upshift.report.Terminal;
 import io.upshift.source.Position;
 import io.upshift.source.Severity;
 import java.util.List;
@@ -24,16 +25,14 @@ public record Finding(
     String why,
     String hint) {
 
-  /** The compiler-style form: {@code FILE:LINE:COL: error[RULE]: message}, then details. */
+  /**
+   * The compiler-style form: {@code FILE:LINE:COL: error[RULE]: message}, then details, one line
+   * each: names from the plan and the inventory are shown escaped ({@link Terminal#safe}), so none
+   * can break a line or reach a terminal raw.
+   */
   public String render() {
     StringBuilder b = new StringBuilder();
-    b.append(at)
-        .append(": ")
-        .append(severity.word())
-        .append('[')
-        .append(rule)
-        .append("]: ")
-        .append(message);
+    b.append(Terminal.safe(at + ": " + severity.word() + '[' + rule + "]: " + message));
     String where =
         stage == null
             ? ""
@@ -43,21 +42,21 @@ public record Finding(
                 + (step == null ? "" : ", " + step)
                 + (wave.isEmpty() ? "" : ", " + wave);
     if (!where.isEmpty()) {
-      b.append("\n  at: ").append(where);
+      b.append("\n  at: ").append(Terminal.safe(where));
     }
     if (hostCount > 0) {
       b.append("\n  hosts: ")
           .append(hostCount)
           .append(" (")
-          .append(String.join(", ", hosts))
+          .append(Terminal.safe(String.join(", ", hosts)))
           .append(hostCount > hosts.size() ? ", …" : "")
           .append(')');
     }
     if (why != null && !why.isBlank()) {
-      b.append("\n  why: ").append(why.strip().replaceAll("\\s+", " "));
+      b.append("\n  why: ").append(Terminal.safe(why.strip().replaceAll("\\s+", " ")));
     }
     if (hint != null && !hint.isBlank()) {
-      b.append("\n  hint: ").append(hint);
+      b.append("\n  hint: ").append(Terminal.safe(hint));
     }
     return b.toString();
   }

@@ -96,7 +96,7 @@ public final class Verifier {
         }
       }
     }
-    return new Report(plan, findings.list(), expected, p95, noReturn);
+    return new Report(plan, RequiresCycles.fold(plan, findings.list()), expected, p95, noReturn);
   }
 
   private static RunSummary result(FutureTask<RunSummary> walk) {

@@ -292,7 +292,21 @@ public final class Bench {
   private static io.upshift.journal.RunRecord record(String id, Path planFile) {
     String now = java.time.Instant.now().toString();
     return new io.upshift.journal.RunRecord(
-        id, now, planFile.toString(), "bench", "", "sim", 1, "", "running", "", "", null, 0, now);
+        id,
+        now,
+        planFile.toString(),
+        "bench",
+        "",
+        "sim",
+        1,
+        "",
+        "running",
+        "",
+        "",
+        null,
+        0,
+        0,
+        now);
   }
 
   /**

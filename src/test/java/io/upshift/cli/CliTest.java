@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.upshift.Cli;
 import io.upshift.TestPlans;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +71,32 @@ class CliTest {
     assertThat(cli("run").code()).isEqualTo(2);
     assertThat(cli("frobnicate").code()).isEqualTo(2);
     assertThat(cli("run", "x", "--target", "moon").code()).isEqualTo(2);
+  }
+
+  @Test
+  void anUnknownCommandIsAUsageErrorWithOrWithoutHelp() {
+    for (String[] args :
+        List.of(
+            new String[] {"valdate", "--help"},
+            new String[] {"valdate"},
+            new String[] {"help", "valdate"},
+            new String[] {"--debug", "valdate", "-h"})) {
+      Cli.Result r = cli(args);
+      assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(r.out()).isEmpty();
+      assertThat(r.err())
+          .isEqualTo(
+              "upshift: unknown command `valdate`\n"
+                  + "  hint: did you mean `upshift validate`? `upshift --help` lists the commands\n");
+    }
+    assertThat(cli("help", "validate").code()).isZero();
+    assertThat(cli("help").code()).isZero();
+    Cli.Result far = cli("NO-SUCH-COMMAND", "--help");
+    assertThat(far.code()).isEqualTo(2);
+    assertThat(far.err()).contains("unknown command `NO-SUCH-COMMAND`").contains("did you mean");
+    Cli.Result hostile = cli("x\u001b]0;t\u0007", "--help");
+    assertThat(hostile.code()).isEqualTo(2);
+    assertThat(hostile.err()).contains("`x\\u001b]0;t\\u0007`").doesNotContain("\u001b");
   }
 
   @Test

@@ -35,7 +35,10 @@ class DeciderTest {
             + "stages:\n  - name: A\n    steps:\n"
             + steps
             + "  - name: B\n    steps:\n      - approve: go?\n";
-    return new RunState(PlanLoader.load(TestPlans.write(dir, plan, TestPlans.fleet(1, hosts))));
+    RunState s =
+        new RunState(PlanLoader.load(TestPlans.write(dir, plan, TestPlans.fleet(1, hosts))));
+    s.apply(new RunEvent.RunStarted(0, "decide", "sim", 1, hosts, true));
+    return s;
   }
 
   private static List<RunEvent> decideAndApply(RunState s, long now) {
@@ -162,6 +165,7 @@ class DeciderTest {
         TestPlans.header("groups")
             + "stages:\n  - name: A\n    steps:\n      - restart: app\n        waves: {group-by: cell, parallel: 2}\n";
     RunState s = new RunState(PlanLoader.load(TestPlans.write(dir, plan, TestPlans.fleet(3, 1))));
+    s.apply(new RunEvent.RunStarted(0, "decide", "sim", 1, 3, true));
     decideAndApply(s, 0);
     decideAndApply(s, 0);
     List<RunEvent> first = decideAndApply(s, 0);

@@ -9,8 +9,12 @@ import io.upshift.target.Execution.Phase;
 import io.upshift.target.Outcome;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,9 +24,33 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The run's states under operators and restarts, as a table: from a state reached by some events,
  * one more event, and what the decider does next. Every row is a transition of the state machine
  * (running, paused, halting, aborted, and the gate).
+ *
+ * <p>Every change of phase taken here is recorded, and after the last test the class checks that it
+ * took every row of {@link RunPhase#TRANSITIONS} and nothing else: a row no test takes fails it
+ * (run the whole class: a single test takes only some rows).
  */
 class TransitionTest {
   @TempDir static Path dir;
+
+  /** The changes of phase taken by the tests of this class. */
+  private static final Set<RunPhase.Transition> TAKEN = ConcurrentHashMap.newKeySet();
+
+  @AfterAll
+  static void everyTransitionOfTheTableIsTakenAndNoOther() {
+    assertThat(TAKEN)
+        .as("the transitions taken by these tests are RunPhase.TRANSITIONS")
+        .containsExactlyInAnyOrderElementsOf(RunPhase.TRANSITIONS);
+  }
+
+  /** A fresh state of {@code plan} whose changes of phase are recorded, started. */
+  private static RunState started(String name, String plan, int hosts, boolean autoApprove) {
+    RunState s =
+        new RunState(
+            PlanLoader.load(TestPlans.write(dir.resolve(name), plan, TestPlans.fleet(1, hosts))));
+    s.watchTransitions(TAKEN::add);
+    s.apply(new RunEvent.RunStarted(0, name, "local", 1, hosts, autoApprove));
+    return s;
+  }
 
   /** Stage A: a step of 4 hosts in batches of 2 with a check; then a gate; stage B: one step. */
   private static RunState fresh() {
@@ -32,11 +60,7 @@ class TransitionTest {
             + "      - restart: app\n        check: \"true\"\n        waves: {batch: 2}\n"
             + "      - approve: go?\n"
             + "  - name: B\n    steps:\n      - upgrade: app\n";
-    RunState s =
-        new RunState(
-            PlanLoader.load(TestPlans.write(dir.resolve("p"), plan, TestPlans.fleet(1, 4))));
-    s.apply(new RunEvent.RunStarted(0, "transitions", "local", 1, 4, false));
-    return s;
+    return started("p", plan, 4, false);
   }
 
   /** Decides and applies until the decider waits; returns all it decided. */
@@ -235,6 +259,114 @@ class TransitionTest {
       }
       default -> throw new IllegalArgumentException(row.next());
     }
+  }
+
+  private static RunEvent.ActionInDoubt doubt(int host, InDoubt resolution) {
+    return new RunEvent.ActionInDoubt(5, 0, 0, host, Phase.ACTION, resolution, "connection lost");
+  }
+
+  @Test
+  void anActionInDoubtThatAsksPausesTheRunUntilTheOperatorAnswers() {
+    RunState s = midWave();
+    s.apply(doubt(0, InDoubt.ASK));
+    assertThat(s.phase()).isEqualTo(RunPhase.PAUSED_IN_DOUBT);
+    assertThat(s.pauseReason()).startsWith("in doubt: ");
+    s.apply(new RunEvent.RunResumed(6, "bob", ""));
+    assertThat(s.phase()).as("resuming does not answer").isEqualTo(RunPhase.PAUSED_IN_DOUBT);
+    s.apply(doubt(0, InDoubt.DONE));
+    assertThat(s.phase()).isEqualTo(RunPhase.RUNNING);
+    assertThat(s.pauseReason()).isNull();
+  }
+
+  @Test
+  void aHaltingRunPausedForADoubtGoesOnHaltingOnceAnswered() {
+    RunState s = midWave();
+    s.apply(new RunEvent.RunHalted(2, "a check made going on unsafe"));
+    assertThat(s.phase()).isEqualTo(RunPhase.HALTING);
+    s.apply(doubt(0, InDoubt.ASK));
+    assertThat(s.phase()).isEqualTo(RunPhase.PAUSED_IN_DOUBT);
+    s.apply(doubt(0, InDoubt.FAILED));
+    assertThat(s.phase()).isEqualTo(RunPhase.HALTING);
+    assertThat(s.phase().acceptsBatches()).isFalse();
+  }
+
+  @Test
+  void anAbortingRunPausedForADoubtGoesOnAbortingOnceAnswered() {
+    RunState s = midWave();
+    s.apply(new RunEvent.AbortRequested(2, "dave", "", false));
+    s.apply(doubt(0, InDoubt.ASK));
+    assertThat(s.phase()).isEqualTo(RunPhase.PAUSED_IN_DOUBT);
+    s.apply(doubt(0, InDoubt.DONE));
+    assertThat(s.phase()).isEqualTo(RunPhase.ABORTING);
+  }
+
+  @Test
+  void anAbortEndsAPauseForADoubtAndAHalt() {
+    RunState doubting = midWave();
+    doubting.apply(doubt(0, InDoubt.ASK));
+    doubting.apply(new RunEvent.AbortRequested(6, "dave", "", false));
+    assertThat(doubting.phase()).isEqualTo(RunPhase.ABORTING);
+    RunState halting = midWave();
+    halting.apply(new RunEvent.RunHalted(2, "unsafe"));
+    halting.apply(new RunEvent.AbortRequested(3, "dave", "", false));
+    assertThat(halting.phase()).isEqualTo(RunPhase.ABORTING);
+    assertThat(halting.haltReason()).as("the first reason stays").isEqualTo("unsafe");
+  }
+
+  @Test
+  void aChangeOutsideTheTableFailsLoudly() {
+    RunState s = atGate();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> s.apply(new RunEvent.RunFinished(9, RunStatus.SUCCEEDED)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("from PAUSED to SUCCEEDED on RunFinished");
+  }
+
+  /**
+   * Runs a plan of one step on four hosts in batches of two, with a budget of one failure, to its
+   * end: the hosts in {@code failing} fail their action.
+   */
+  private static RunState toTheEnd(String name, Set<Integer> failing) {
+    RunState s =
+        started(
+            name,
+            TestPlans.header(name)
+                + "stages:\n  - name: A\n    steps:\n"
+                + "      - restart: app\n        waves: {batch: 2, max-failures: 1}\n",
+            4,
+            true);
+    for (int turn = 0; turn < 100 && !s.phase().terminal(); turn++) {
+      List<RunEvent> decided = settle(s, turn);
+      for (RunEvent e : decided) {
+        if (e instanceof RunEvent.ActionStarted a) {
+          s.apply(
+              new RunEvent.ActionFinished(
+                  turn,
+                  a.stage(),
+                  a.step(),
+                  a.host(),
+                  a.phase(),
+                  failing.contains(a.host())
+                      ? Outcome.failure(1, "", "boom")
+                      : Outcome.success(0, "")));
+        }
+      }
+    }
+    return s;
+  }
+
+  @Test
+  void aRunEndsSucceededFailedOrHalted() {
+    RunState all = toTheEnd("all-ok", Set.of());
+    assertThat(all.phase()).isEqualTo(RunPhase.SUCCEEDED);
+    assertThat(all.phase().successful()).isTrue();
+    RunState one = toTheEnd("one-failed", Set.of(2));
+    assertThat(one.phase()).as("within the budget").isEqualTo(RunPhase.FAILED);
+    assertThat(one.phase().terminal()).isTrue();
+    assertThat(one.phase().successful()).isFalse();
+    RunState two = toTheEnd("two-failed", Set.of(0, 1));
+    assertThat(two.phase()).as("over the budget").isEqualTo(RunPhase.HALTED);
+    assertThat(two.status()).isEqualTo(RunStatus.HALTED);
   }
 
   private static List<Integer> actions(List<RunEvent> events, Phase phase) {

@@ -38,6 +38,10 @@ class GoldenJournalTest {
     try (Journal j = JdbcJournal.sqlite(db)) {
       List<RunRecord> runs = j.runs(10);
       assertThat(runs).extracting(RunRecord::status).containsExactly("paused", "aborted", "failed");
+      assertThat(runs)
+          .as("written before drivers' start times were recorded")
+          .extracting(RunRecord::ownerStart)
+          .containsOnly(0L);
 
       Resumption failed = Resumption.replay(j, runs.get(2).id(), plan, List.of());
       assertThat(failed.state().status()).isEqualTo(RunStatus.FAILED);

@@ -45,6 +45,7 @@ abstract class JournalContract {
         "",
         "",
         "1@h",
+        0,
         5,
         created);
   }
@@ -116,7 +117,7 @@ abstract class JournalContract {
   @Test
   void statusOwnerAndHeartbeatAreKept() {
     journal.create(run("r1", Instant.now().toString()));
-    journal.update("r1", "paused", "approval needed: go?", "2.3", null, 42);
+    journal.update("r1", "paused", "approval needed: go?", "2.3", null, 0, 42);
     RunRecord r = journal.run("r1").orElseThrow();
     assertThat(r.status()).isEqualTo("paused");
     assertThat(r.detail()).isEqualTo("approval needed: go?");
@@ -126,6 +127,12 @@ abstract class JournalContract {
     assertThat(r.heartbeatAt()).isEqualTo(42);
     journal.heartbeat("r1", 43);
     assertThat(journal.run("r1").orElseThrow().heartbeatAt()).isEqualTo(43);
+    journal.update("r1", "running", "", "", "7@h", 123_456, 44);
+    assertThat(journal.run("r1").orElseThrow())
+        .extracting(RunRecord::owner, RunRecord::ownerStart)
+        .containsExactly("7@h", 123_456L);
+    journal.update("r1", "paused", "", "", null, 123_456, 45);
+    assertThat(journal.run("r1").orElseThrow().ownerStart()).as("no owner, no start").isZero();
   }
 
   @Test

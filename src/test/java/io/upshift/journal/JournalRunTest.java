@@ -80,6 +80,11 @@ class JournalRunTest {
     Cli.Result paused = cli("run", p.toString(), "--target", "local", "--progress", "none");
     assertThat(paused.code()).isEqualTo(3);
     assertThat(ledger()).hasSize(6);
+    try (Journal j = JdbcJournal.sqlite(Path.of(journal()))) {
+      assertThat(j.run("last").orElseThrow().status())
+          .as("the record names the run's phase")
+          .isEqualTo("PAUSED");
+    }
     assertThat(cli("resume", "last", "--progress", "none").code())
         .as("resuming without the approval stops at the gate again")
         .isEqualTo(3);
@@ -99,6 +104,9 @@ class JournalRunTest {
         .contains("resumed by bob")
         .doesNotContain("pending");
     assertThat(cli("runs").out()).contains("succeeded").contains("journaled");
+    try (Journal j = JdbcJournal.sqlite(Path.of(journal()))) {
+      assertThat(j.run("last").orElseThrow().status()).isEqualTo("SUCCEEDED");
+    }
     assertThat(cli("approve", "last").code()).as("the run has ended").isEqualTo(1);
   }
 

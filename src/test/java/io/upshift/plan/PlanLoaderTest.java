@@ -189,4 +189,81 @@ class PlanLoaderTest {
     assertThat(problems.sorted())
         .allSatisfy(p -> assertThat(p.position().file().toString()).isNotBlank());
   }
+
+  /**
+   * A plan whose steps, capability and rules all lean on the inventory: a label selector, a
+   * group-by label, a label placeholder, components and a database.
+   */
+  private static final String LEANING =
+      TestPlans.header("leaning")
+          + """
+          compatibility:
+            - id: app-uniform
+              uniform: app
+              scope: cell
+          stages:
+            - name: S
+              steps:
+                - stop: app
+                  on: rack=r1
+                  waves: {group-by: rack}
+                - command: "echo {{label.rack}}"
+                  on: cell=c01
+                - db-backup: appdb
+          """;
+
+  private static final String LABELLED =
+      """
+      defaults: {version: v1}
+      sites:
+        s1:
+          cells:
+            c01:
+              hosts:
+                - name: h[1:2]
+                  roles: [node]
+                  components: [app]
+                  databases: [appdb]
+                  labels: {rack: r1}
+      """;
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // how the inventory is broken | id                | where
+        "a folder                      | file-unreadable   | plan.yaml:3:12",
+        "missing                       | file-not-found    | plan.yaml:3:12",
+        "a YAML syntax error           | yaml-syntax       | inventory.yaml:13:1",
+        "an unknown key                | unknown-key       | inventory.yaml:4:5",
+        "a byte that is not UTF-8      | not-utf8          | inventory.yaml:8:21",
+      })
+  void anInventoryThatDoesNotLoadIsOneErrorWithoutFollowOns(String how, String id, String where)
+      throws Exception {
+    TestPlans.write(dir, LEANING, LABELLED);
+    java.nio.file.Path inventory = dir.resolve("inventory.yaml");
+    assertThat(PlanLoader.load(dir)).as("the plan loads with its inventory").isNotNull();
+    switch (how) {
+      case "a folder" -> {
+        java.nio.file.Files.delete(inventory);
+        java.nio.file.Files.createDirectory(inventory);
+      }
+      case "missing" -> java.nio.file.Files.delete(inventory);
+      case "a YAML syntax error" ->
+          java.nio.file.Files.writeString(inventory, LABELLED + "  bad: [\n");
+      case "an unknown key" ->
+          java.nio.file.Files.writeString(inventory, LABELLED.replace("cells:", "cels:"));
+      default -> {
+        byte[] bytes = LABELLED.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        bytes[LABELLED.indexOf("[node]") + 1] = (byte) 0xff; // line 8, column 21
+        java.nio.file.Files.write(inventory, bytes);
+      }
+    }
+    Problems problems = new Problems();
+    PlanLoader.load(dir, problems);
+    assertThat(problems.sorted()).as("one error, no follow-on: %s", problems.sorted()).hasSize(1);
+    Problem p = problems.sorted().get(0);
+    assertThat(p.id()).isEqualTo(id);
+    assertThat(p.position().toString()).isEqualTo(dir.resolve(where).toString());
+  }
 }
