@@ -186,17 +186,18 @@ final class RunCommand implements Callable<Integer> {
       String id = newRunId();
       AutoCloseable dashboard = null;
       if (serve != null) {
-        try {
-          dashboard =
-              ServeOption.start(
-                  journalOptions,
-                  serve.contains(":") ? serve : "127.0.0.1:" + serve,
-                  serveTokenFile,
-                  "/runs/" + id,
-                  err);
-        } catch (ServeOption.Failed e) {
-          err.println("upshift: --serve: " + e.getMessage());
-          return e.exitCode;
+        int[] exit = {0};
+        dashboard =
+            ServeOption.start(
+                journalOptions,
+                serve.contains(":") ? serve : "127.0.0.1:" + serve,
+                serveTokenFile,
+                "/runs/" + id,
+                err,
+                "--serve",
+                exit);
+        if (dashboard == null) {
+          return exit[0];
         }
       }
       String now = java.time.Instant.now().toString();

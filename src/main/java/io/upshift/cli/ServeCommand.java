@@ -49,12 +49,11 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     // a missing SQLite file is an error here, not a new journal
     journalOptions.openExisting().close();
-    AutoCloseable dashboard;
-    try {
-      dashboard = ServeOption.start(journalOptions, bind, tokenFile, "/", System.err);
-    } catch (ServeOption.Failed e) {
-      System.err.println("upshift: serve: " + e.getMessage());
-      return e.exitCode;
+    int[] exit = {0};
+    AutoCloseable dashboard =
+        ServeOption.start(journalOptions, bind, tokenFile, "/", System.err, "serve", exit);
+    if (dashboard == null) {
+      return exit[0];
     }
     System.err.println("upshift: serving until stopped (Ctrl-C)");
     CountDownLatch stopped = new CountDownLatch(1);

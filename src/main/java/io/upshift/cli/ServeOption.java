@@ -12,24 +12,21 @@ import java.nio.file.Path;
 final class ServeOption {
   private ServeOption() {}
 
-  /** Thrown when the dashboard cannot start: the message says what and what to do. */
-  static final class Failed extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final int exitCode;
-
-    Failed(String message, int exitCode) {
-      super(message, null, false, false);
-      this.exitCode = exitCode;
-    }
-  }
-
   /**
    * Starts serving {@code journal}; {@code page} is the path shown first ("/" or a run's page).
-   *
-   * @throws Failed when the options are wrong (exit 2) or the address is taken (exit 1)
+   * Returns null when it cannot start, having said why after {@code what} ("serve", "--serve"),
+   * with the exit code in {@code exit[0]}: 2 when the options are wrong, 1 when the address is
+   * taken. (No exception type of its own: the commands that may serve do not load this class
+   * otherwise.)
    */
   static AutoCloseable start(
-      JournalOptions journal, String bind, Path tokenFile, String page, PrintStream err) {
+      JournalOptions journal,
+      String bind,
+      Path tokenFile,
+      String page,
+      PrintStream err,
+      String what,
+      int[] exit) {
     Dashboard d;
     try {
       d =
@@ -37,9 +34,13 @@ final class ServeOption {
               journal::open,
               new Dashboard.Options(bind, tokenFile, System.getenv("UPSHIFT_SERVE_TOKEN")));
     } catch (IllegalArgumentException e) {
-      throw new Failed(e.getMessage(), ExitCode.USAGE);
+      err.println("upshift: " + what + ": " + e.getMessage());
+      exit[0] = ExitCode.USAGE;
+      return null;
     } catch (IllegalStateException e) {
-      throw new Failed(e.getMessage(), ExitCode.FAILED);
+      err.println("upshift: " + what + ": " + e.getMessage());
+      exit[0] = ExitCode.FAILED;
+      return null;
     }
     String shown = d.tokenToShow();
     err.println("upshift: dashboard at " + d.url() + page + " (read-only without the token)");

@@ -36,8 +36,20 @@ final class Rehearsal implements AutoCloseable {
    * @param batchPauseMillis wall time spent at each batch's start
    */
   Rehearsal(Path dir, String id, String planYaml, int cells, int perCell, long batchPauseMillis) {
+    this(dir, dir.resolve("journal.db"), id, planYaml, cells, perCell, batchPauseMillis);
+  }
+
+  /** The same, recorded in the journal {@code journalFile} (which several runs may share). */
+  Rehearsal(
+      Path dir,
+      Path journalFile,
+      String id,
+      String planYaml,
+      int cells,
+      int perCell,
+      long batchPauseMillis) {
     this.dir = TestPlans.write(dir, planYaml, TestPlans.fleet(cells, perCell));
-    this.journalFile = dir.resolve("journal.db");
+    this.journalFile = journalFile;
     this.journal = JdbcJournal.sqlite(journalFile);
     this.id = id;
     this.plan = PlanLoader.load(this.dir);
