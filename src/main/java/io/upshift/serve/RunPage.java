@@ -26,6 +26,9 @@ final class RunPage {
   static final List<String> PARTS =
       List.of("status", "approvals", "stages", "capabilities", "hosts", "failures", "audit");
 
+  /** How many waves of the step in progress are listed, newest first. */
+  static final int WAVES_SHOWN = 30;
+
   private final RunRecord record;
   private final LiveRun live;
   private final RunSummary summary;
@@ -224,8 +227,9 @@ final class RunPage {
       b.append(
           "<table class=\"grid waves\"><thead><tr><th>group</th><th>wave</th><th>hosts</th>"
               + "<th>done</th><th>failed</th><th>started</th></tr></thead><tbody>");
-      // newest first: the wave in progress is on top
-      for (int i = waves.size() - 1; i >= 0; i--) {
+      // newest first: the waves in progress are on top
+      int oldest = Math.max(0, waves.size() - WAVES_SHOWN);
+      for (int i = waves.size() - 1; i >= oldest; i--) {
         LiveRun.Wave w = waves.get(i);
         b.append("<tr><td>")
             .append(esc(w.group))
@@ -242,10 +246,11 @@ final class RunPage {
             .append("</td></tr>");
       }
       b.append("</tbody></table>");
-      if (live.wavesDropped() > 0) {
+      int hidden = live.wavesDropped() + oldest;
+      if (hidden > 0) {
         b.append("<p class=\"note\">")
-            .append(live.wavesDropped())
-            .append(" older waves not shown</p>");
+            .append(hidden)
+            .append(" earlier waves of this step not shown</p>");
       }
     }
     return b.toString();

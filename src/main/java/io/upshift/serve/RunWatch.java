@@ -125,8 +125,9 @@ final class RunWatch implements AutoCloseable {
       synchronized (this) {
         p = render();
       }
+      Parts before = parts;
       parts = p;
-      broadcast(p);
+      broadcast(changed(before, p));
     } else if (!clients.isEmpty()) {
       clients.removeIf(SseClient::terminated);
     }
@@ -167,6 +168,22 @@ final class RunWatch implements AutoCloseable {
             journalSeq,
             error);
     return new Parts(tail.lastSeq(), System.currentTimeMillis(), page.parts());
+  }
+
+  /** The parts of {@code now} that differ from {@code before}: only those are sent. */
+  private static Parts changed(Parts before, Parts now) {
+    if (before == null) {
+      return now;
+    }
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    now.html()
+        .forEach(
+            (k, v) -> {
+              if (!v.equals(before.html().get(k))) {
+                m.put(k, v);
+              }
+            });
+    return new Parts(now.seq(), now.renderedAt(), m);
   }
 
   private void broadcast(Parts p) {
