@@ -16,7 +16,7 @@ public final class Tail {
   private final String run;
   private final RunState state;
   private final List<RunListener> listeners;
-  private long lastSeq;
+  private volatile long lastSeq; // read by other threads (metrics, pages)
 
   public Tail(Journal journal, String run, Plan plan, List<RunListener> listeners) {
     this.journal = journal;

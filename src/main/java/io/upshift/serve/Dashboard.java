@@ -79,6 +79,36 @@ public final class Dashboard implements AutoCloseable {
       hosts.add("[::1]:" + actual);
     }
     this.guard = new Guard(token, hosts, anyHost);
+    this.discoverer =
+        Thread.ofPlatform().daemon().name("upshift-discover").start(this::discoverLoop);
+  }
+
+  /** How often the journal is looked at for runs that started. */
+  static final long DISCOVER_MILLIS = 1000;
+
+  private final Thread discoverer;
+
+  /**
+   * Follows every run going on from when it appears in the journal, so that its page is ready when
+   * a browser asks and its metrics are there without a scrape having asked first.
+   */
+  private void discoverLoop() {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        for (RunRecord r : journal.runs(20)) {
+          if (!Requests.terminal(r.status()) && watches.existing(r.id()) == null) {
+            watches.of(r);
+          }
+        }
+      } catch (RuntimeException e) {
+        // the journal or a plan cannot be read now: the pages say why when asked
+      }
+      try {
+        Thread.sleep(DISCOVER_MILLIS);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
   }
 
   /**
@@ -343,16 +373,6 @@ public final class Dashboard implements AutoCloseable {
   }
 
   private void metrics(Context ctx) {
-    // the runs going on are followed even when no page shows them
-    for (RunRecord r : journal.runs(50)) {
-      if (!Requests.terminal(r.status())) {
-        try {
-          watches.of(r);
-        } catch (JournalException e) {
-          // its plan cannot be read: the run has no metrics here
-        }
-      }
-    }
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
   }
 
@@ -459,6 +479,12 @@ public final class Dashboard implements AutoCloseable {
   /** Stops serving and lets go of the journal. */
   @Override
   public void close() {
+    discoverer.interrupt();
+    try {
+      discoverer.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     watches.close();
     app.stop();
     journal.close();

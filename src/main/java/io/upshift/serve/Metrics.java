@@ -56,7 +56,7 @@ final class Metrics {
               .tags("run", run)
               .register(registry));
       meters.add(
-          Gauge.builder("upshift.journal.lag.events", w, x -> x.journalSeq() - x.foldedSeq())
+          Gauge.builder("upshift.journal.lag.events", w, RunWatch::lagEvents)
               .description("Events in the journal the dashboard has not read yet")
               .tags("run", run)
               .register(registry));

@@ -27,9 +27,9 @@ final class Pages {
         + (scripts
             ? "<script src=\""
                 + HTMX
-                + "\"></script><script src=\""
+                + "\" defer></script><script src=\""
                 + HTMX_SSE
-                + "\"></script><script src=\""
+                + "\" defer></script><script src=\""
                 + ECHARTS
                 + "\" defer></script>"
             : "")

@@ -262,6 +262,12 @@ final class RunWatch implements AutoCloseable {
     return tail.lastSeq();
   }
 
+  /** How many of the run's events the journal holds that are not folded yet (asks the journal). */
+  long lagEvents() {
+    long folded = tail.lastSeq();
+    return Math.max(0, journal.lastSeq(runId) - folded);
+  }
+
   long journalSeq() {
     return journalSeq;
   }

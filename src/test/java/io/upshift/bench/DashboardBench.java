@@ -124,20 +124,24 @@ public final class DashboardBench {
       port = s.getLocalPort();
     }
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // the run and the server with the launcher's JVM options (./upshift), as users run them
+    List<String> flags = List.of(System.getProperty("bench.jvmFlags", "").trim().split("\\s+"));
     Process server =
         new ProcessBuilder(
-                javaBin,
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                jar.toString(),
-                "io.upshift.cli.Main",
-                "serve",
-                "--journal",
-                journalFile.toString(),
-                "--bind",
-                "127.0.0.1:" + port,
-                "--token-file",
-                tokenFile.toString())
+                command(
+                    javaBin,
+                    flags,
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    jar.toString(),
+                    "io.upshift.cli.Main",
+                    "serve",
+                    "--journal",
+                    journalFile.toString(),
+                    "--bind",
+                    "127.0.0.1:" + port,
+                    "--token-file",
+                    tokenFile.toString()))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("serve.log").toFile())
             .start();
@@ -147,16 +151,18 @@ public final class DashboardBench {
     String id = "bench-" + hosts;
     Process run =
         new ProcessBuilder(
-                javaBin,
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                DashboardBench.class.getName(),
-                "run",
-                planDir.toString(),
-                journalFile.toString(),
-                id,
-                String.valueOf(pause))
+                command(
+                    javaBin,
+                    flags,
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    DashboardBench.class.getName(),
+                    "run",
+                    planDir.toString(),
+                    journalFile.toString(),
+                    id,
+                    String.valueOf(pause)))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("run.log").toFile())
             .start();
@@ -299,6 +305,14 @@ public final class DashboardBench {
               "%,d events over %.0f s of wall time; the run paused %d ms at each batch",
               events, (heap.get(heap.size() - 1)[0] - heap.get(0)[0]) / 1000.0, pause));
     }
+  }
+
+  private static List<String> command(String java, List<String> flags, String... rest) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    flags.stream().filter(f -> !f.isEmpty()).forEach(cmd::add);
+    cmd.addAll(List.of(rest));
+    return cmd;
   }
 
   private static long jsHeap(ChromeDriver browser) {
