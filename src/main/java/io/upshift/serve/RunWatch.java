@@ -289,6 +289,7 @@ final class RunWatch implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    predictedTried = true; // not worth a walk of the plan any more
     try {
       pollOnce(); // the browsers see the run as the journal last holds it
     } catch (RuntimeException e) {

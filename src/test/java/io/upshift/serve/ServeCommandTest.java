@@ -76,6 +76,31 @@ class ServeCommandTest {
   }
 
   @Test
+  void runServesBesideTheRunUntilItEnds() {
+    Path plan =
+        io.upshift.TestPlans.write(
+            dir.resolve("p"), Rehearsal.plan("served", "One"), io.upshift.TestPlans.fleet(2, 20));
+    Cli.Result r =
+        Cli.run(
+            "run",
+            plan.toString(),
+            "--journal",
+            dir.resolve("j.db").toString(),
+            "--serve",
+            "0",
+            "--progress",
+            "none");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err())
+        .containsPattern("dashboard at http://127\\.0\\.0\\.1:[0-9]+/runs/[0-9a-f-]+ ")
+        .contains("steering token (made now")
+        .contains("#token=");
+    try (var j = JdbcJournal.sqlite(dir.resolve("j.db"))) {
+      assertThat(j.runs(1).get(0).status()).isEqualTo("succeeded");
+    }
+  }
+
+  @Test
   void serveNeedsTheJournal() {
     Path plan =
         io.upshift.TestPlans.write(
