@@ -218,7 +218,7 @@ public final class Dashboard implements AutoCloseable {
           }
           watches.of(rec).add(client);
         });
-    r.post("/api/session", this::session);
+    r.post("/api/token", this::tokenCheck);
     r.post("/api/runs/{id}/{act}", this::steer);
     r.exception(
         JournalException.class,
@@ -415,7 +415,8 @@ public final class Dashboard implements AutoCloseable {
     return true;
   }
 
-  private void session(Context ctx) {
+  /** Answers 204 when the request carries the right token: the page then offers steering. */
+  private void tokenCheck(Context ctx) {
     if (!refused(ctx, false)) {
       ctx.status(204);
     }

@@ -7,11 +7,11 @@ import java.util.Set;
 
 /**
  * Decides whether a steering request may go on, before anything reads its body: the dashboard keeps
- * no session and sets no cookie, so a request counts only when it carries the token in a header,
- * which a page of another site cannot make a browser send. On top of that it must come to the
- * address the dashboard serves (no rebinding of another name onto it), from a page of the dashboard
- * itself when a browser says where from, and carry a request id never seen before (a captured
- * request replayed is refused).
+ * no login state and sets no cookie, so a request counts only when it carries the token in a
+ * header, which a page of another site cannot make a browser send. On top of that it must come to
+ * the address the dashboard serves (no rebinding of another name onto it), from a page of the
+ * dashboard itself when a browser says where from, and carry a request id never seen before (a
+ * captured request replayed is refused).
  */
 final class Guard {
   /** The header that carries the token. */

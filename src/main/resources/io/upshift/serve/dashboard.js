@@ -22,7 +22,7 @@
       setMode(false, "read-only: no steering token");
       return;
     }
-    fetch("/api/session", { method: "POST", headers: { "X-Upshift-Token": t } }).then(
+    fetch("/api/token", { method: "POST", headers: { "X-Upshift-Token": t } }).then(
       function (r) {
         if (r.status === 204) setMode(true, "steering enabled");
         else setMode(false, "read-only: the token was refused (" + r.status + ")");
