@@ -264,8 +264,15 @@ public final class Dashboard implements AutoCloseable {
     return v == null ? "" : v.trim();
   }
 
-  /** Who approved what in a run, from its journal (kept once the run has ended). */
+  /**
+   * Who approved what in a run: from its watcher when the dashboard follows it (every run going
+   * on), else read from the journal, and kept once the run has ended.
+   */
   private List<String> approvals(RunRecord r) {
+    RunWatch w = watches.existing(r.id());
+    if (w != null && w.foldedSeq() > 0) {
+      return w.approvals();
+    }
     List<String> kept = endedApprovals.get(r.id());
     if (kept != null) {
       return kept;
@@ -278,14 +285,7 @@ public final class Dashboard implements AutoCloseable {
         s -> {
           if (EventCodec.decode(s.type(), s.version(), s.body())
               instanceof io.upshift.engine.RunEvent.Approved a) {
-            out.add(
-                "stage "
-                    + (a.stage() + 1)
-                    + ", step "
-                    + (a.step() + 1)
-                    + " by "
-                    + a.by()
-                    + (a.comment().isEmpty() ? "" : " (" + a.comment() + ")"));
+            out.add(LiveRun.approval(a));
           }
         });
     if (Requests.terminal(r.status())) {

@@ -88,6 +88,7 @@ final class LiveRun implements RunListener {
   private final Deque<Failure> failures = new ArrayDeque<>();
   private final Deque<Audit> audit = new ArrayDeque<>();
   private final Map<String, Boolean> capabilities = new LinkedHashMap<>();
+  private final List<String> approvals = new ArrayList<>();
   private long actionsSucceeded;
   private long actionsFailed;
   private long lastAt;
@@ -149,14 +150,18 @@ final class LiveRun implements RunListener {
       }
       case RunEvent.ActionFinished e -> finished(e);
       case RunEvent.CapabilityChanged e -> capabilities.put(e.capability(), e.up());
-      case RunEvent.Approved e ->
-          audit(
-              e.at(),
-              "approved "
-                  + step(e.stage(), e.step())
-                  + " by "
-                  + e.by()
-                  + (e.comment().isEmpty() ? "" : ": " + e.comment()));
+      case RunEvent.Approved e -> {
+        audit(
+            e.at(),
+            "approved "
+                + step(e.stage(), e.step())
+                + " by "
+                + e.by()
+                + (e.comment().isEmpty() ? "" : ": " + e.comment()));
+        if (approvals.size() < AUDIT) {
+          approvals.add(approval(e));
+        }
+      }
       case RunEvent.RunPaused e -> audit(e.at(), "paused: " + e.reason());
       case RunEvent.RunResumed e ->
           audit(
@@ -322,6 +327,21 @@ final class LiveRun implements RunListener {
 
   Deque<Audit> audit() {
     return audit;
+  }
+
+  /** An approval as the runs list shows it: the step, who, and the comment. */
+  static String approval(RunEvent.Approved a) {
+    return "stage "
+        + (a.stage() + 1)
+        + ", step "
+        + (a.step() + 1)
+        + " by "
+        + a.by()
+        + (a.comment().isEmpty() ? "" : " (" + a.comment() + ")");
+  }
+
+  List<String> approvals() {
+    return List.copyOf(approvals);
   }
 
   Map<String, Boolean> capabilities() {

@@ -241,6 +241,11 @@ final class RunWatch implements AutoCloseable {
     return c;
   }
 
+  /** Who approved what so far, read under the watcher's lock. */
+  synchronized List<String> approvals() {
+    return live.approvals();
+  }
+
   /** Whether each capability is up now, read under the watcher's lock. */
   synchronized Map<String, Boolean> capabilities() {
     return Map.copyOf(live.capabilities());
