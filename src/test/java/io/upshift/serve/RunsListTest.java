@@ -50,6 +50,34 @@ class RunsListTest {
       assertThat(onlyAlpha).contains("alpha").doesNotContain("beta &lt;");
       String paused = get(http, d.url() + "/?status=paused");
       assertThat(paused).contains("No run matches.").doesNotContain("<tr data-status");
+      // drill down: a cell's hosts, then one host's actions
+      String id;
+      try (var j = JdbcJournal.sqlite(journal)) {
+        id =
+            j.runs(10).stream()
+                .filter(r -> r.planName().equals("alpha"))
+                .findFirst()
+                .orElseThrow()
+                .id();
+      }
+      String run = get(http, d.url() + "/runs/" + id);
+      assertThat(run).contains("/runs/" + id + "/cells/s1/c01");
+      long deadline = System.currentTimeMillis() + 30_000;
+      String cell = get(http, d.url() + "/runs/" + id + "/cells/s1/c01");
+      while (!cell.contains("h-c01-00005</a></td><td>done")
+          && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100); // the watcher is still reading the journal
+        cell = get(http, d.url() + "/runs/" + id + "/cells/s1/c01");
+      }
+      assertThat(cell).contains("Cell s1 / c01: 5 hosts").contains("h-c01-00005</a></td><td>done");
+      String host = get(http, d.url() + "/runs/" + id + "/hosts/h-c01-00003");
+      assertThat(host).contains("Host h-c01-00003").contains("upgrade app").contains("(exit 0)");
+      HttpResponse<String> missing =
+          http.send(
+              HttpRequest.newBuilder(URI.create(d.url() + "/runs/" + id + "/hosts/nope")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(missing.statusCode()).isEqualTo(404);
+      assertThat(missing.body()).contains("has no host `nope`");
       String hostile = get(http, d.url() + "/?plan=%22%3E%3Cscript%3E");
       assertThat(hostile).doesNotContain("\"><script>").contains("&quot;&gt;&lt;script&gt;");
     }
