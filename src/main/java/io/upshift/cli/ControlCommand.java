@@ -1,10 +1,9 @@
 package io.upshift.cli;
 
-import io.upshift.engine.RunPhase;
 import io.upshift.journal.Control;
 import io.upshift.journal.Journal;
+import io.upshift.journal.Requests;
 import io.upshift.journal.RunRecord;
-import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -40,55 +39,13 @@ abstract class ControlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintStream err = System.err;
     try (Journal journal = journalOptions.openExisting()) {
       RunRecord r = ShowCommand.find(journal, run);
-      RunPhase phase = RunPhase.ofRecord(r.status());
-      if (phase.terminal()) {
-        err.println("upshift: run " + r.id() + " has ended (" + phase.word() + ")");
-        return ExitCode.FAILED;
-      }
-      boolean live = r.live(System.currentTimeMillis());
-      String gate = "";
-      switch (kind()) {
-        case APPROVE -> {
-          if (r.gate().isEmpty()) {
-            err.println(
-                "upshift: run "
-                    + r.id()
-                    + " is not waiting for an approval (status "
-                    + phase.word()
-                    + ")");
-            return ExitCode.FAILED;
-          }
-          gate = r.gate();
-        }
-        case PAUSE -> {
-          if (!live) {
-            err.println(
-                "upshift: no process drives run "
-                    + r.id()
-                    + " now (status "
-                    + phase.word()
-                    + "); it does nothing until resumed");
-            return ExitCode.FAILED;
-          }
-        }
-        default -> {}
-      }
-      Control c = journal.request(r.id(), kind(), JournalOptions.operator(by), comment, gate);
-      err.println(
-          "upshift: "
-              + kind().word()
-              + " of run "
-              + r.id()
-              + " recorded (request "
-              + c.id()
-              + ")"
-              + (live
-                  ? "; " + r.owner() + " carries it out at its next step boundary"
-                  : "; it is carried out when the run is resumed: upshift resume " + r.id()));
-      return ExitCode.OK;
+      Requests.Result result =
+          Requests.ask(
+              journal, r, kind(), JournalOptions.operator(by), comment, System.currentTimeMillis());
+      System.err.println("upshift: " + result.message());
+      return result instanceof Requests.Recorded ? ExitCode.OK : ExitCode.FAILED;
     }
   }
 

@@ -34,6 +34,7 @@ public final class Main {
     m.put("approve", () -> new ControlCommand.Approve().spec());
     m.put("runs", () -> new RunsCommand().spec());
     m.put("show", () -> new ShowCommand().spec());
+    m.put("serve", () -> new ServeCommand().spec());
     m.put("report", () -> new ReportCommand().spec());
     m.put("export", () -> new ExportCommand().spec());
     m.put("learn", () -> new LearnCommand().spec());

@@ -7,6 +7,7 @@ import io.upshift.journal.Control;
 import io.upshift.journal.Fingerprint;
 import io.upshift.journal.Journal;
 import io.upshift.journal.JournalException;
+import io.upshift.journal.Requests;
 import io.upshift.journal.Resumption;
 import io.upshift.journal.RunRecord;
 import io.upshift.plan.InDoubt;
@@ -106,7 +107,7 @@ final class ResumeCommand implements Callable<Integer> {
         return RunCommand.exitCode(recorded.status());
       }
       if (record.live(System.currentTimeMillis())) {
-        journal.request(record.id(), Control.Kind.RESUME, who, "", "");
+        Requests.ask(journal, record, Control.Kind.RESUME, who, "", System.currentTimeMillis());
         err.println(
             "upshift: run "
                 + record.id()

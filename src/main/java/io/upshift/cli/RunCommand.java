@@ -46,6 +46,8 @@ final class RunCommand implements Callable<Integer> {
   final JournalOptions journalOptions = new JournalOptions();
   final ReportOptions reports = new ReportOptions();
   boolean noJournal;
+  String serve;
+  Path serveTokenFile;
 
   CommandSpec spec() {
     spec =
@@ -110,7 +112,25 @@ final class RunCommand implements Callable<Integer> {
                     "Do not record the run (it cannot be resumed, paused or approved from"
                         + " elsewhere). Runs on real targets are recorded by default; rehearsals"
                         + " only when --journal is given.",
-                    v -> noJournal = v));
+                    v -> noJournal = v))
+            .addOption(
+                Args.option(
+                        "--serve",
+                        "[ADDR:]PORT",
+                        String.class,
+                        "Serve the live dashboard beside the run (on 127.0.0.1 unless ADDR is"
+                            + " given) until it ends; the run is then recorded in the journal.",
+                        v -> serve = v)
+                    .build())
+            .addOption(
+                Args.option(
+                        "--serve-token-file",
+                        "FILE",
+                        Path.class,
+                        "With --serve: the steering token, FILE's first line (default:"
+                            + " $UPSHIFT_SERVE_TOKEN, else a new token printed at start).",
+                        v -> serveTokenFile = v)
+                    .build());
     ssh.addTo(spec);
     journalOptions.addTo(spec);
     return reports.addTo(spec);
@@ -153,12 +173,34 @@ final class RunCommand implements Callable<Integer> {
             planFile.getParent(),
             ssh.settings());
     RunSummary summary = new RunSummary(loaded, target.name(), runSeed);
-    boolean record = !noJournal && (target != TargetName.sim || journalOptions.given());
+    if (serve != null && noJournal) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--serve shows the run from its journal; it cannot go with --no-journal");
+    }
+    boolean record =
+        !noJournal && (target != TargetName.sim || journalOptions.given() || serve != null);
     if (!record) {
       return drive(settings, null, summary, err);
     }
     try (Journal journal = journalOptions.open()) {
       String id = newRunId();
+      AutoCloseable dashboard = null;
+      if (serve != null) {
+        int[] exit = {0};
+        dashboard =
+            ServeOption.start(
+                journalOptions,
+                serve.contains(":") ? serve : "127.0.0.1:" + serve,
+                serveTokenFile,
+                "/runs/" + id,
+                err,
+                "--serve",
+                exit);
+        if (dashboard == null) {
+          return exit[0];
+        }
+      }
       String now = java.time.Instant.now().toString();
       journal.create(
           new RunRecord(
@@ -184,7 +226,16 @@ final class RunCommand implements Callable<Integer> {
               + journal.describe()
               + "); from another terminal: upshift show|pause|abort "
               + id);
-      return drive(settings, new RunDriver.Journaled(journal, id, 0), summary, err);
+      if (serve == null) {
+        return drive(settings, new RunDriver.Journaled(journal, id, 0), summary, err);
+      }
+      try (AutoCloseable served = dashboard) {
+        return drive(settings, new RunDriver.Journaled(journal, id, 0), summary, err);
+      } catch (IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 

@@ -124,7 +124,7 @@ public record Resumption(RunState state, long lastSeq) {
     }
   }
 
-  private static void fold(
+  static void fold(
       RunState state,
       RunEvent e,
       long seq,

@@ -5,7 +5,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /** A small HTML writer for the report: escaped text, tables and times, into one buffer. */
-final class Html {
+public final class Html {
   private static final DateTimeFormatter WALL =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
@@ -66,7 +66,7 @@ final class Html {
    * Text escaped for HTML; control characters and bidi overrides shown as their escapes, as on a
    * terminal ({@link Terminal#safeLines}): line breaks and tabs kept, a Windows line end made one.
    */
-  static String esc(String s) {
+  public static String esc(String s) {
     if (s == null) {
       return "";
     }
