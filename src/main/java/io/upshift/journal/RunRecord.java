@@ -45,4 +45,12 @@ public record RunRecord(
   public boolean live(long nowMillis) {
     return Owner.alive(owner, ownerStart, heartbeatAt, nowMillis);
   }
+
+  /**
+   * The run's status as commands show it ({@code running}, {@code paused}, {@code succeeded}...),
+   * whichever way the record stores it (a phase's name, or an older journal's word).
+   */
+  public String statusWord() {
+    return io.upshift.engine.RunPhase.ofRecord(status).word();
+  }
 }

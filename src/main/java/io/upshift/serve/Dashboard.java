@@ -242,7 +242,7 @@ public final class Dashboard implements AutoCloseable {
     String plan = param(ctx, "plan");
     List<Pages.RunRow> rows = new ArrayList<>();
     for (RunRecord r : journal.runs(500)) {
-      if (!status.isEmpty() && !r.status().equalsIgnoreCase(status)) {
+      if (!status.isEmpty() && !r.statusWord().equalsIgnoreCase(status)) {
         continue;
       }
       if (!plan.isEmpty()
@@ -463,7 +463,7 @@ public final class Dashboard implements AutoCloseable {
         text(
             ctx,
             409,
-            "run " + r.id() + " is not waiting for an approval (status " + r.status() + ")");
+            "run " + r.id() + " is not waiting for an approval (status " + r.statusWord() + ")");
         return;
       }
       comment = "rejected the gate at step " + r.gate() + (comment.isEmpty() ? "" : ": " + comment);

@@ -65,15 +65,15 @@ final class Pages {
     for (RunRow row : rows) {
       RunRecord r = row.record();
       b.append("<tr data-status=\"")
-          .append(esc(r.status()))
+          .append(esc(r.statusWord()))
           .append("\"><td><a href=\"/runs/")
           .append(Links.path(r.id()))
           .append("\">")
           .append(esc(r.id()))
           .append("</a></td><td><span class=\"badge s-")
-          .append(esc(r.status()))
+          .append(esc(r.statusWord()))
           .append("\">")
-          .append(esc(r.status()))
+          .append(esc(r.statusWord()))
           .append("</span>")
           .append(r.gate().isEmpty() ? "" : " (waits at a gate)")
           .append("</td><td>")

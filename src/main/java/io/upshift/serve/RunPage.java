@@ -82,7 +82,7 @@ final class RunPage {
 
   private String status() {
     StringBuilder b = new StringBuilder();
-    String status = record.status();
+    String status = record.statusWord();
     long now = System.currentTimeMillis();
     b.append("<div id=\"status-line\" data-seq=\"")
         .append(seq)

@@ -96,7 +96,7 @@ class ServeCommandTest {
         .contains("steering token (made now")
         .contains("#token=");
     try (var j = JdbcJournal.sqlite(dir.resolve("j.db"))) {
-      assertThat(j.runs(1).get(0).status()).isEqualTo("succeeded");
+      assertThat(j.runs(1).get(0).statusWord()).isEqualTo("succeeded");
     }
   }
 
