@@ -54,16 +54,6 @@ class MetricsTest {
         HttpClient http = HttpClient.newHttpClient();
         get(http, d.url() + "/runs/m1"); // the dashboard follows the run from now on
         long last = run.journal.lastSeq("m1");
-        Map<String, Double> samples = Map.of();
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-          samples = parse(get(http, d.url() + "/metrics"));
-          Double events = samples.get("upshift_journal_events_total{run=\"m1\"}");
-          if (events != null && events == last) {
-            break;
-          }
-          Thread.sleep(200);
-        }
         // counted from the journal itself
         long[] actions = new long[2];
         Set<Integer> failedHosts = new HashSet<>();
@@ -83,6 +73,19 @@ class MetricsTest {
                 default -> {}
               }
             });
+        // the meters are read one by one: wait until the scrape has caught up on every count
+        Map<String, Double> samples = Map.of();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+          samples = parse(get(http, d.url() + "/metrics"));
+          if (Double.valueOf(last).equals(samples.get("upshift_journal_events_total{run=\"m1\"}"))
+              && Double.valueOf(steps[0])
+                  .equals(samples.get("upshift_step_duration_seconds_count{run=\"m1\"}"))
+              && Double.valueOf(0).equals(samples.get("upshift_journal_lag_events{run=\"m1\"}"))) {
+            break;
+          }
+          Thread.sleep(200);
+        }
         assertThat(actions[1]).as("the fault made some actions fail").isPositive();
         assertThat(samples)
             .containsEntry("upshift_journal_events_total{run=\"m1\"}", (double) last)
