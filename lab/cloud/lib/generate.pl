@@ -222,36 +222,79 @@ for my $h (@hosts) {
     ($section, $key) = ('sql', 'connection') if $project eq 'keystone';
     (my $d = $file) =~ s{/[^/]+$}{};
     make_path($d);
-    put($file, "# written by the site configuration (Puppet)\n[$section]\n$key = mysql://$project\@$addr{$dbhost}/$project\n");
+    put($file, "# written by the site configuration (Puppet)\n[$section]\n$key = mysql://$project:$pw\@$addr{$dbhost}/$project\n");
   };
   (my $cell_db = "db-$cell") =~ s/-(\w+)-(\d+)$/-$1$2/;
   if ($k =~ /^db-/) {
+    # a real MariaDB (lib/mysql.sh starts it inside the host, as /etc/my.cnf says); lab/cloud/up
+    # creates its users and databases from mysql.init, at Grizzly's schema, with the cloud's data
     $install->('mysql-server');
     $service->('mysqld');
-    make_path("$hd/mysql");
-    put("$hd/mysql/users", join('', map { "$_ $pw\n" } qw(root nova keystone glance cinder)));
+    make_path("$hd/root/var/lib/mysql", "$hd/etc/mysql");
+    put("$hd/etc/my.cnf", <<"CNF");
+# written by the site configuration (Puppet)
+[mysqld]
+# the host's root (inside its namespaces the login user is root)
+user=root
+datadir=/var/lib/mysql
+socket=/var/lib/mysql/mysql.sock
+pid-file=/var/lib/mysql/mysqld.pid
+log-error=/var/log/mysqld.log
+bind-address=$addr{$name}
+port=3306
+skip-name-resolve
+performance_schema=OFF
+innodb_buffer_pool_size=8M
+innodb_log_file_size=4M
+innodb_use_native_aio=0
+key_buffer_size=1M
+max_connections=400
+open_files_limit=8192
+table_open_cache=400
+
+[client]
+socket=/var/lib/mysql/mysql.sock
+CNF
+    put("$hd/etc/mysql/my.cnf", "# the site's MySQL configuration is /etc/my.cnf\n");
+    my $sql = "DELETE FROM mysql.global_priv WHERE User = '';\n"
+      . "ALTER USER root\@localhost IDENTIFIED BY '$pw';\n";
     for my $db (@{$kd->{databases}}) {
-      my $d = "$hd/mysql/$db";
-      make_path($d);
       open(my $s, '<', "$dir/catalog/schema/$db.grizzly") or die;
       chomp(my $schema = <$s>);
-      put("$d/schema", "$schema grizzly\n");
-      put("$d/token.expired", "48213\n") if $db eq 'keystone';
-      put("$d/quotas", "instances 10\ncores 20\nram 51200\nfloating_ips 10\nvolumes 10\ngigabytes 1000\n") if $db eq 'nova';
+      open(my $f, '<', "$dir/lib/sql/$db.grizzly.sql") or die "generate.pl: no lib/sql/$db.grizzly.sql\n";
+      my $ddl = do { local $/; <$f> };
+      $sql .= "CREATE DATABASE $db DEFAULT CHARACTER SET utf8;\n"
+        . "CREATE USER '$db'\@'%' IDENTIFIED BY '$pw';\nGRANT ALL ON $db.* TO '$db'\@'%';\n"
+        . "USE $db;\n$ddl"
+        . "INSERT INTO migrate_version VALUES ('$db', '/usr/lib/python2.6/site-packages/$db/db/sqlalchemy/migrate_repo', $schema);\n";
+      if ($db eq 'keystone') { # the tokens that piled up since the last flush, long expired
+        $sql .= "INSERT INTO token (id, expires, extra, valid, user_id) VALUES "
+          . join(', ', map { "('expired$_', NOW() - INTERVAL 30 DAY, '{}', 1, 'demo')" } 1 .. 200) . ";\n";
+      }
+      if ($db eq 'nova') {
+        $sql .= "INSERT INTO quotas (project_id, resource, hard_limit) VALUES "
+          . join(', ', map { "(NULL, '$_->[0]', $_->[1])" } ['instances', 10], ['cores', 20], ['ram', 51200],
+            ['floating_ips', 10], ['volumes', 10], ['gigabytes', 1000]) . ";\n";
+      }
       if ($db eq 'glance') {
-        put("$d/images", join('', map { uuid() . " $_\n" } 'cirros-0.3.1 admin public 13147648',
-          'slc6-server-x86_64 admin public 1046478848', 'private-of-admin admin private 2147483648',
-          'demo-snapshot demo private 4294967296'));
+        $sql .= "INSERT INTO images (id, name, owner, is_public, size, created_at) VALUES "
+          . join(', ', map { my @i = split / /; "('" . uuid() . "', '$i[0]', '$i[1]', $i[2], $i[3], NOW())" }
+            'cirros-0.3.1 admin 1 13147648', 'slc6-server-x86_64 admin 1 1046478848',
+            'private-of-admin admin 0 2147483648', 'demo-snapshot demo 0 4294967296') . ";\n";
       }
       if ($db eq 'cinder') {
-        put("$d/volumes", join('', map {
-          sprintf("%s %s vol-%02d 100 standard %s\n", uuid(), $_ % 3 ? 'in-use' : 'available', $_, $_ % 3 ? uuid() : '-')
-        } 1 .. 40));
+        $sql .= "INSERT INTO volumes (id, status, display_name, size, volume_type_id, instance_uuid, created_at) VALUES "
+          . join(', ', map {
+            sprintf("('%s', '%s', 'vol-%02d', 100, 'standard', %s, NOW())", uuid(), $_ % 3 ? 'in-use' : 'available', $_,
+              $_ % 3 ? "'" . uuid() . "'" : 'NULL')
+          } 1 .. 40) . ";\n";
       }
       # the project's manage tool, pre-staged at Havana: Upshift runs db-sync on the database's host
       $install->("python-$db", 'havana');
       $conf->($db, $name);
     }
+    $sql .= "FLUSH PRIVILEGES;\n";
+    put("$hd/mysql.init", $sql);
   } elsif ($k eq 'api') {
     $conf->('nova', 'db-nova-top');
     make_path("$hd/root/srv/puppet/.git");

@@ -102,11 +102,11 @@ project_release() {
 }
 
 # --- databases -----------------------------------------------------------------------------------
-# THE SEAM: a project's database is found from this host's configuration file (its
-# `connection = mysql://USER@ADDRESS/DB`), and is for now a folder on the database host:
-# DIR/hosts/DBHOST/mysql/DB/ with `schema` ("VERSION RELEASE") and a file per table. A later
-# increment replaces db_connect, db_schema and db_set_schema with a real MariaDB reached at
-# ADDRESS; the commands above them stay as they are.
+# A project's database is found from this host's configuration file (its
+# `connection = mysql://USER:PASSWORD@ADDRESS/DB`), and lives in the real MariaDB of the database
+# host at ADDRESS (lib/mysql.sh starts it), reached over TCP with the mysql client: its errors are
+# the server's own. A project's schema is migrate_version's version; a release's migration is
+# lib/sql/PROJECT.RELEASE.sql.
 
 # conf_of PROJECT [HOSTDIR]: sets $CONF, the project's configuration file on this host (or on the
 # host of HOSTDIR: an API server answering this host's client).
@@ -117,9 +117,8 @@ conf_of() {
   esac
 }
 
-# db_connect PROJECT [HOSTDIR]: sets DB_ADDR DB_NAME DB_DIR from the configuration of this host
-# (or of HOSTDIR's); fails like the project's code would when it has no configuration or the
-# server does not answer.
+# db_connect PROJECT [HOSTDIR]: sets DB_ADDR DB_NAME DB_USER DB_PW from the configuration of this
+# host (or of HOSTDIR's); fails like the project's code would when it has no configuration.
 db_connect() {
   conf_of "$1" "${2:-$HD}"
   [ -f "$CONF" ] || cloud_fail 1 "$CMD: ${CONF#"${2:-$HD}"}: no such file (is $1 installed and configured there?)"
@@ -129,26 +128,30 @@ db_connect() {
   done <"$CONF"
   [ -n "$_url" ] || cloud_fail 1 "$CMD: no database connection in $CONF"
   _url=${_url#*://}
+  _cred=${_url%%@*}
+  DB_USER=${_cred%%:*}
+  DB_PW=${_cred#*:}
   _url=${_url#*@}
   DB_ADDR=${_url%%/*}
   DB_NAME=${_url#*/}
-  _dbh=$CLOUD_DIR/by-address/$DB_ADDR
-  _mysqld=
-  [ -f "$_dbh/services/mysqld" ] && read -r _mysqld _rest <"$_dbh/services/mysqld"
-  [ "$_mysqld" = running ] ||
-    cloud_fail 1 "OperationalError: (OperationalError) (2003, \"Can't connect to MySQL server on '$DB_ADDR' (111)\")"
-  DB_DIR=$_dbh/mysql/$DB_NAME
-  [ -d "$DB_DIR" ] || cloud_fail 1 "OperationalError: (OperationalError) (1049, \"Unknown database '$DB_NAME'\")"
 }
 
-# db_schema: sets DB_SCHEMA DB_SCHEMA_RELEASE (after db_connect).
+TAB=$(printf '\t')
+
+# db_sql SQL: runs SQL in the project's database (after db_connect) and prints the rows, fields
+# separated by tabs; fails with the server's error (status 1) as the project's code would.
+db_sql() {
+  if ! _rows=$(MYSQL_PWD=$DB_PW mysql --protocol=TCP --connect-timeout=5 -h "$DB_ADDR" -u "$DB_USER" \
+    --batch --skip-column-names "$DB_NAME" -e "$1" 2>&1 </dev/null); then
+    cloud_fail 1 "OperationalError: (OperationalError) $_rows"
+  fi
+  [ -z "$_rows" ] || printf '%s\n' "$_rows"
+}
+
+# db_schema: sets DB_SCHEMA, the database's migration version (after db_connect).
 db_schema() {
-  read -r DB_SCHEMA DB_SCHEMA_RELEASE <"$DB_DIR/schema"
-}
-
-# db_set_schema VERSION RELEASE (after db_connect).
-db_set_schema() {
-  printf '%s %s\n' "$1" "$2" >"$DB_DIR/schema"
+  DB_SCHEMA=$(db_sql "SELECT version FROM migrate_version WHERE repository_id = '$DB_NAME'") || exit 1
+  [ -n "$DB_SCHEMA" ] || cloud_fail 1 "$CMD: $DB_NAME on $DB_ADDR is not under version control"
 }
 
 # schema_of PROJECT RELEASE: sets $SCHEMA, the migration version that release's code brings.
@@ -182,12 +185,10 @@ svc_start() {
   if [ "$_db" != - ]; then
     ( # the project's code checks its database's schema as it starts
       db_connect "$_db" 2>&1
-      db_schema
-      rank_of "$PKG_RELEASE"
-      _code=$RANK
-      rank_of "$DB_SCHEMA_RELEASE"
-      if [ "$_code" -gt "$RANK" ]; then
-        echo "$1: the $_db database is at schema $DB_SCHEMA ($DB_SCHEMA_RELEASE), older than the code ($PKG_RELEASE): run the db sync first"
+      db_schema 2>&1
+      schema_of "$_db" "$PKG_RELEASE"
+      if [ "$SCHEMA" -gt "$DB_SCHEMA" ]; then
+        echo "$1: the $_db database is at schema $DB_SCHEMA, older than the code ($PKG_RELEASE, $SCHEMA): run the db sync first"
         exit 1
       fi
     ) >"$HD/.start.err" || {
@@ -198,11 +199,22 @@ svc_start() {
       return 1
     }
   fi
+  if [ "$1" = mysqld ]; then
+    . "$CLOUD_DIR/lib/mysql.sh"
+    mysqld_up || {
+      printf 'stopped\n' >"$HD/services/$1"
+      return 1
+    }
+  fi
   printf 'running %s\n' "$PKG_RELEASE" >"$HD/services/$1"
   api_hook "$1"
 }
 
 svc_stop() {
+  if [ "$1" = mysqld ]; then
+    . "$CLOUD_DIR/lib/mysql.sh"
+    mysqld_down
+  fi
   printf 'stopped\n' >"$HD/services/$1"
   api_hook "$1"
 }
@@ -239,6 +251,10 @@ cloud_reboot() {
   printf '%s\n' "$(date -u +%s)" >"$HD/boot_time"
   . "$CLOUD_DIR/lib/services.sh"
   api_kill # the host's processes end with it; its VMs too (lib/heartbeat.py sees the boot id)
+  if svc_known mysqld; then
+    . "$CLOUD_DIR/lib/mysql.sh"
+    mysqld_down
+  fi
   API_DEFER=1
   for _f in "$HD"/services/*; do
     [ -f "$_f" ] || continue
@@ -309,13 +325,17 @@ manage_tool() {
 }
 
 # manage_sync PROJECT: `db sync`: migrates the project's database (as this host's configuration
-# names it) up to the schema of the code installed here; never down.
+# names it) up to the schema of the code installed here, with that release's migration; never down.
+# The plan upgrades one release at a time, so one migration file brings the database there.
 manage_sync() {
   db_connect "$1"
   db_schema
   schema_of "$1" "$PROJECT_RELEASE" || cloud_fail 1 "$CMD: no schema known for $1 $PROJECT_RELEASE"
   if [ "$DB_SCHEMA" -lt "$SCHEMA" ]; then
-    db_set_schema "$SCHEMA" "$PROJECT_RELEASE"
+    _m=$CLOUD_DIR/lib/sql/$1.$PROJECT_RELEASE.sql
+    [ -f "$_m" ] || cloud_fail 1 "$CMD: no migration to $1 $PROJECT_RELEASE ($_m)"
+    db_sql "$(cat "$_m")
+UPDATE migrate_version SET version = $SCHEMA WHERE repository_id = '$DB_NAME';" >/dev/null
     cloud_log "db sync: $DB_NAME on $DB_ADDR migrated from $DB_SCHEMA to $SCHEMA ($PROJECT_RELEASE)"
   else
     cloud_log "db sync: $DB_NAME on $DB_ADDR already at $DB_SCHEMA"

@@ -12,8 +12,8 @@ for tool in /usr/bin/python3 haproxy flock; do
   command -v "$tool" >/dev/null 2>&1 || cloud_die "$tool is missing (Debian packages: python3 haproxy util-linux)"
 done
 phase=$SECONDS
-mkdir -p "$dir/run" "$dir/cloud/instances"
-chown "$CLOUD_USER:$CLOUD_USER" "$dir/run" "$dir/cloud/instances"
+mkdir -p "$dir/run"
+chown "$CLOUD_USER:$CLOUD_USER" "$dir/run"
 chmod 0755 "$dir/run"
 as_login=(setpriv --reuid="$uid" --regid="$gid" --clear-groups)
 
@@ -29,6 +29,35 @@ haproxy -q -c -f "$dir/run/haproxy.cfg" || cloud_die "haproxy rejects its config
 
 for _ in $(seq 100); do [ -S "$dir/run/ports.sock" ] && break; sleep 0.05; done
 [ -S "$dir/run/ports.sock" ] || cloud_die "the port broker did not start (see $dir/run/ports.log)"
+
+# the databases: a real MariaDB on each database host (lib/mysql.sh), started inside the host as
+# `service mysqld start` would, then given its users, databases and Grizzly data (mysql.init)
+db_hosts=()
+for hd in "$dir"/hosts/*; do
+  [ -f "$hd/services/mysqld" ] && db_hosts+=("${hd##*/}")
+done
+if [ "${#db_hosts[@]}" -gt 0 ]; then
+  for tool in /usr/sbin/mariadbd mariadb-install-db mysql mysqladmin; do
+    command -v "$tool" >/dev/null 2>&1 || cloud_die "$tool is missing (Debian packages: mariadb-server mariadb-client)"
+  done
+  cloud_say "starting ${#db_hosts[@]} MariaDB servers (one a database host)"
+  "${as_login[@]}" mariadb-install-db --no-defaults --datadir="$dir/run/mysql-template" \
+    --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve \
+    --innodb-log-file-size=4M --innodb-buffer-pool-size=8M >"$dir/run/mysql-template.log" 2>&1 ||
+    cloud_die "mariadb-install-db failed (see $dir/run/mysql-template.log)"
+  starters=()
+  for h in "${db_hosts[@]}"; do
+    read -r hp _ <"$dir/hosts/$h/ns"
+    "${as_login[@]}" /usr/bin/nsenter -t "$hp" -U -m --preserve-credentials \
+      env HD="$dir/hosts/$h" CLOUD_DIR="$dir" /bin/sh -c '. "$CLOUD_DIR/lib/mysql.sh"
+        mysqld_up && mysql --defaults-file=/etc/my.cnf -uroot <"$HD/mysql.init" && rm -f "$HD/mysql.init"' \
+      </dev/null >"$dir/run/mysql-$h.log" 2>&1 &
+    starters+=($!)
+  done
+  for i in "${!starters[@]}"; do
+    wait "${starters[$i]}" || cloud_die "the MariaDB of ${db_hosts[$i]} did not start: $(tail -n 3 "$dir/run/mysql-${db_hosts[$i]}.log")"
+  done
+fi
 
 # the API processes, one a controller host that runs an API service
 api_hosts=()

@@ -15,10 +15,10 @@ it exits. api/pid is "PID STARTTIME" (field 22 of /proc/PID/stat) while it runs.
 Ports below 1024 (Horizon's 80) come from the box's port broker (lib/ports.py, root), as a socket
 passed over DIR/run/ports.sock.
 
-The data: tokens, images, volumes live in the project's database as the host's configuration
-names it (`connection = mysql://USER@ADDRESS/DB`): DIR/by-address/ADDRESS/mysql/DB/TABLE files,
-the same the fleet's commands read (lib/host.sh's db_connect). A database whose host does not run
-mysqld gives the project's OperationalError."""
+The data: tokens, images, volumes and instances live in the project's database as the host's
+configuration names it (`connection = mysql://USER:PASSWORD@ADDRESS/DB`): the real MariaDB of the
+database host at ADDRESS (lib/mysql.sh), reached with PyMySQL, a connection a request. A server
+that does not answer gives the project's OperationalError."""
 
 import json
 import os
@@ -30,7 +30,9 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.append('/usr/lib/python3/dist-packages')  # Debian's python3-pymysql (-S leaves it out)
 import minihttp  # noqa: E402
+import pymysql  # noqa: E402
 
 APIS = {  # service -> its ports
     'openstack-keystone': (5000, 35357),
@@ -90,7 +92,8 @@ class DbError(Exception):
     pass
 
 
-def db_dir(project):
+def db_url(project):
+    """(user, password, address, database) from this host's configuration of the project."""
     conf = os.path.join(HD, 'etc', 'glance', 'glance-api.conf') if project == 'glance' else \
         os.path.join(HD, 'etc', project, project + '.conf')
     url = ''
@@ -100,19 +103,34 @@ def db_dir(project):
             url = v.strip()
     if not url:
         raise DbError('no database connection in %s' % conf)
-    rest = url.split('://', 1)[-1].split('@', 1)[-1]
+    rest = url.split('://', 1)[-1]
+    cred, _, rest = rest.rpartition('@')
+    user, _, password = cred.partition(':')
     addr, _, name = rest.partition('/')
-    dbhost = os.path.join(DIR, 'by-address', addr)
-    if svc_state(dbhost, 'mysqld')[0] != 'running':
-        raise DbError('(OperationalError) (2003, "Can\'t connect to MySQL server on \'%s\' (111)")' % addr)
-    d = os.path.join(dbhost, 'mysql', name)
-    if not os.path.isdir(d):
-        raise DbError('(OperationalError) (1049, "Unknown database \'%s\'")' % name)
-    return d
+    return user, password, addr, name
+
+
+def sql(project, statement, args=()):
+    """Runs one statement in the project's database; its rows (a tuple of tuples)."""
+    user, password, addr, name = db_url(project)
+    try:
+        conn = pymysql.connect(host=addr, port=3306, user=user, password=password, database=name,
+                               connect_timeout=5, read_timeout=10, write_timeout=10, autocommit=True)
+    except pymysql.MySQLError as e:
+        raise DbError('(OperationalError) %s' % (e,))
+    try:
+        with conn.cursor() as cur:
+            cur.execute(statement, args)
+            return cur.fetchall()
+    except pymysql.MySQLError as e:
+        raise DbError('(%s) %s' % (type(e).__name__, e))
+    finally:
+        conn.close()
 
 
 class Table:
-    """A table file of lines of fields; writes replace the file whole, under a lock file."""
+    """A hypervisor's own file of lines of fields (its VMs, as libvirt knows them); writes replace
+    the file whole, under a lock file."""
 
     def __init__(self, d, name):
         self.path = os.path.join(d, name)
@@ -150,11 +168,6 @@ def keystone(release, admin):
         user = creds.get('username', '')
         if user not in USERS or USERS[user][0] != creds.get('password'):
             return 401, {'error': {'code': 401, 'title': 'Unauthorized', 'message': 'Invalid user / password'}}
-        try:
-            tokens = os.path.join(db_dir('keystone'), 'token')
-        except DbError as e:
-            return db_error(e)
-        os.makedirs(tokens, exist_ok=True)
         tid = uuid.uuid4().hex
         expires = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(time.time() + 86400))
         token = {'id': tid, 'expires': expires, 'tenant': {'id': USERS[user][1], 'name': USERS[user][1]}}
@@ -163,16 +176,25 @@ def keystone(release, admin):
             data = {'token_data': {'token': dict(token, user=who, methods=['password'])}, 'token_version': 'v3.0'}
         else:
             data = {'token': token, 'user': who}
-        write(os.path.join(tokens, tid), json.dumps(data))
+        try:
+            if release == 'havana':  # Havana's token table has trust_id (its migration adds it)
+                sql('keystone', 'INSERT INTO token (id, expires, extra, valid, user_id, trust_id) '
+                    'VALUES (%s, UTC_TIMESTAMP() + INTERVAL 1 DAY, %s, 1, %s, NULL)', (tid, json.dumps(data), user))
+            else:
+                sql('keystone', 'INSERT INTO token (id, expires, extra, valid, user_id) '
+                    'VALUES (%s, UTC_TIMESTAMP() + INTERVAL 1 DAY, %s, 1, %s)', (tid, json.dumps(data), user))
+        except DbError as e:
+            return db_error(e)
         return 200, {'access': {'token': token, 'user': who, 'serviceCatalog': []}}
 
     def validate(tid):
         if not tid.isalnum():
             return 404, {'error': {'code': 404, 'title': 'Not Found', 'message': 'Could not find token'}}
         try:
-            raw = read(os.path.join(db_dir('keystone'), 'token', tid))
+            rows = sql('keystone', 'SELECT extra FROM token WHERE id = %s AND valid = 1 AND expires > UTC_TIMESTAMP()', (tid,))
         except DbError as e:
             return db_error(e)
+        raw = rows[0][0] if rows else ''
         if not raw:
             return 404, {'error': {'code': 404, 'title': 'Not Found', 'message': 'Could not find token, %s.' % tid}}
         data = json.loads(raw)
@@ -264,7 +286,8 @@ def glance(release):
         if svc_state(HD, 'openstack-glance-registry')[0] != 'running':
             return 500, {'error': 'Unable to communicate with the registry: [Errno 111] Connection refused'}
         try:
-            images = Table(db_dir('glance'), 'images').rows()
+            images = sql('glance', "SELECT id, name, owner, IF(is_public, 'public', 'private'), size "
+                         'FROM images WHERE deleted = 0 ORDER BY created_at, name')
         except DbError as e:
             return db_error(e)
         admin = who[0] == 'admin'
@@ -284,8 +307,8 @@ def glance_registry(release):
 
 
 # --- Cinder ---------------------------------------------------------------------------------------
-# volumes: "ID STATUS NAME SIZE TYPE ATTACHED" in the cinder database's `volumes` table. A volume
-# is created when a scheduler and a volume service run somewhere, else it ends in `error`.
+# volumes: the cinder database's `volumes` table. A volume is created when a scheduler and a volume
+# service run somewhere, else it ends in `error`.
 
 def cinder(release):
     @authed
@@ -298,38 +321,39 @@ def cinder(release):
         who, err = authenticate(req)
         if err:
             return err
-        try:
-            table = Table(db_dir('cinder'), 'volumes')
-        except DbError as e:
-            return db_error(e)
+        columns = 'SELECT id, status, display_name, size FROM volumes WHERE deleted = 0'
 
         def view(r):
             return {'id': r[0], 'status': r[1], 'display_name': r[2], 'size': int(r[3])}
-        if len(parts) == 3 and req.method == 'GET':
-            return 200, {'volumes': [view(r) for r in table.rows()]}
-        if len(parts) == 3 and req.method == 'POST':
-            body = (req.json() or {}).get('volume', {})
-            ok = running_somewhere('openstack-cinder-scheduler') and running_somewhere('openstack-cinder-volume')
-            row = [str(uuid.uuid4()), 'available' if ok else 'error',
-                   ''.join(c for c in str(body.get('display_name', 'volume')) if c.isalnum() or c in '-_.') or 'volume',
-                   str(int(body.get('size', 1))), 'standard', '-']
-            table.change(lambda rows: rows + [row])
-            return 200, {'volume': view(row)}
-        if len(parts) == 4:
-            vid = parts[3]
-            found = [r for r in table.rows() if r[0] == vid]
-            if not found:
-                return 404, {'itemNotFound': {'code': 404, 'message': 'Volume %s could not be found.' % vid}}
-            if req.method == 'GET':
-                return 200, {'volume': view(found[0])}
-            if req.method == 'DELETE':
-                if found[0][1] == 'in-use':
-                    return 400, {'badRequest': {'code': 400, 'message': 'Volume status must be available or error'}}
-                if running_somewhere('openstack-cinder-volume'):
-                    table.change(lambda rows: [r for r in rows if r[0] != vid])
-                else:
-                    table.change(lambda rows: [r if r[0] != vid else [r[0], 'error_deleting'] + r[2:] for r in rows])
-                return 202, ''
+        try:
+            if len(parts) == 3 and req.method == 'GET':
+                return 200, {'volumes': [view(r) for r in sql('cinder', columns)]}
+            if len(parts) == 3 and req.method == 'POST':
+                body = (req.json() or {}).get('volume', {})
+                ok = running_somewhere('openstack-cinder-scheduler') and running_somewhere('openstack-cinder-volume')
+                row = (str(uuid.uuid4()), 'available' if ok else 'error',
+                       ''.join(c for c in str(body.get('display_name', 'volume')) if c.isalnum() or c in '-_.') or 'volume',
+                       int(body.get('size', 1)))
+                sql('cinder', 'INSERT INTO volumes (id, status, display_name, size, volume_type_id, created_at) '
+                    "VALUES (%s, %s, %s, %s, 'standard', UTC_TIMESTAMP())", row)
+                return 200, {'volume': view(row)}
+            if len(parts) == 4:
+                vid = parts[3]
+                found = sql('cinder', columns + ' AND id = %s', (vid,))
+                if not found:
+                    return 404, {'itemNotFound': {'code': 404, 'message': 'Volume %s could not be found.' % vid}}
+                if req.method == 'GET':
+                    return 200, {'volume': view(found[0])}
+                if req.method == 'DELETE':
+                    if found[0][1] == 'in-use':
+                        return 400, {'badRequest': {'code': 400, 'message': 'Volume status must be available or error'}}
+                    if running_somewhere('openstack-cinder-volume'):
+                        sql('cinder', 'DELETE FROM volumes WHERE id = %s', (vid,))
+                    else:
+                        sql('cinder', "UPDATE volumes SET status = 'error_deleting' WHERE id = %s", (vid,))
+                    return 202, ''
+        except DbError as e:
+            return db_error(e)
         return 405, {'error': 'Method Not Allowed'}
     return handle
 
@@ -386,8 +410,6 @@ def place():
 
 
 def nova(release):
-    instances = os.path.join(DIR, 'cloud', 'instances')
-
     @authed
     def handle(req, p):
         if p == '':
@@ -399,43 +421,42 @@ def nova(release):
         if err:
             return err
         try:
-            db_dir('nova')
+            if len(parts) == 3 and req.method == 'GET':
+                mine = sql('nova', 'SELECT uuid FROM instances WHERE project_id = %s AND deleted = 0', (who[1],))
+                return 200, {'servers': [{'id': r[0], 'name': r[0][:8]} for r in mine]}
+            if len(parts) == 3 and req.method == 'POST':
+                sql('nova', 'SELECT 1')  # the API's database answers before it schedules
+                host, why = place()
+                vid = str(uuid.uuid4())
+                if host is None:
+                    return 202, {'server': {'id': vid, 'status': 'ERROR', 'fault': {'message': why}}}
+                hd = os.path.join(DIR, 'hosts', host)
+                boot = read(os.path.join(hd, 'boot_id')).strip()
+                sql('nova', "INSERT INTO instances (uuid, project_id, host, vm_state, created_at) "
+                    "VALUES (%s, %s, %s, 'active', UTC_TIMESTAMP())", (vid, who[1], host))
+                Table(hd, 'vms').change(lambda rows: rows + [[vid, boot, who[1]]])
+                return 202, {'server': {'id': vid, 'status': 'ACTIVE', 'OS-EXT-SRV-ATTR:host': host}}
+            if len(parts) == 4:
+                vid = parts[3]
+                found = sql('nova', 'SELECT host FROM instances WHERE uuid = %s AND project_id = %s AND deleted = 0',
+                            (vid, who[1]))
+                if not found:
+                    return 404, {'itemNotFound': {'code': 404, 'message': 'Instance %s could not be found.' % vid}}
+                host = found[0][0]
+                hd = os.path.join(DIR, 'hosts', host)
+                if req.method == 'GET':
+                    alive = any(r[0] == vid and r[1] == read(os.path.join(hd, 'boot_id')).strip()
+                                for r in Table(hd, 'vms').rows())
+                    return 200, {'server': {'id': vid, 'status': 'ACTIVE' if alive else 'SHUTOFF',
+                                            'OS-EXT-SRV-ATTR:host': host}}
+                if req.method == 'DELETE':
+                    if svc_state(hd, 'openstack-nova-compute')[0] != 'running':
+                        return 409, {'conflictingRequest': {'code': 409, 'message': 'nova-compute on %s is down' % host}}
+                    Table(hd, 'vms').change(lambda rows: [r for r in rows if r[0] != vid])
+                    sql('nova', 'UPDATE instances SET deleted = 1 WHERE uuid = %s', (vid,))
+                    return 204, ''
         except DbError as e:
             return db_error(e)
-        if len(parts) == 3 and req.method == 'GET':
-            mine = []
-            for vid in os.listdir(instances):
-                owner_host = read(os.path.join(instances, vid)).split()
-                if len(owner_host) == 2 and owner_host[0] == who[1]:
-                    mine.append({'id': vid, 'name': vid[:8]})
-            return 200, {'servers': mine}
-        if len(parts) == 3 and req.method == 'POST':
-            host, why = place()
-            vid = str(uuid.uuid4())
-            if host is None:
-                return 202, {'server': {'id': vid, 'status': 'ERROR', 'fault': {'message': why}}}
-            hd = os.path.join(DIR, 'hosts', host)
-            boot = read(os.path.join(hd, 'boot_id')).strip()
-            Table(hd, 'vms').change(lambda rows: rows + [[vid, boot, who[1]]])
-            write(os.path.join(instances, vid), '%s %s\n' % (who[1], host))
-            return 202, {'server': {'id': vid, 'status': 'ACTIVE', 'OS-EXT-SRV-ATTR:host': host}}
-        if len(parts) == 4:
-            vid = parts[3]
-            owner_host = read(os.path.join(instances, vid)).split() if vid.replace('-', '').isalnum() else []
-            if len(owner_host) != 2 or owner_host[0] != who[1]:
-                return 404, {'itemNotFound': {'code': 404, 'message': 'Instance %s could not be found.' % vid}}
-            hd = os.path.join(DIR, 'hosts', owner_host[1])
-            if req.method == 'GET':
-                alive = any(r[0] == vid and r[1] == read(os.path.join(hd, 'boot_id')).strip()
-                            for r in Table(hd, 'vms').rows())
-                return 200, {'server': {'id': vid, 'status': 'ACTIVE' if alive else 'SHUTOFF',
-                                        'OS-EXT-SRV-ATTR:host': owner_host[1]}}
-            if req.method == 'DELETE':
-                if svc_state(hd, 'openstack-nova-compute')[0] != 'running':
-                    return 409, {'conflictingRequest': {'code': 409, 'message': 'nova-compute on %s is down' % owner_host[1]}}
-                Table(hd, 'vms').change(lambda rows: [r for r in rows if r[0] != vid])
-                os.unlink(os.path.join(instances, vid))
-                return 204, ''
         return 405, {'error': 'Method Not Allowed'}
     return handle
 
@@ -536,7 +557,6 @@ def main():
     if '--after' in sys.argv:
         after = float(sys.argv[sys.argv.index('--after') + 1])
     os.makedirs(API, exist_ok=True)
-    os.makedirs(os.path.join(DIR, 'cloud', 'instances'), exist_ok=True)
     with open('/proc/self/stat') as f:
         start = f.read().rsplit(')', 1)[1].split()[19]
     write(os.path.join(API, 'pid'), '%d %s\n' % (os.getpid(), start))

@@ -151,6 +151,14 @@ class CloudUpgradeTest {
       }
 
       List<String> notHavana = new ArrayList<>();
+      String password = Files.readString(dir.resolve("db_password")).trim();
+      Map<String, String> havanaSchema = new HashMap<>(); // "schema PROJECT GRIZZLY HAVANA"
+      for (String l : Files.readAllLines(repo.resolve("lab/cloud/lib/catalog"))) {
+        if (l.startsWith("schema ")) {
+          String[] f = l.trim().split("\\s+");
+          havanaSchema.put(f[1], f[3]);
+        }
+      }
       Map<String, Integer> rebootable = new HashMap<>();
       for (String line : hosts) {
         String name = line.split("\\s+")[0];
@@ -170,13 +178,33 @@ class CloudUpgradeTest {
             }
           }
         }
-        Path mysql = hd.resolve("mysql");
-        if (Files.isDirectory(mysql)) {
-          try (var dbs = Files.list(mysql)) {
-            for (Path db : dbs.filter(Files::isDirectory).toList()) {
-              if (!word(db.resolve("schema"), 1).equals("havana")) {
-                notHavana.add(name + ": schema of " + db.getFileName());
-              }
+        if (roles.contains("db")) { // its MariaDB, asked as each project's own user
+          for (var db : havanaSchema.entrySet()) {
+            Path conf =
+                hd.resolve(
+                    db.getKey().equals("glance")
+                        ? "etc/glance/glance-api.conf"
+                        : "etc/" + db.getKey() + "/" + db.getKey() + ".conf");
+            if (!Files.exists(conf)) {
+              continue;
+            }
+            String version =
+                run(
+                    logs.resolve("schema.log"),
+                    1,
+                    Map.of("MYSQL_PWD", password),
+                    "mysql",
+                    "--protocol=TCP",
+                    "-h",
+                    line.split("\\s+")[1],
+                    "-u",
+                    db.getKey(),
+                    "-N",
+                    db.getKey(),
+                    "-e",
+                    "SELECT version FROM migrate_version");
+            if (!version.trim().equals(db.getValue())) {
+              notHavana.add(name + ": schema of " + db.getKey() + " " + version.trim());
             }
           }
         }
