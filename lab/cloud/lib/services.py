@@ -367,6 +367,8 @@ def cinder(release):
 
 _cells = None
 _next_cell = [0]
+RANK = {'grizzly': 1, 'havana': 2}
+RPC = {'grizzly': '1.44', 'havana': '1.58'}  # the conductor API version each release's compute asks for
 
 
 def cells():
@@ -405,6 +407,15 @@ def place():
                 continue
             if svc_state(hd(h), 'openstack-nova-compute')[0] == 'running' and svc_state(hd(h), 'libvirtd')[0] == 'running':
                 _next_cell[0] = (_next_cell[0] + i + 1) % len(cs)
+                # the compute asks its cell's conductor for the instance with its release's RPC
+                # version: a Havana compute against Grizzly conductors fails the boot
+                code = svc_state(hd(h), 'openstack-nova-compute')[1]
+                conductors = [svc_state(hd(c), 'openstack-nova-conductor')[1] for c in ctl
+                              if svc_state(hd(c), 'openstack-nova-conductor')[0] == 'running']
+                if RANK.get(code, 0) > max(RANK.get(r, 0) for r in conductors):
+                    return None, ('RemoteError: Remote error: UnsupportedVersion Endpoint does not support RPC '
+                                  'version %s (nova-compute %s on %s, nova-conductor %s in %s)'
+                                  % (RPC.get(code, '?'), code, h, '/'.join(sorted(set(conductors))), cell))
                 return h, None
     return None, 'No valid host was found.'
 
