@@ -1,5 +1,6 @@
 package io.upshift.engine;
 
+import io.upshift.plan.InDoubt;
 import io.upshift.target.Execution.Phase;
 import io.upshift.target.Outcome;
 
@@ -53,18 +54,11 @@ public sealed interface RunEvent {
    * @param why why its end is unknown, in words (empty: the orchestrator stopped while it ran)
    */
   record ActionInDoubt(
-      long at,
-      int stage,
-      int step,
-      int host,
-      Phase phase,
-      io.upshift.plan.InDoubt resolution,
-      String why)
+      long at, int stage, int step, int host, Phase phase, InDoubt resolution, String why)
       implements RunEvent {
 
     /** An action found in doubt on resume, after its orchestrator stopped. */
-    public ActionInDoubt(
-        long at, int stage, int step, int host, Phase phase, io.upshift.plan.InDoubt resolution) {
+    public ActionInDoubt(long at, int stage, int step, int host, Phase phase, InDoubt resolution) {
       this(at, stage, step, host, phase, resolution, "");
     }
   }

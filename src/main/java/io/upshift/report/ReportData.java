@@ -6,6 +6,7 @@ import io.upshift.engine.RunState;
 import io.upshift.inventory.Host;
 import io.upshift.plan.Plan;
 import io.upshift.plan.Step;
+import io.upshift.plan.StepKind;
 import io.upshift.target.Execution.Phase;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -313,8 +314,7 @@ public final class ReportData implements RunListener {
     } else if (!ok) {
       c[2]++;
     }
-    boolean checkResult =
-        e.phase() == Phase.CHECK || s.step.kind() == io.upshift.plan.StepKind.CHECK;
+    boolean checkResult = e.phase() == Phase.CHECK || s.step.kind() == StepKind.CHECK;
     if (checkResult) {
       if (ok) {
         s.checkPassed.set(e.host());

@@ -6,6 +6,7 @@ import io.upshift.engine.Estimate;
 import io.upshift.engine.RunState;
 import io.upshift.engine.StepProgress;
 import io.upshift.inventory.Host;
+import io.upshift.journal.Requests;
 import io.upshift.journal.RunRecord;
 import io.upshift.plan.DurationModel;
 import io.upshift.report.RunSummary;
@@ -125,7 +126,7 @@ final class RunPage {
       fact(b, "now at", now2);
     }
     fact(b, "run clock", clock(live.lastAt()));
-    if (!io.upshift.journal.Requests.terminal(record.status())) {
+    if (!Requests.terminal(record.status())) {
       long eta;
       try {
         eta = estimate.remainingMillis(state);
