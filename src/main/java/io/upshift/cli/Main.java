@@ -1,12 +1,12 @@
 package io.upshift.cli;
 
 import io.upshift.journal.JournalException;
-import io.upshift.report.Terminal;
 import io.upshift.source.InvalidInputException;
 import io.upshift.source.Problem;
 import io.upshift.source.Problems;
 import io.upshift.source.Severity;
 import io.upshift.source.Suggest;
+import io.upshift.source.Terminal;
 import io.upshift.source.YamlSource;
 import java.io.PrintStream;
 import java.io.PrintWriter;

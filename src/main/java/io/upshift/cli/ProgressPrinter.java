@@ -9,7 +9,7 @@ import io.upshift.plan.DurationModel;
 import io.upshift.plan.InDoubt;
 import io.upshift.plan.Step;
 import io.upshift.report.SummaryTable;
-import io.upshift.report.Terminal;
+import io.upshift.source.Terminal;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.function.Consumer;

@@ -1,8 +1,10 @@
 package io.upshift.cli;
 
+import io.upshift.engine.Execution;
 import io.upshift.engine.RunEvent;
 import io.upshift.engine.RunPhase;
 import io.upshift.engine.RunState;
+import io.upshift.engine.RunSummary;
 import io.upshift.journal.Control;
 import io.upshift.journal.Fingerprint;
 import io.upshift.journal.Journal;
@@ -13,9 +15,7 @@ import io.upshift.journal.RunRecord;
 import io.upshift.plan.InDoubt;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
-import io.upshift.report.RunSummary;
-import io.upshift.report.Terminal;
-import io.upshift.target.Execution;
+import io.upshift.source.Terminal;
 import io.upshift.verify.Finding;
 import io.upshift.verify.Verifier;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.upshift.cli;
 
 import io.upshift.engine.RunPhase;
 import io.upshift.engine.RunStatus;
+import io.upshift.engine.RunSummary;
 import io.upshift.inventory.Selector;
 import io.upshift.journal.Fingerprint;
 import io.upshift.journal.Journal;
@@ -10,7 +11,6 @@ import io.upshift.plan.Fault;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
 import io.upshift.plan.StepKind;
-import io.upshift.report.RunSummary;
 import io.upshift.source.Position;
 import io.upshift.source.Problems;
 import io.upshift.source.Suggest;

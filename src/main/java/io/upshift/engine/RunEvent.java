@@ -1,8 +1,7 @@
 package io.upshift.engine;
 
+import io.upshift.engine.Execution.Phase;
 import io.upshift.plan.InDoubt;
-import io.upshift.target.Execution.Phase;
-import io.upshift.target.Outcome;
 
 /**
  * Everything that happens in a run, as small immutable records. The state of a run is a fold of its

@@ -1,5 +1,6 @@
 package io.upshift.engine;
 
+import io.upshift.engine.Execution.Phase;
 import io.upshift.engine.RunEvent.ActionFinished;
 import io.upshift.engine.RunEvent.ActionStarted;
 import io.upshift.engine.RunEvent.Approved;
@@ -19,8 +20,6 @@ import io.upshift.plan.Plan;
 import io.upshift.plan.Stage;
 import io.upshift.plan.Step;
 import io.upshift.plan.StepKind;
-import io.upshift.target.Execution.Phase;
-import io.upshift.target.Outcome;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;

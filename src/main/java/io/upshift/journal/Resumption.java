@@ -1,13 +1,13 @@
 package io.upshift.journal;
 
 import io.upshift.engine.Engine;
+import io.upshift.engine.Execution.Phase;
 import io.upshift.engine.RunEvent;
 import io.upshift.engine.RunListener;
 import io.upshift.engine.RunState;
 import io.upshift.plan.InDoubt;
 import io.upshift.plan.Plan;
 import io.upshift.plan.Step;
-import io.upshift.target.Execution.Phase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;

@@ -1,6 +1,7 @@
 package io.upshift.report;
 
 import io.upshift.plan.DurationModel;
+import io.upshift.source.Terminal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

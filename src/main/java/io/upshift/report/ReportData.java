@@ -1,13 +1,14 @@
 package io.upshift.report;
 
+import io.upshift.engine.Execution.Phase;
 import io.upshift.engine.RunEvent;
 import io.upshift.engine.RunListener;
 import io.upshift.engine.RunState;
+import io.upshift.engine.RunSummary;
 import io.upshift.inventory.Host;
 import io.upshift.plan.Plan;
 import io.upshift.plan.Step;
 import io.upshift.plan.StepKind;
-import io.upshift.target.Execution.Phase;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;

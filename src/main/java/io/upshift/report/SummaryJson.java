@@ -3,6 +3,7 @@ package io.upshift.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.upshift.engine.RunState;
+import io.upshift.engine.RunSummary;
 import io.upshift.verify.Verifier;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,9 +1,11 @@
 package io.upshift.report;
 
+import io.upshift.engine.Execution;
 import io.upshift.engine.RunState;
+import io.upshift.engine.RunSummary;
 import io.upshift.plan.DurationModel;
 import io.upshift.plan.Plan;
-import io.upshift.target.Execution;
+import io.upshift.source.Terminal;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;

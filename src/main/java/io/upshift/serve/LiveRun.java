@@ -1,10 +1,10 @@
 package io.upshift.serve;
 
+import io.upshift.engine.Execution.Phase;
 import io.upshift.engine.RunEvent;
 import io.upshift.engine.RunListener;
 import io.upshift.engine.RunState;
 import io.upshift.plan.Plan;
-import io.upshift.target.Execution.Phase;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;

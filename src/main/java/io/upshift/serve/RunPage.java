@@ -4,12 +4,12 @@ import static io.upshift.report.Html.esc;
 
 import io.upshift.engine.Estimate;
 import io.upshift.engine.RunState;
+import io.upshift.engine.RunSummary;
 import io.upshift.engine.StepProgress;
 import io.upshift.inventory.Host;
 import io.upshift.journal.Requests;
 import io.upshift.journal.RunRecord;
 import io.upshift.plan.DurationModel;
-import io.upshift.report.RunSummary;
 import io.upshift.serve.LiveRun.HostState;
 import io.upshift.verify.Verifier;
 import java.util.LinkedHashMap;

@@ -2,13 +2,13 @@ package io.upshift.serve;
 
 import io.javalin.http.sse.SseClient;
 import io.upshift.engine.Estimate;
+import io.upshift.engine.RunSummary;
 import io.upshift.journal.Journal;
 import io.upshift.journal.JournalException;
 import io.upshift.journal.Requests;
 import io.upshift.journal.RunRecord;
 import io.upshift.journal.Tail;
 import io.upshift.plan.Plan;
-import io.upshift.report.RunSummary;
 import io.upshift.verify.Verifier;
 import java.util.LinkedHashMap;
 import java.util.List;

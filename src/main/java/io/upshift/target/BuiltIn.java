@@ -1,5 +1,7 @@
 package io.upshift.target;
 
+import io.upshift.engine.Captures;
+import io.upshift.engine.Outcome;
 import io.upshift.inventory.Host;
 import io.upshift.plan.Balancer;
 import io.upshift.plan.Component;
@@ -128,8 +130,8 @@ public final class BuiltIn {
         : "cat /proc/sys/kernel/random/boot_id";
   }
 
-  /** The line a built-in backup prints last: {@code upshift-backup PATH BYTES SHA256}. */
-  public static final String BACKUP_LINE = "upshift-backup ";
+  /** The line a built-in backup prints last, read by {@link Captures}. */
+  private static final String BACKUP_LINE = Captures.BACKUP_LINE;
 
   /**
    * A built-in {@code db-backup}: each database dumped on the host into its {@code backup-dir}

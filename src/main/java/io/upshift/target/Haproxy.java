@@ -1,5 +1,6 @@
 package io.upshift.target;
 
+import io.upshift.engine.Outcome;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;

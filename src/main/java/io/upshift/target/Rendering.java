@@ -1,5 +1,7 @@
 package io.upshift.target;
 
+import io.upshift.engine.Execution;
+import io.upshift.engine.Outcome;
 import io.upshift.plan.Check;
 import io.upshift.plan.Plan;
 import io.upshift.plan.Snapshot;

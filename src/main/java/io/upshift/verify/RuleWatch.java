@@ -1,5 +1,6 @@
 package io.upshift.verify;
 
+import io.upshift.engine.Execution;
 import io.upshift.engine.FleetState;
 import io.upshift.engine.FleetState.Moment;
 import io.upshift.engine.RunEvent;
@@ -15,7 +16,6 @@ import io.upshift.plan.Step;
 import io.upshift.plan.StepKind;
 import io.upshift.source.Position;
 import io.upshift.source.Severity;
-import io.upshift.target.Execution;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;

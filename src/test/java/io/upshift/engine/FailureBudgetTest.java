@@ -6,7 +6,6 @@ import io.upshift.TestPlans;
 import io.upshift.clock.VirtualClock;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
-import io.upshift.report.RunSummary;
 import io.upshift.report.SummaryJson;
 import io.upshift.target.sim.SimTarget;
 import java.nio.file.Path;

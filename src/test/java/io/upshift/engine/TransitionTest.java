@@ -3,10 +3,9 @@ package io.upshift.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upshift.TestPlans;
+import io.upshift.engine.Execution.Phase;
 import io.upshift.plan.InDoubt;
 import io.upshift.plan.PlanLoader;
-import io.upshift.target.Execution.Phase;
-import io.upshift.target.Outcome;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

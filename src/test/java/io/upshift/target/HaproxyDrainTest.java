@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.upshift.Cli;
 import io.upshift.DebianPackages;
 import io.upshift.TestPlans;
+import io.upshift.engine.Outcome;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package io.upshift.target;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.upshift.engine.Outcome;
 import io.upshift.plan.RenderException;
 import io.upshift.plan.Template;
 import java.io.IOException;

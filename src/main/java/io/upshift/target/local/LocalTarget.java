@@ -1,6 +1,9 @@
 package io.upshift.target.local;
 
 import io.upshift.clock.RunClock;
+import io.upshift.engine.Execution;
+import io.upshift.engine.Outcome;
+import io.upshift.engine.Target;
 import io.upshift.plan.Check;
 import io.upshift.plan.Plan;
 import io.upshift.plan.RenderException;
@@ -9,12 +12,9 @@ import io.upshift.plan.StepKind;
 import io.upshift.plan.Template;
 import io.upshift.source.Problems;
 import io.upshift.target.BuiltIn;
-import io.upshift.target.Execution;
-import io.upshift.target.Outcome;
 import io.upshift.target.Rendering;
 import io.upshift.target.SecretInput;
 import io.upshift.target.Secrets;
-import io.upshift.target.Target;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package io.upshift.target.local;
 
+import io.upshift.engine.Outcome;
 import io.upshift.plan.DurationModel;
 import io.upshift.target.CappedOutput;
-import io.upshift.target.Outcome;
 import io.upshift.target.Rendering;
 import io.upshift.target.SecretInput;
 import java.io.IOException;

@@ -1,6 +1,9 @@
 package io.upshift.target.ssh;
 
 import io.upshift.clock.RunClock;
+import io.upshift.engine.Execution;
+import io.upshift.engine.Outcome;
+import io.upshift.engine.Target;
 import io.upshift.inventory.Host;
 import io.upshift.inventory.SshSettings;
 import io.upshift.plan.DurationModel;
@@ -11,12 +14,9 @@ import io.upshift.source.Position;
 import io.upshift.source.Problems;
 import io.upshift.target.BuiltIn;
 import io.upshift.target.CappedOutput;
-import io.upshift.target.Execution;
-import io.upshift.target.Outcome;
 import io.upshift.target.Rendering;
 import io.upshift.target.SecretInput;
 import io.upshift.target.Secrets;
-import io.upshift.target.Target;
 import io.upshift.target.local.HttpCheck;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

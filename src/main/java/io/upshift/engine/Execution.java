@@ -1,4 +1,4 @@
-package io.upshift.target;
+package io.upshift.engine;
 
 import io.upshift.inventory.Host;
 import io.upshift.plan.Step;

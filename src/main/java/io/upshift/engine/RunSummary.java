@@ -1,9 +1,5 @@
-package io.upshift.report;
+package io.upshift.engine;
 
-import io.upshift.engine.RunEvent;
-import io.upshift.engine.RunListener;
-import io.upshift.engine.RunState;
-import io.upshift.engine.RunStatus;
 import io.upshift.plan.Plan;
 import io.upshift.plan.Stage;
 import java.util.ArrayList;
