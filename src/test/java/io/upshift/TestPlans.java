@@ -2,9 +2,9 @@ package io.upshift;
 
 import io.upshift.clock.VirtualClock;
 import io.upshift.engine.Engine;
+import io.upshift.engine.RunSummary;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
-import io.upshift.report.RunSummary;
 import io.upshift.target.sim.SimTarget;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,9 +1,12 @@
 package io.upshift;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** Starts Upshift as a separate process (another terminal, or a driver to kill), for tests. */
 public final class Upshift {
@@ -18,10 +21,9 @@ public final class Upshift {
     cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.add("-cp");
     cmd.add(
-        java.util.Arrays.stream(
-                System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
             .map(e -> Path.of(e).toAbsolutePath().toString())
-            .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
+            .collect(Collectors.joining(File.pathSeparator)));
     cmd.add("io.upshift.cli.Main");
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd)

@@ -2,25 +2,27 @@ package io.upshift.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upshift.clock.WallClock;
+import io.upshift.engine.Execution;
+import io.upshift.engine.Outcome;
+import io.upshift.engine.Target;
 import io.upshift.inventory.Host;
 import io.upshift.inventory.Inventory;
 import io.upshift.inventory.InventoryLoader;
 import io.upshift.inventory.Selector;
 import io.upshift.plan.Check;
 import io.upshift.plan.DurationModel;
+import io.upshift.plan.LearnedDurations;
 import io.upshift.plan.Plan;
+import io.upshift.plan.RenderException;
 import io.upshift.plan.Stage;
 import io.upshift.plan.Step;
 import io.upshift.plan.StepKind;
 import io.upshift.plan.Waves;
 import io.upshift.report.Count;
-import io.upshift.report.Terminal;
 import io.upshift.source.InvalidInputException;
 import io.upshift.source.Position;
 import io.upshift.source.Problems;
-import io.upshift.target.Execution;
-import io.upshift.target.Outcome;
-import io.upshift.target.Target;
+import io.upshift.source.Terminal;
 import io.upshift.target.local.LocalTarget;
 import io.upshift.target.ssh.SshTarget;
 import java.io.PrintStream;
@@ -31,7 +33,9 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -176,7 +180,7 @@ final class ExecCommand implements Callable<Integer> {
             null,
             null,
             timeoutMillis,
-            io.upshift.inventory.Inventory.indexes(picked),
+            Inventory.indexes(picked),
             null,
             StepKind.COMMAND.inDoubt(),
             null,
@@ -197,7 +201,7 @@ final class ExecCommand implements Callable<Integer> {
             List.of(new Stage(0, "exec", List.of(step), at)),
             List.of(),
             1,
-            io.upshift.plan.LearnedDurations.NONE);
+            LearnedDurations.NONE);
     WallClock clock = new WallClock();
     Map<Integer, Outcome> results = new LinkedHashMap<>();
     int[] hosts = step.hosts();
@@ -216,7 +220,7 @@ final class ExecCommand implements Callable<Integer> {
               int h = hosts[next[0]++];
               running[0]++;
               Host host = inv.host(h);
-              java.util.function.Consumer<Outcome> done =
+              Consumer<Outcome> done =
                   o -> {
                     running[0]--;
                     results.put(h, o);
@@ -228,7 +232,7 @@ final class ExecCommand implements Callable<Integer> {
                   };
               try {
                 t.start(new Execution(step, host, Execution.Phase.ACTION, 1), done);
-              } catch (io.upshift.plan.RenderException refused) {
+              } catch (RenderException refused) {
                 Outcome o = Outcome.failure(-1, "", "not run: " + refused.getMessage());
                 clock.post(() -> done.accept(o));
               }
@@ -336,7 +340,7 @@ final class ExecCommand implements Callable<Integer> {
   /** Hosts grouped by identical result, the largest group first, hosts in inventory order. */
   static List<Group> group(Map<Integer, Outcome> results, Inventory inv) {
     Map<String, Group> groups = new LinkedHashMap<>();
-    new java.util.TreeMap<>(results) // hosts in inventory order
+    new TreeMap<>(results) // hosts in inventory order
         .forEach(
             (h, o) -> {
               String output = o.output().strip();

@@ -7,6 +7,7 @@ import io.upshift.report.JunitExport;
 import io.upshift.report.ReportData;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -96,7 +97,7 @@ final class ExportCommand implements Callable<Integer> {
   }
 
   /** Writes the stored lines, one event per line, in order; returns how many. */
-  private static long lines(Journal journal, RunRecord record, java.io.OutputStream out)
+  private static long lines(Journal journal, RunRecord record, OutputStream out)
       throws IOException {
     Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
     long[] n = {0};

@@ -2,6 +2,8 @@ package io.upshift.cli;
 
 import io.upshift.journal.JdbcJournal;
 import io.upshift.journal.Journal;
+import io.upshift.journal.JournalException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -53,8 +55,8 @@ final class JournalOptions {
   /** Opens the journal for reading runs: a missing SQLite file is an error, not a new journal. */
   Journal openExisting() {
     String spec = spec();
-    if (!spec.contains("postgres") && !java.nio.file.Files.exists(Path.of(spec))) {
-      throw new io.upshift.journal.JournalException(
+    if (!spec.contains("postgres") && !Files.exists(Path.of(spec))) {
+      throw new JournalException(
           "no journal at "
               + spec
               + " (runs on real targets are recorded there; give --journal or run from the folder where the run was started)");

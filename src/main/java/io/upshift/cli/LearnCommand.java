@@ -1,6 +1,7 @@
 package io.upshift.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.upshift.engine.Execution.Phase;
 import io.upshift.engine.RunEvent;
 import io.upshift.inventory.Host;
 import io.upshift.journal.Journal;
@@ -10,7 +11,6 @@ import io.upshift.plan.DurationModel;
 import io.upshift.plan.LearnedDurations;
 import io.upshift.plan.Plan;
 import io.upshift.plan.Step;
-import io.upshift.target.Execution.Phase;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,17 @@
 package io.upshift.cli;
 
-import io.upshift.report.Terminal;
+import io.upshift.journal.JournalException;
 import io.upshift.source.InvalidInputException;
 import io.upshift.source.Problem;
+import io.upshift.source.Problems;
+import io.upshift.source.Severity;
 import io.upshift.source.Suggest;
+import io.upshift.source.Terminal;
+import io.upshift.source.YamlSource;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.StringReader;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -138,10 +144,10 @@ public final class Main {
         .name("upshift-warm-up")
         .start(
             () ->
-                io.upshift.source.YamlSource.parse(
-                    java.nio.file.Path.of("warm-up.yaml"),
-                    new java.io.StringReader("a: [b, {c: 1}]\nd: 'e'\n"),
-                    new io.upshift.source.Problems()));
+                YamlSource.parse(
+                    Path.of("warm-up.yaml"),
+                    new StringReader("a: [b, {c: 1}]\nd: 'e'\n"),
+                    new Problems()));
   }
 
   /**
@@ -208,7 +214,7 @@ public final class Main {
     }
     CommandLine cli = new CommandLine(top, Args.FACTORY);
     // picocli's own conversion to Path goes through reflection, linked anew at every start
-    cli.registerConverter(java.nio.file.Path.class, java.nio.file.Path::of);
+    cli.registerConverter(Path.class, Path::of);
     // help and usage errors: picocli's own text, in colour on a terminal
     cli.setOut(new PrintWriter(Terminal.raw(out), true));
     cli.setErr(new PrintWriter(Terminal.raw(err), true));
@@ -230,7 +236,7 @@ public final class Main {
             printProblems(invalid, err);
             return ExitCode.FAILED;
           }
-          if (ex instanceof io.upshift.journal.JournalException journal) {
+          if (ex instanceof JournalException journal) {
             err.println("upshift: journal: " + Terminal.safe(journal.getMessage()));
             return ExitCode.FAILED;
           }
@@ -269,9 +275,9 @@ public final class Main {
   }
 
   /** Prints the warnings among {@code problems}, one per line with its hint. */
-  static void printWarnings(io.upshift.source.Problems problems, PrintStream err) {
+  static void printWarnings(Problems problems, PrintStream err) {
     for (Problem p : problems.sorted()) {
-      if (p.severity() != io.upshift.source.Severity.ERROR) {
+      if (p.severity() != Severity.ERROR) {
         err.println(p.render());
       }
     }

@@ -7,7 +7,10 @@ import io.upshift.source.InvalidInputException;
 import io.upshift.source.Problem;
 import io.upshift.source.Problems;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
@@ -60,8 +63,7 @@ final class PlanArgument {
   }
 
   /** The commands whose first argument is a plan. */
-  private static final java.util.Set<String> READ_PLAN_FIRST =
-      java.util.Set.of("validate", "verify", "plan", "run");
+  private static final Set<String> READ_PLAN_FIRST = Set.of("validate", "verify", "plan", "run");
 
   /** The plan being read ahead, and which file it is; null when none is. */
   private static Path aheadPath;
@@ -83,7 +85,7 @@ final class PlanArgument {
     Path path;
     try {
       path = Path.of(args[1]);
-    } catch (java.nio.file.InvalidPathException e) {
+    } catch (InvalidPathException e) {
       return false; // the command will say so
     }
     aheadPath = path;
@@ -122,8 +124,7 @@ final class PlanArgument {
   /** Whether this JVM was told to stop at the quick compiler (the last such flag counts). */
   private static boolean quickCompilerOnly() {
     String level = null;
-    for (String arg :
-        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (arg.startsWith("-XX:TieredStopAtLevel=")) {
         level = arg.substring("-XX:TieredStopAtLevel=".length());
       }

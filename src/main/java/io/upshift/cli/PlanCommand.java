@@ -1,11 +1,12 @@
 package io.upshift.cli;
 
+import io.upshift.engine.RunSummary;
 import io.upshift.plan.DurationModel;
 import io.upshift.plan.Plan;
 import io.upshift.report.Count;
-import io.upshift.report.RunSummary;
 import io.upshift.report.SummaryTable;
-import io.upshift.report.Terminal;
+import io.upshift.source.Severity;
+import io.upshift.source.Terminal;
 import io.upshift.verify.Sampling;
 import io.upshift.verify.Verifier;
 import java.io.PrintStream;
@@ -132,10 +133,7 @@ final class PlanCommand implements Callable<Integer> {
       }
     }
     out.println();
-    long errors =
-        report.findings().stream()
-            .filter(f -> f.severity() == io.upshift.source.Severity.ERROR)
-            .count();
+    long errors = report.findings().stream().filter(f -> f.severity() == Severity.ERROR).count();
     if (report.findings().isEmpty()) {
       out.println("  verify: no findings");
     } else {

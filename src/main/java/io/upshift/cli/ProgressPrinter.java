@@ -6,10 +6,13 @@ import io.upshift.engine.RunListener;
 import io.upshift.engine.RunState;
 import io.upshift.engine.StepProgress;
 import io.upshift.plan.DurationModel;
+import io.upshift.plan.InDoubt;
 import io.upshift.plan.Step;
 import io.upshift.report.SummaryTable;
-import io.upshift.report.Terminal;
+import io.upshift.source.Terminal;
 import java.io.PrintStream;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Shows a run's progress: on a terminal, one status line redrawn in place (stage, step, wave, hosts
@@ -42,7 +45,7 @@ final class ProgressPrinter implements RunListener {
   /** A printer for the mode asked for, or null for {@code none}. */
   /** How progress is shown. */
   /** The {@code --progress} option of the commands that drive a run. */
-  static picocli.CommandLine.Model.OptionSpec option(java.util.function.Consumer<Mode> to) {
+  static picocli.CommandLine.Model.OptionSpec option(Consumer<Mode> to) {
     return Args.option(
             "--progress",
             "MODE",
@@ -161,7 +164,7 @@ final class ProgressPrinter implements RunListener {
                   + ": "
                   + Terminal.safe(e.why())
                   + " ("
-                  + (e.resolution() == io.upshift.plan.InDoubt.ASK
+                  + (e.resolution() == InDoubt.ASK
                       ? "the step asks the operator: the run pauses"
                       : e.resolution().word() + ", as the step says")
                   + ")");
@@ -187,7 +190,7 @@ final class ProgressPrinter implements RunListener {
 
   /** The failures recorded since the last event: the first ones, with their output's end. */
   private void failures(RunState state) {
-    java.util.List<RunState.Failure> all = state.failures();
+    List<RunState.Failure> all = state.failures();
     while (failuresSeen < all.size()) {
       RunState.Failure f = all.get(failuresSeen++);
       if (failuresSeen <= FAILURES_SHOWN) {

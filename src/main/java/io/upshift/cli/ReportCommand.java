@@ -10,6 +10,8 @@ import io.upshift.report.ReportData;
 import io.upshift.verify.Verifier;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,8 +74,8 @@ final class ReportCommand implements Callable<Integer> {
   static ReportData collector(Plan plan, RunRecord record) {
     long began;
     try {
-      began = java.time.Instant.parse(record.createdAt()).toEpochMilli();
-    } catch (java.time.format.DateTimeParseException e) {
+      began = Instant.parse(record.createdAt()).toEpochMilli();
+    } catch (DateTimeParseException e) {
       began = -1;
     }
     return new ReportData(

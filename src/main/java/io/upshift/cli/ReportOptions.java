@@ -1,13 +1,13 @@
 package io.upshift.cli;
 
 import io.upshift.engine.RunListener;
+import io.upshift.engine.RunSummary;
 import io.upshift.journal.RunRecord;
 import io.upshift.plan.Plan;
 import io.upshift.report.Count;
 import io.upshift.report.HtmlReport;
 import io.upshift.report.JunitExport;
 import io.upshift.report.ReportData;
-import io.upshift.report.RunSummary;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,8 +1,10 @@
 package io.upshift.cli;
 
+import io.upshift.engine.Execution;
 import io.upshift.engine.RunEvent;
 import io.upshift.engine.RunPhase;
 import io.upshift.engine.RunState;
+import io.upshift.engine.RunSummary;
 import io.upshift.journal.Control;
 import io.upshift.journal.Fingerprint;
 import io.upshift.journal.Journal;
@@ -12,13 +14,15 @@ import io.upshift.journal.Resumption;
 import io.upshift.journal.RunRecord;
 import io.upshift.plan.InDoubt;
 import io.upshift.plan.Plan;
-import io.upshift.report.RunSummary;
-import io.upshift.report.Terminal;
+import io.upshift.plan.PlanLoader;
+import io.upshift.source.Terminal;
 import io.upshift.verify.Finding;
 import io.upshift.verify.Verifier;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -118,7 +122,7 @@ final class ResumeCommand implements Callable<Integer> {
       }
       Path planFile =
           planOverride != null
-              ? io.upshift.plan.PlanLoader.planFile(planOverride).toAbsolutePath().normalize()
+              ? PlanLoader.planFile(planOverride).toAbsolutePath().normalize()
               : Path.of(record.planFile());
       Plan plan = PlanArgument.load(planFile, err);
       String options = record.options();
@@ -191,7 +195,7 @@ final class ResumeCommand implements Callable<Integer> {
                     + ": stage `"
                     + Terminal.safe(plan.stages().get(d.step().stage()).name())
                     + "` "
-                    + (d.phase() == io.upshift.target.Execution.Phase.UNDO ? "undo of " : "")
+                    + (d.phase() == Execution.Phase.UNDO ? "undo of " : "")
                     + Terminal.safe(d.step().describe()));
           }
         }
@@ -261,9 +265,8 @@ final class ResumeCommand implements Callable<Integer> {
   static long sinceStart(RunRecord record) {
     try {
       return Math.max(
-          0,
-          System.currentTimeMillis() - java.time.Instant.parse(record.createdAt()).toEpochMilli());
-    } catch (java.time.format.DateTimeParseException e) {
+          0, System.currentTimeMillis() - Instant.parse(record.createdAt()).toEpochMilli());
+    } catch (DateTimeParseException e) {
       return 0;
     }
   }

@@ -2,6 +2,7 @@ package io.upshift.cli;
 
 import io.upshift.engine.RunPhase;
 import io.upshift.engine.RunStatus;
+import io.upshift.engine.RunSummary;
 import io.upshift.inventory.Selector;
 import io.upshift.journal.Fingerprint;
 import io.upshift.journal.Journal;
@@ -10,13 +11,18 @@ import io.upshift.plan.Fault;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
 import io.upshift.plan.StepKind;
-import io.upshift.report.RunSummary;
 import io.upshift.source.Position;
 import io.upshift.source.Problems;
 import io.upshift.source.Suggest;
+import io.upshift.verify.Verifier;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -150,7 +156,7 @@ final class RunCommand implements Callable<Integer> {
     Path planFile = PlanLoader.planFile(plan).toAbsolutePath().normalize();
     Plan loaded = PlanArgument.load(plan, System.err);
     if (!unsafe) {
-      io.upshift.verify.Verifier.Report report = io.upshift.verify.Verifier.verify(loaded, false);
+      Verifier.Report report = Verifier.verify(loaded, false);
       if (!report.safe()) {
         report.findings().forEach(f -> err.println(f.render() + "\n"));
         err.println("upshift: the plan is not safe (see the findings above); nothing was run");
@@ -201,7 +207,7 @@ final class RunCommand implements Callable<Integer> {
           return exit[0];
         }
       }
-      String now = java.time.Instant.now().toString();
+      String now = Instant.now().toString();
       journal.create(
           new RunRecord(
               id,
@@ -244,8 +250,8 @@ final class RunCommand implements Callable<Integer> {
       RunDriver.Settings settings,
       RunDriver.Journaled journaled,
       RunSummary summary,
-      java.io.PrintStream err)
-      throws java.io.IOException {
+      PrintStream err)
+      throws IOException {
     return RunDriver.drive(
         settings,
         journaled,
@@ -262,7 +268,7 @@ final class RunCommand implements Callable<Integer> {
 
   /** A run id that sorts by time and is short enough to type: {@code 20261126-143005-3fa2}. */
   static String newRunId() {
-    java.time.LocalDateTime t = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC);
+    LocalDateTime t = LocalDateTime.now(ZoneOffset.UTC);
     return String.format(
         "%04d%02d%02d-%02d%02d%02d-%04x",
         t.getYear(),
@@ -271,7 +277,7 @@ final class RunCommand implements Callable<Integer> {
         t.getHour(),
         t.getMinute(),
         t.getSecond(),
-        new java.security.SecureRandom().nextInt(0x10000));
+        new SecureRandom().nextInt(0x10000));
   }
 
   private picocli.CommandLine.ParameterException usage(String message) {
@@ -285,13 +291,13 @@ final class RunCommand implements Callable<Integer> {
     }
     if (summaryJson != null) {
       Path parent = summaryJson.toAbsolutePath().getParent();
-      if (summaryJson.toString().isBlank() || java.nio.file.Files.isDirectory(summaryJson)) {
+      if (summaryJson.toString().isBlank() || Files.isDirectory(summaryJson)) {
         throw usage("--summary-json " + summaryJson + ": give a file name, not a folder");
       }
-      if (parent != null && !java.nio.file.Files.isDirectory(parent)) {
+      if (parent != null && !Files.isDirectory(parent)) {
         throw usage("--summary-json " + summaryJson + ": the folder " + parent + " does not exist");
       }
-      if (parent != null && !java.nio.file.Files.isWritable(parent)) {
+      if (parent != null && !Files.isWritable(parent)) {
         throw usage(
             "--summary-json " + summaryJson + ": the folder " + parent + " is not writable");
       }
@@ -348,7 +354,7 @@ final class RunCommand implements Callable<Integer> {
         }
         rest = rest.substring(eq + 1);
       }
-      Double p = io.upshift.plan.PlanLoader.probability(rest);
+      Double p = PlanLoader.probability(rest);
       if (p == null) {
         throw usage(
             "--fault "

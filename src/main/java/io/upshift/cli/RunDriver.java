@@ -8,20 +8,32 @@ import io.upshift.engine.Estimate;
 import io.upshift.engine.RunEvent;
 import io.upshift.engine.RunState;
 import io.upshift.engine.RunStatus;
+import io.upshift.engine.RunSummary;
+import io.upshift.engine.Target;
+import io.upshift.inventory.SshSettings;
 import io.upshift.journal.Journal;
 import io.upshift.journal.Recorder;
 import io.upshift.plan.Fault;
 import io.upshift.plan.Plan;
-import io.upshift.report.RunSummary;
+import io.upshift.plan.StepKind;
+import io.upshift.probe.LiveProbes;
+import io.upshift.probe.ModelProbes;
+import io.upshift.report.ReportData;
 import io.upshift.report.SummaryJson;
 import io.upshift.report.SummaryTable;
 import io.upshift.source.Problems;
-import io.upshift.target.Target;
+import io.upshift.source.Terminal;
+import io.upshift.target.Secrets;
 import io.upshift.target.local.LocalTarget;
 import io.upshift.target.sim.SimTarget;
+import io.upshift.target.ssh.SshTarget;
+import io.upshift.verify.Verifier;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /** Drives a run, new or resumed: the target, the engine and its listeners, the journal. */
@@ -38,7 +50,7 @@ final class RunDriver {
       boolean autoApprove,
       boolean unsafe,
       Path workDir,
-      io.upshift.target.ssh.SshTarget.Settings ssh) {
+      SshTarget.Settings ssh) {
 
     /** The settings as {@code key=value} lines, for the run's record. */
     String options() {
@@ -63,8 +75,7 @@ final class RunDriver {
           + "\nssh-agent="
           + (ssh.agent() == null ? "none" : ssh.agent())
           + "\nidentities="
-          + String.join(
-              java.io.File.pathSeparator, ssh.identities().stream().map(Path::toString).toList())
+          + String.join(File.pathSeparator, ssh.identities().stream().map(Path::toString).toList())
           + "\nidentities-given="
           + ssh.identitiesGiven()
           + limit("connect-timeout", ssh.limits().connectTimeoutMillis())
@@ -90,24 +101,22 @@ final class RunDriver {
     }
 
     /** The SSH settings kept in a run's options (the defaults where it has none). */
-    static io.upshift.target.ssh.SshTarget.Settings ssh(String options) {
-      var d = io.upshift.target.ssh.SshTarget.Settings.defaults();
+    static SshTarget.Settings ssh(String options) {
+      var d = SshTarget.Settings.defaults();
       String known = option(options, "known-hosts");
       String ids = option(options, "identities");
       String agent = option(options, "ssh-agent");
       String config = option(options, "ssh-config");
-      return new io.upshift.target.ssh.SshTarget.Settings(
+      return new SshTarget.Settings(
           known == null ? d.knownHosts() : Path.of(known),
           Boolean.parseBoolean(option(options, "accept-new-host-keys")),
           ids == null || ids.isEmpty()
               ? d.identities()
-              : java.util.Arrays.stream(ids.split(java.io.File.pathSeparator))
-                  .map(Path::of)
-                  .toList(),
+              : Arrays.stream(ids.split(File.pathSeparator)).map(Path::of).toList(),
           Boolean.parseBoolean(option(options, "identities-given")),
           agent(agent),
           config == null ? d.config() : config.equals("none") ? null : Path.of(config),
-          new io.upshift.inventory.SshSettings(
+          new SshSettings(
               longOption(options, "connect-timeout"),
               longOption(options, "login-timeout"),
               intOption(options, "max-connecting"),
@@ -126,13 +135,11 @@ final class RunDriver {
       if ("none".equals(kept)) {
         return null;
       }
-      if (kept != null && !kept.isEmpty() && java.nio.file.Files.exists(Path.of(kept))) {
+      if (kept != null && !kept.isEmpty() && Files.exists(Path.of(kept))) {
         return Path.of(kept);
       }
       String env = System.getenv("SSH_AUTH_SOCK");
-      return env != null && !env.isBlank() && java.nio.file.Files.exists(Path.of(env))
-          ? Path.of(env)
-          : null;
+      return env != null && !env.isBlank() && Files.exists(Path.of(env)) ? Path.of(env) : null;
     }
 
     static String option(String options, String key) {
@@ -170,17 +177,17 @@ final class RunDriver {
     Plan plan = s.plan();
     boolean sim = s.target() == RunCommand.TargetName.sim;
     RunClock clock = sim ? new VirtualClock() : new WallClock(clockStart);
-    io.upshift.target.Secrets secrets = io.upshift.target.Secrets.NONE;
+    Secrets secrets = Secrets.NONE;
     if (!sim && !plan.secrets().isEmpty()) {
       Problems missing = new Problems();
-      secrets = io.upshift.target.Secrets.read(plan, missing);
+      secrets = Secrets.read(plan, missing);
       missing.throwIfErrors();
     }
     try (Target t =
             switch (s.target()) {
               case sim -> new SimTarget(plan, clock, s.seed(), s.faults());
               case local -> new LocalTarget(plan, clock, s.workDir(), s.maxProcesses(), secrets);
-              case ssh -> new io.upshift.target.ssh.SshTarget(plan, clock, s.ssh(), secrets);
+              case ssh -> new SshTarget(plan, clock, s.ssh(), secrets);
             };
         Recorder recorder =
             journaled == null
@@ -196,24 +203,24 @@ final class RunDriver {
                   : new Engine(plan, t, clock, s.seed(), from))
               .listen(summary)
               .autoApprove(s.autoApprove() || sim)
-              .mask(secrets == io.upshift.target.Secrets.NONE ? null : secrets::mask)
+              .mask(secrets == Secrets.NONE ? null : secrets::mask)
               .prelude(prelude);
       if (recorder != null) {
         engine.log(recorder, !sim).controls(recorder).listen(recorder);
       }
       if (!s.unsafe()) {
-        engine.guard(io.upshift.verify.Verifier.guard(plan));
+        engine.guard(Verifier.guard(plan));
       }
-      io.upshift.probe.LiveProbes live = null;
+      LiveProbes live = null;
       if (plan.capabilities().values().stream().anyMatch(c -> !c.probes().isEmpty())) {
         if (sim) {
-          engine.controls(new io.upshift.probe.ModelProbes(plan));
+          engine.controls(new ModelProbes(plan));
         } else {
-          live = new io.upshift.probe.LiveProbes(plan, clock).start();
+          live = new LiveProbes(plan, clock).start();
           engine.controls(live);
         }
       }
-      io.upshift.report.ReportData report = reports.collector(s, journaled);
+      ReportData report = reports.collector(s, journaled);
       if (report != null) {
         engine.listen(report);
       }
@@ -251,11 +258,8 @@ final class RunDriver {
   }
 
   private static void paused(RunState state, Journaled journaled, PrintStream err) {
-    boolean gate =
-        state.progress() != null
-            && state.progress().step().kind() == io.upshift.plan.StepKind.APPROVE;
-    err.println(
-        "upshift: the run is paused: " + io.upshift.report.Terminal.safe(state.pauseReason()));
+    boolean gate = state.progress() != null && state.progress().step().kind() == StepKind.APPROVE;
+    err.println("upshift: the run is paused: " + Terminal.safe(state.pauseReason()));
     if (journaled == null) {
       err.println(
           "  hint: without a journal a paused run cannot be resumed; run with --journal, or pass gates with --auto-approve");

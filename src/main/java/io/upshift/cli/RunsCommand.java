@@ -3,7 +3,7 @@ package io.upshift.cli;
 import io.upshift.engine.RunPhase;
 import io.upshift.journal.Journal;
 import io.upshift.journal.RunRecord;
-import io.upshift.report.Terminal;
+import io.upshift.source.Terminal;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -6,10 +6,16 @@ import io.upshift.journal.EventCodec;
 import io.upshift.journal.Journal;
 import io.upshift.journal.JournalException;
 import io.upshift.journal.RunRecord;
-import io.upshift.report.Terminal;
+import io.upshift.plan.Plan;
+import io.upshift.plan.PlanLoader;
+import io.upshift.source.Problems;
+import io.upshift.source.Terminal;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -102,7 +108,7 @@ final class ShowCommand implements Callable<Integer> {
       out.println();
       out.println("audit trail (times since the run began, and by the clock):");
       long began = began(r);
-      io.upshift.plan.Plan plan = plan(r);
+      Plan plan = plan(r);
       journal.read(
           r.id(),
           1,
@@ -132,7 +138,7 @@ final class ShowCommand implements Callable<Integer> {
     }
   }
 
-  private static String audit(RunEvent e, io.upshift.plan.Plan plan) {
+  private static String audit(RunEvent e, Plan plan) {
     return switch (e) {
       case RunEvent.RunStarted x -> "started on " + x.target() + ", " + x.hosts() + " hosts";
       case RunEvent.Approved x ->
@@ -202,7 +208,7 @@ final class ShowCommand implements Callable<Integer> {
   private static long began(RunRecord r) {
     try {
       return Instant.parse(r.createdAt()).toEpochMilli();
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       return -1;
     }
   }
@@ -212,13 +218,13 @@ final class ShowCommand implements Callable<Integer> {
     if (began < 0) {
       return "";
     }
-    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-        .withZone(java.time.ZoneOffset.UTC)
+    return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+        .withZone(ZoneOffset.UTC)
         .format(Instant.ofEpochMilli(began + at));
   }
 
   /** A host's name from the plan's inventory, or its place when the plan cannot be read. */
-  private static String hostName(io.upshift.plan.Plan plan, int host) {
+  private static String hostName(Plan plan, int host) {
     if (plan != null && host < plan.inventory().size()) {
       return "host " + plan.inventory().host(host).name();
     }
@@ -226,10 +232,10 @@ final class ShowCommand implements Callable<Integer> {
   }
 
   /** The run's plan, if it can still be read where it was (for names); else null. */
-  private static io.upshift.plan.Plan plan(RunRecord r) {
+  private static Plan plan(RunRecord r) {
     try {
-      io.upshift.source.Problems problems = new io.upshift.source.Problems();
-      io.upshift.plan.Plan p = io.upshift.plan.PlanLoader.load(Path.of(r.planFile()), problems);
+      Problems problems = new Problems();
+      Plan p = PlanLoader.load(Path.of(r.planFile()), problems);
       return problems.hasErrors() ? null : p;
     } catch (RuntimeException e) {
       return null;

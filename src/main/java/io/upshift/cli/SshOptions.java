@@ -1,5 +1,7 @@
 package io.upshift.cli;
 
+import io.upshift.inventory.SshSettings;
+import io.upshift.source.Durations;
 import io.upshift.target.ssh.SshTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +25,7 @@ final class SshOptions {
   /** Reads a duration option ({@code 10s}, {@code 1m30s}); a clear error for anything else. */
   private static final picocli.CommandLine.ITypeConverter<Long> DURATION =
       text -> {
-        Long ms = io.upshift.source.Durations.millis(text);
+        Long ms = Durations.millis(text);
         if (ms == null || ms <= 0) {
           throw new picocli.CommandLine.TypeConversionException(
               "`" + text + "` is not a duration such as 10s, 500ms or 1m30s");
@@ -143,9 +145,8 @@ final class SshOptions {
   }
 
   /** The limits given on the command line (null where none was given). */
-  io.upshift.inventory.SshSettings limits() {
-    return new io.upshift.inventory.SshSettings(
-        connectTimeout, loginTimeout, maxConnecting, maxCommands, killGrace);
+  SshSettings limits() {
+    return new SshSettings(connectTimeout, loginTimeout, maxConnecting, maxCommands, killGrace);
   }
 
   /** The SSH settings these options give, the defaults where none is given. */

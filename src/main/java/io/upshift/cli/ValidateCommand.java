@@ -2,7 +2,7 @@ package io.upshift.cli;
 
 import io.upshift.plan.Plan;
 import io.upshift.report.Count;
-import io.upshift.report.Terminal;
+import io.upshift.source.Terminal;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;

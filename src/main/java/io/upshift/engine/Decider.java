@@ -1,5 +1,6 @@
 package io.upshift.engine;
 
+import io.upshift.engine.Execution.Phase;
 import io.upshift.engine.RunEvent.ActionStarted;
 import io.upshift.engine.RunEvent.Approved;
 import io.upshift.engine.RunEvent.BatchStarted;
@@ -13,7 +14,6 @@ import io.upshift.engine.RunEvent.StepStarted;
 import io.upshift.plan.Stage;
 import io.upshift.plan.Step;
 import io.upshift.plan.StepKind;
-import io.upshift.target.Execution.Phase;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -8,11 +8,12 @@ import io.upshift.engine.RunEvent.PauseStarted;
 import io.upshift.engine.RunEvent.RunStarted;
 import io.upshift.plan.Plan;
 import io.upshift.plan.Step;
-import io.upshift.target.Execution;
-import io.upshift.target.Outcome;
-import io.upshift.target.Target;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Carries out a plan: asks the {@link Decider} what to do, records the events it returns, hands
@@ -34,7 +35,7 @@ public final class Engine {
   private final List<Controls> inputs = new ArrayList<>();
   private boolean inputsClosed;
   private List<RunEvent> prelude = List.of();
-  private java.util.function.UnaryOperator<String> mask; // null: nothing to hide
+  private UnaryOperator<String> mask; // null: nothing to hide
   private List<ActionStarted> toStart = new ArrayList<>();
   private List<ActionStarted> starting = new ArrayList<>();
 
@@ -118,7 +119,7 @@ public final class Engine {
    * Applied to every outcome's output and reason before it is recorded: secrets never reach the
    * state, the journal, the summary or the screen. Null (the default): nothing to hide.
    */
-  public Engine mask(java.util.function.UnaryOperator<String> mask) {
+  public Engine mask(UnaryOperator<String> mask) {
     this.mask = mask;
     return this;
   }
@@ -305,9 +306,9 @@ public final class Engine {
   /** Records an action's end, after what it captured (a snapshot, a comparison, a backup). */
   private void finished(ActionStarted e, Step step, Outcome outcome) {
     long now = clock.now();
-    if (io.upshift.snapshot.Captures.captures(step, e.phase())) {
+    if (Captures.captures(step, e.phase())) {
       var captured =
-          io.upshift.snapshot.Captures.after(
+          Captures.after(
               step, e.host(), outcome, state, plan.inventory().host(e.host()).name(), now);
       captured.events().forEach(this::record);
       outcome = captured.outcome();
@@ -319,7 +320,7 @@ public final class Engine {
    * What a target calls with an action's outcome. A class rather than a lambda: one is made per
    * action, and the quick compiler allocates a class directly but a lambda through a method handle.
    */
-  private final class Finish implements java.util.function.Consumer<Outcome> {
+  private final class Finish implements Consumer<Outcome> {
     private final ActionStarted started;
     private final Step step;
 
@@ -342,7 +343,7 @@ public final class Engine {
   /** How often one host's action may be in doubt in one step before it counts as failed. */
   static final int MAX_DOUBTS_PER_ACTION = 3;
 
-  private final java.util.Map<Long, Integer> doubts = new java.util.HashMap<>();
+  private final Map<Long, Integer> doubts = new HashMap<>();
 
   /**
    * Records an action the target lost track of (its connection dropped while it ran, and the host

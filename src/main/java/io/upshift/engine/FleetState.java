@@ -8,6 +8,7 @@ import io.upshift.plan.Plan;
 import io.upshift.plan.Step;
 import io.upshift.plan.StepKind;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -115,8 +116,8 @@ public final class FleetState {
           version[ci] = filled(n);
         }
         byte st = initial(first.states().get(cv.getKey()));
-        java.util.Arrays.fill(state[ci], runs[r], runs[r + 1], st);
-        java.util.Arrays.fill(version[ci], runs[r], runs[r + 1], rank(cv.getValue()));
+        Arrays.fill(state[ci], runs[r], runs[r + 1], st);
+        Arrays.fill(version[ci], runs[r], runs[r + 1], rank(cv.getValue()));
         instances[ci] += runs[r + 1] - runs[r];
         if (st == 0) {
           serving[ci] += runs[r + 1] - runs[r];
@@ -127,7 +128,7 @@ public final class FleetState {
         if (schema[di] == null) {
           schema[di] = filled(n);
         }
-        java.util.Arrays.fill(schema[di], runs[r], runs[r + 1], rank(dv.getValue()));
+        Arrays.fill(schema[di], runs[r], runs[r + 1], rank(dv.getValue()));
       }
     }
     watchers = new ArrayList<>();
@@ -263,7 +264,7 @@ public final class FleetState {
 
   private static byte[] filled(int n) {
     byte[] a = new byte[n];
-    java.util.Arrays.fill(a, ABSENT);
+    Arrays.fill(a, ABSENT);
     return a;
   }
 

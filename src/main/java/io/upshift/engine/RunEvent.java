@@ -1,7 +1,7 @@
 package io.upshift.engine;
 
-import io.upshift.target.Execution.Phase;
-import io.upshift.target.Outcome;
+import io.upshift.engine.Execution.Phase;
+import io.upshift.plan.InDoubt;
 
 /**
  * Everything that happens in a run, as small immutable records. The state of a run is a fold of its
@@ -53,18 +53,11 @@ public sealed interface RunEvent {
    * @param why why its end is unknown, in words (empty: the orchestrator stopped while it ran)
    */
   record ActionInDoubt(
-      long at,
-      int stage,
-      int step,
-      int host,
-      Phase phase,
-      io.upshift.plan.InDoubt resolution,
-      String why)
+      long at, int stage, int step, int host, Phase phase, InDoubt resolution, String why)
       implements RunEvent {
 
     /** An action found in doubt on resume, after its orchestrator stopped. */
-    public ActionInDoubt(
-        long at, int stage, int step, int host, Phase phase, io.upshift.plan.InDoubt resolution) {
+    public ActionInDoubt(long at, int stage, int step, int host, Phase phase, InDoubt resolution) {
       this(at, stage, step, host, phase, resolution, "");
     }
   }

@@ -1,5 +1,6 @@
 package io.upshift.engine;
 
+import io.upshift.engine.Execution.Phase;
 import io.upshift.engine.RunEvent.ActionFinished;
 import io.upshift.engine.RunEvent.ActionStarted;
 import io.upshift.engine.RunEvent.Approved;
@@ -13,14 +14,19 @@ import io.upshift.engine.RunEvent.StageFinished;
 import io.upshift.engine.RunEvent.StageStarted;
 import io.upshift.engine.RunEvent.StepFinished;
 import io.upshift.engine.RunEvent.StepStarted;
+import io.upshift.inventory.Inventory;
+import io.upshift.plan.InDoubt;
 import io.upshift.plan.Plan;
 import io.upshift.plan.Stage;
 import io.upshift.plan.Step;
-import io.upshift.target.Execution.Phase;
-import io.upshift.target.Outcome;
+import io.upshift.plan.StepKind;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The state of a run, rebuilt from its events and nothing else: {@code apply} is the only way it
@@ -46,14 +52,13 @@ public final class RunState {
   private final List<Failure> failures = new ArrayList<>();
 
   /** The wave groups of the steps' hosts, by group-by key and host array (arrays by identity). */
-  private final java.util.Map<String, java.util.Map<int[], StepProgress.Grouping>> groupings =
-      new java.util.HashMap<>();
+  private final Map<String, Map<int[], StepProgress.Grouping>> groupings = new HashMap<>();
 
   /** Where the run stands: changed only by {@link #move}, along {@link RunPhase#TRANSITIONS}. */
   private RunPhase phase = RunPhase.NOT_STARTED;
 
   /** Told of every change of phase, for tests that hold the table to what runs do; or null. */
-  private java.util.function.Consumer<RunPhase.Transition> transitions;
+  private Consumer<RunPhase.Transition> transitions;
 
   private int stage = -1;
   private boolean stageActive;
@@ -70,11 +75,10 @@ public final class RunState {
   private boolean undo;
   private Undo undoing;
   private int undoNext = Integer.MAX_VALUE;
-  private final java.util.Map<Integer, BitSet> succeededInStage = new java.util.HashMap<>();
+  private final Map<Integer, BitSet> succeededInStage = new HashMap<>();
   private boolean aborted;
   private final List<Approved> approvals = new ArrayList<>();
-  private final java.util.Map<String, java.util.Map<Integer, String>> snapshots =
-      new java.util.HashMap<>();
+  private final Map<String, Map<Integer, String>> snapshots = new HashMap<>();
   private final BitSet openActions = new BitSet(); // in flight, of the current step
   private final BitSet openChecks = new BitSet();
   private final BitSet openUndos = new BitSet(); // in flight, of the step being undone
@@ -130,7 +134,7 @@ public final class RunState {
   }
 
   /** Tells {@code watcher} of every change of phase from now on (for tests of the table). */
-  void watchTransitions(java.util.function.Consumer<RunPhase.Transition> watcher) {
+  void watchTransitions(Consumer<RunPhase.Transition> watcher) {
     this.transitions = watcher;
   }
 
@@ -182,7 +186,7 @@ public final class RunState {
       String key = s.waves().groupBy();
       StepProgress.Grouping grouping =
           groupings
-              .computeIfAbsent(key == null ? "" : key, k -> new java.util.HashMap<>())
+              .computeIfAbsent(key == null ? "" : key, k -> new HashMap<>())
               .computeIfAbsent(hosts, h -> StepProgress.Grouping.of(h, key, plan.inventory()));
       progress = new StepProgress(s, hosts, s.hosts().length - hosts.length, grouping, e.at());
       stepsSkipped += progress.skipped;
@@ -259,7 +263,7 @@ public final class RunState {
     } else if (event instanceof RunEvent.UndoFinished) {
       undoing = null;
     } else if (event instanceof Approved e) {
-      if (progress != null && progress.step.kind() == io.upshift.plan.StepKind.APPROVE) {
+      if (progress != null && progress.step.kind() == StepKind.APPROVE) {
         progress.approved = true;
         approvals.add(e);
         if (phase.paused()) {
@@ -268,9 +272,7 @@ public final class RunState {
         }
       }
     } else if (event instanceof RunEvent.SnapshotTaken e) {
-      snapshots
-          .computeIfAbsent(e.name(), n -> new java.util.HashMap<>())
-          .put(e.host(), e.content());
+      snapshots.computeIfAbsent(e.name(), n -> new HashMap<>()).put(e.host(), e.content());
     } else if (!(event instanceof CapabilityChanged
         || event instanceof RunEvent.SnapshotCompared
         || event instanceof RunEvent.BackupTaken
@@ -286,11 +288,10 @@ public final class RunState {
    * only look); an action as its step says, {@code check} counting as {@code rerun} where there is
    * nothing to check with (a step without a check, an undo).
    */
-  public static io.upshift.plan.InDoubt doubtPolicy(Step step, Phase phase) {
-    io.upshift.plan.InDoubt policy =
-        phase == Phase.CHECK ? io.upshift.plan.InDoubt.RERUN : step.inDoubt();
-    if (policy == io.upshift.plan.InDoubt.CHECK && (!step.gated() || phase == Phase.UNDO)) {
-      policy = io.upshift.plan.InDoubt.RERUN;
+  public static InDoubt doubtPolicy(Step step, Phase phase) {
+    InDoubt policy = phase == Phase.CHECK ? InDoubt.RERUN : step.inDoubt();
+    if (policy == InDoubt.CHECK && (!step.gated() || phase == Phase.UNDO)) {
+      policy = InDoubt.RERUN;
     }
     return policy;
   }
@@ -343,8 +344,8 @@ public final class RunState {
   }
 
   /** What the operator said of an action in doubt: it ran (done), or it failed. */
-  private static Outcome settled(io.upshift.plan.InDoubt answer) {
-    return answer == io.upshift.plan.InDoubt.DONE
+  private static Outcome settled(InDoubt answer) {
+    return answer == InDoubt.DONE
         ? Outcome.success(0, "settled as done by the operator")
         : Outcome.failure(-1, "", "in doubt after a restart; settled as failed by the operator");
   }
@@ -541,7 +542,7 @@ public final class RunState {
   /** The hosts where a step of the current stage succeeded (and was not undone). */
   int[] succeededInStage(int step) {
     BitSet done = succeededInStage.get(step);
-    return done == null ? new int[0] : io.upshift.inventory.Inventory.indexes(done);
+    return done == null ? new int[0] : Inventory.indexes(done);
   }
 
   /** The step's hosts without those that failed earlier in the run. */
@@ -549,7 +550,7 @@ public final class RunState {
     if (failedHosts.isEmpty()) {
       return s.hosts();
     }
-    return java.util.Arrays.stream(s.hosts()).filter(h -> !failedHosts.get(h)).toArray();
+    return Arrays.stream(s.hosts()).filter(h -> !failedHosts.get(h)).toArray();
   }
 
   public Plan plan() {
@@ -602,7 +603,7 @@ public final class RunState {
   /** Every approval given so far, in order. */
   /** The content of snapshot {@code name} taken on {@code host}, or null when none was taken. */
   public String snapshot(String name, int host) {
-    java.util.Map<Integer, String> byHost = snapshots.get(name);
+    Map<Integer, String> byHost = snapshots.get(name);
     return byHost == null ? null : byHost.get(host);
   }
 

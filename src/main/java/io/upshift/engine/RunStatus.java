@@ -1,5 +1,7 @@
 package io.upshift.engine;
 
+import java.util.Locale;
+
 /** Where a run, or one stage of it, stands. */
 public enum RunStatus {
   /** Steps are being carried out. */
@@ -26,6 +28,6 @@ public enum RunStatus {
 
   /** The word used in summaries and JSON. */
   public String word() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

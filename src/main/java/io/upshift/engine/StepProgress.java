@@ -4,9 +4,14 @@ import io.upshift.inventory.Inventory;
 import io.upshift.plan.Step;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * How far the current step has gone: its hosts split into wave groups, the batch each group is in,
@@ -26,10 +31,10 @@ public final class StepProgress {
   final long[] resumeAt;
 
   /** Open groups whose next batch can start now, in the order they became ready. */
-  final java.util.LinkedHashSet<Integer> ready = new java.util.LinkedHashSet<>();
+  final LinkedHashSet<Integer> ready = new LinkedHashSet<>();
 
   /** Open groups waiting out the pause before their next batch. */
-  final java.util.LinkedHashSet<Integer> paused = new java.util.LinkedHashSet<>();
+  final LinkedHashSet<Integer> paused = new LinkedHashSet<>();
 
   /** Groups opened and not finished. */
   int openCount;
@@ -45,7 +50,7 @@ public final class StepProgress {
    * and its hosts' actions at one turn, but the journal may have kept only the first part when its
    * driver died: a resumed run starts these.
    */
-  final java.util.BitSet unstarted = new java.util.BitSet();
+  final BitSet unstarted = new BitSet();
 
   int unstartedCount;
 
@@ -53,10 +58,10 @@ public final class StepProgress {
    * Hosts whose action was cut off from them during the run and whose step asks the operator: the
    * step waits for the answer.
    */
-  final java.util.Set<Integer> awaiting = new java.util.HashSet<>();
+  final Set<Integer> awaiting = new HashSet<>();
 
   /** Hosts whose in-doubt action is settled by the check now pending or running. */
-  final java.util.Set<Integer> settling = new java.util.HashSet<>();
+  final Set<Integer> settling = new HashSet<>();
 
   /** For an approval gate: whether it was approved. */
   boolean approved;
@@ -86,7 +91,7 @@ public final class StepProgress {
     batchRemaining = new int[groups.length];
     batches = new int[groups.length];
     resumeAt = new long[groups.length];
-    java.util.Arrays.fill(resumeAt, -1);
+    Arrays.fill(resumeAt, -1);
     int parallel = Math.min(step.waves().parallel(), groups.length);
     for (int i = 0; i < parallel; i++) {
       ready.add(i);

@@ -2,7 +2,9 @@ package io.upshift.inventory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -272,7 +274,7 @@ public final class Inventory {
           for (int r = 0; r + 1 < runs.length && !k.equals("host"); r++) {
             Host h = hosts.get(runs[r]);
             // components and databases straight from the host's maps: no copy per host
-            java.util.Collection<String> values =
+            Collection<String> values =
                 components
                     ? h.components().keySet()
                     : databases ? h.databases().keySet() : h.values(k);
@@ -281,7 +283,7 @@ public final class Inventory {
             }
           }
           Map<String, int[]> out = new LinkedHashMap<>();
-          lists.forEach((v, l) -> out.put(v, java.util.Arrays.copyOf(l.hosts, l.size)));
+          lists.forEach((v, l) -> out.put(v, Arrays.copyOf(l.hosts, l.size)));
           return Collections.unmodifiableMap(out);
         });
   }
@@ -294,7 +296,7 @@ public final class Inventory {
     /** Adds the hosts {@code from} (inclusive) to {@code to} (exclusive). */
     void add(int from, int to) {
       if (size + to - from > hosts.length) {
-        hosts = java.util.Arrays.copyOf(hosts, Math.max(hosts.length * 2, size + to - from));
+        hosts = Arrays.copyOf(hosts, Math.max(hosts.length * 2, size + to - from));
       }
       for (int h = from; h < to; h++) {
         hosts[size++] = h;

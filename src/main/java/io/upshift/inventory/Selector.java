@@ -5,7 +5,9 @@ import io.upshift.source.Problems;
 import io.upshift.source.Suggest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -137,8 +139,7 @@ public record Selector(String text, Position at, List<List<Term>> alternatives) 
     return GLOBS.computeIfAbsent(pattern, Selector::compile).matcher(value).matches();
   }
 
-  private static final java.util.Map<String, Pattern> GLOBS =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, Pattern> GLOBS = new ConcurrentHashMap<>();
 
   private static Pattern compile(String glob) {
     StringBuilder regex = new StringBuilder();

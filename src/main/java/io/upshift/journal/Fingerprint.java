@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a run was started from, kept with it so that resume can tell whether the plan changed in a
@@ -45,7 +46,7 @@ public final class Fingerprint {
           .append('|')
           .append(h.roles())
           .append('|')
-          .append(new java.util.TreeMap<>(h.labels()))
+          .append(new TreeMap<>(h.labels()))
           .append('\n');
     }
     out.put("host-names", sha(names.toString()));

@@ -1,5 +1,6 @@
 package io.upshift.journal;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The journal in a SQL database: SQLite (one file, readable with the {@code sqlite3} tool) or
@@ -57,7 +59,7 @@ public final class JdbcJournal implements Journal {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new JournalException("cannot create the folder of the journal " + file + ": " + e);
     }
     String url = "jdbc:sqlite:" + file.toAbsolutePath();
@@ -426,7 +428,7 @@ public final class JdbcJournal implements Journal {
   }
 
   @Override
-  public void read(String run, long fromSeq, java.util.Set<String> types, Reader reader) {
+  public void read(String run, long fromSeq, Set<String> types, Reader reader) {
     synchronized (other) {
       try (PreparedStatement p =
           other.prepareStatement(

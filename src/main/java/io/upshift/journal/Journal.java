@@ -2,6 +2,7 @@ package io.upshift.journal;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where runs are recorded so that they survive the orchestrator: each run's events in order, its
@@ -61,7 +62,7 @@ public interface Journal extends AutoCloseable {
   void read(String run, long fromSeq, Reader reader);
 
   /** Reads a run's events of some types only, in order. */
-  void read(String run, long fromSeq, java.util.Set<String> types, Reader reader);
+  void read(String run, long fromSeq, Set<String> types, Reader reader);
 
   /** The number of a run's last event, or 0 when it has none. */
   long lastSeq(String run);

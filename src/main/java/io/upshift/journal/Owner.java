@@ -1,8 +1,10 @@
 package io.upshift.journal;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * Names the process that drives a run ({@code pid@host}, and the process's start time) and judges
@@ -30,8 +32,8 @@ public final class Owner {
 
   private static String host() {
     try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
       return "localhost";
     }
   }
@@ -70,8 +72,7 @@ public final class Owner {
         .map(
             h ->
                 new Seen(
-                    State.RUNNING,
-                    h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L)))
+                    State.RUNNING, h.info().startInstant().map(Instant::toEpochMilli).orElse(0L)))
         .orElse(new Seen(State.GONE, 0));
   }
 

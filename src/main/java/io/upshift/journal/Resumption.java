@@ -1,14 +1,17 @@
 package io.upshift.journal;
 
 import io.upshift.engine.Engine;
+import io.upshift.engine.Execution.Phase;
 import io.upshift.engine.RunEvent;
+import io.upshift.engine.RunListener;
 import io.upshift.engine.RunState;
 import io.upshift.plan.InDoubt;
 import io.upshift.plan.Plan;
 import io.upshift.plan.Step;
-import io.upshift.target.Execution.Phase;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * Rebuilds a run from its journal and settles what was in flight when its driver stopped.
@@ -23,13 +26,12 @@ public record Resumption(RunState state, long lastSeq) {
    * engine would have (with the capability changes derived again).
    */
   public static Resumption replay(
-      Journal journal, String run, Plan plan, List<io.upshift.engine.RunListener> listeners) {
+      Journal journal, String run, Plan plan, List<RunListener> listeners) {
     RunState state = new RunState(plan);
     long[] last = {0};
     // Two threads for two cores: a reader reads and decodes half of the batches; this one
     // decodes the other half and folds them all, in order.
-    java.util.concurrent.BlockingQueue<Object> queue =
-        new java.util.concurrent.ArrayBlockingQueue<>(64);
+    BlockingQueue<Object> queue = new ArrayBlockingQueue<>(64);
     Object end = new Object();
     Thread reader =
         Thread.ofPlatform()
@@ -116,7 +118,7 @@ public record Resumption(RunState state, long lastSeq) {
     return new Decoded(events, seqs, types);
   }
 
-  private static void put(java.util.concurrent.BlockingQueue<Object> queue, Object item) {
+  private static void put(BlockingQueue<Object> queue, Object item) {
     try {
       queue.put(item);
     } catch (InterruptedException e) {
@@ -125,12 +127,7 @@ public record Resumption(RunState state, long lastSeq) {
   }
 
   static void fold(
-      RunState state,
-      RunEvent e,
-      long seq,
-      String type,
-      String run,
-      List<io.upshift.engine.RunListener> listeners) {
+      RunState state, RunEvent e, long seq, String type, String run, List<RunListener> listeners) {
     try {
       Engine.fold(state, e, listeners);
     } catch (RuntimeException ex) {

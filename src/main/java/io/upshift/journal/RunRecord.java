@@ -1,5 +1,7 @@
 package io.upshift.journal;
 
+import io.upshift.engine.RunPhase;
+
 /**
  * A run as the journal knows it, apart from its events.
  *
@@ -51,6 +53,6 @@ public record RunRecord(
    * whichever way the record stores it (a phase's name, or an older journal's word).
    */
   public String statusWord() {
-    return io.upshift.engine.RunPhase.ofRecord(status).word();
+    return RunPhase.ofRecord(status).word();
   }
 }

@@ -1,6 +1,7 @@
 package io.upshift.plan;
 
 import io.upshift.source.Position;
+import java.util.regex.Pattern;
 
 /**
  * Where a component's instances sit in a load balancer: an HAProxy runtime API (an address {@code
@@ -9,8 +10,7 @@ import io.upshift.source.Position;
  */
 public record Balancer(String haproxy, String backend, String server, Position at) {
   /** Backend and server names as HAProxy allows them: nothing that could add a command. */
-  private static final java.util.regex.Pattern NAME =
-      java.util.regex.Pattern.compile("[A-Za-z0-9._:-]+");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:-]+");
 
   public static boolean validName(String name) {
     return name != null && NAME.matcher(name).matches();

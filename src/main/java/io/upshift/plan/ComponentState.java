@@ -1,5 +1,7 @@
 package io.upshift.plan;
 
+import java.util.Locale;
+
 /** What a component instance on a host is doing; only {@link #SERVING} counts for capabilities. */
 public enum ComponentState {
   /** Running and taking traffic. */
@@ -14,6 +16,6 @@ public enum ComponentState {
   }
 
   public String word() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

@@ -1,6 +1,7 @@
 package io.upshift.plan;
 
 import io.upshift.source.Position;
+import java.util.List;
 
 /**
  * How to reach a database from the hosts that hold it, for the built-in {@code db-backup} and for
@@ -27,7 +28,7 @@ public record Database(
     String backupDir,
     Position at) {
 
-  public static final java.util.List<String> ENGINES = java.util.List.of("postgresql", "mysql");
+  public static final List<String> ENGINES = List.of("postgresql", "mysql");
 
   public static final String DEFAULT_BACKUP_DIR = "/var/backups/upshift";
 }

@@ -1,5 +1,6 @@
 package io.upshift.plan;
 
+import io.upshift.source.Durations;
 import java.util.SplittableRandom;
 
 /**
@@ -47,7 +48,7 @@ public record DurationModel(long minMillis, long maxMillis) {
 
   /** Milliseconds of a single duration such as {@code 1h30m}; null when unreadable. */
   public static Long millis(String text) {
-    return io.upshift.source.Durations.millis(text);
+    return Durations.millis(text);
   }
 
   /** A compact human form: {@code 45m}, {@code 1h05m}, {@code 2m..8m}. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Durations learned from a real run ({@code upshift learn RUN}), by step and host class, that a
@@ -30,7 +31,7 @@ public final class LearnedDurations {
   /** Models by "stage.step.phase", then by host class. */
   private final Map<String, Map<String, DurationModel>> models;
 
-  private final Map<Host, String> classes = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Host, String> classes = new ConcurrentHashMap<>();
 
   public LearnedDurations(List<String> classBy, Map<String, Map<String, DurationModel>> models) {
     this.classBy = List.copyOf(classBy);

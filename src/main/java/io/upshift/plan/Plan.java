@@ -1,5 +1,6 @@
 package io.upshift.plan;
 
+import io.upshift.inventory.Host;
 import io.upshift.inventory.Inventory;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +31,7 @@ public record Plan(
     LearnedDurations learned) {
 
   /** How long an action ({@code check} false) or a check of {@code step} takes on {@code host}. */
-  public DurationModel duration(Step step, io.upshift.inventory.Host host, boolean check) {
+  public DurationModel duration(Step step, Host host, boolean check) {
     return learned.model(step, host, check, check ? step.check().duration() : step.duration());
   }
 

@@ -12,8 +12,11 @@ import io.upshift.source.Problems;
 import io.upshift.source.Suggest;
 import io.upshift.source.YamlSource;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -191,7 +194,7 @@ public final class PlanLoader {
                         Path learnedFile;
                         try {
                           learnedFile = file.resolveSibling(d).normalize();
-                        } catch (java.nio.file.InvalidPathException e) {
+                        } catch (InvalidPathException e) {
                           problems.error(
                               r.at("durations"),
                               "invalid-value",
@@ -199,7 +202,7 @@ public final class PlanLoader {
                               "give the path of the file `upshift learn -o` wrote");
                           return;
                         }
-                        if (!java.nio.file.Files.isRegularFile(learnedFile)) {
+                        if (!Files.isRegularFile(learnedFile)) {
                           problems.error(
                               r.at("durations"),
                               "file-missing",
@@ -338,7 +341,7 @@ public final class PlanLoader {
     Path resolved;
     try {
       resolved = file.toAbsolutePath().getParent().resolve(path).normalize();
-    } catch (java.nio.file.InvalidPathException e) {
+    } catch (InvalidPathException e) {
       problems.error(
           at,
           "file-not-found",
@@ -431,7 +434,7 @@ public final class PlanLoader {
     if (releases.isEmpty()) {
       return;
     }
-    Set<String> reported = new java.util.HashSet<>();
+    Set<String> reported = new HashSet<>();
     int[] runs = inventory.runs(); // hosts alike run the same versions: one of each run is enough
     for (int r = 0; r + 1 < runs.length; r++) {
       Host h = inventory.host(runs[r]);
@@ -560,7 +563,7 @@ public final class PlanLoader {
               "unknown-capability",
               "capability `" + u.getKey() + "` uses unknown capability `" + s.value() + "`",
               Suggest.hint(s.value(), out.keySet()));
-        } else if (reaches(out, s.value(), u.getKey(), new java.util.HashSet<>())) {
+        } else if (reaches(out, s.value(), u.getKey(), new HashSet<>())) {
           problems.error(
               s.at(),
               "capability-cycle",
@@ -579,7 +582,7 @@ public final class PlanLoader {
 
   /** Whether capability {@code from} uses {@code to}, directly or through others. */
   private static boolean reaches(
-      Map<String, Capability> all, String from, String to, java.util.Set<String> seen) {
+      Map<String, Capability> all, String from, String to, Set<String> seen) {
     if (from.equals(to)) {
       return true;
     }
@@ -747,7 +750,7 @@ public final class PlanLoader {
     if (inventory.size() == 0) {
       return;
     }
-    java.util.BitSet hosts = on == null ? null : inventory.select(on);
+    BitSet hosts = on == null ? null : inventory.select(on);
     for (String component : needed) {
       boolean runs =
           inventory.hosts().stream()

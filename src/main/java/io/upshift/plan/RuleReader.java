@@ -2,6 +2,7 @@ package io.upshift.plan;
 
 import io.upshift.source.Fields;
 import io.upshift.source.Node;
+import io.upshift.source.Position;
 import io.upshift.source.Problems;
 import io.upshift.source.Suggest;
 import java.util.ArrayList;
@@ -131,7 +132,7 @@ final class RuleReader {
     return out;
   }
 
-  private void component(String name, io.upshift.source.Position at) {
+  private void component(String name, Position at) {
     if (!components.isEmpty() && !components.contains(name)) {
       problems.error(
           at,

@@ -5,8 +5,10 @@ import io.upshift.plan.ShellContext.Quoting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Fills a command's placeholders, each value quoted for the place it stands in, and checks the
@@ -63,7 +65,7 @@ final class ShellQuote {
   static String outsideQuotes(
       String text,
       Map<String, String> values,
-      java.util.function.UnaryOperator<String> quote,
+      UnaryOperator<String> quote,
       Function<String, String> source) {
     List<String> names = new ArrayList<>();
     int[][] spans = Template.spans(text, names);
@@ -171,8 +173,7 @@ final class ShellQuote {
     for (int k = 0; k < starts.length; k++) {
       Place was = places.get(k);
       Place is = after.places().get(k);
-      if (is.quoting() != was.quoting()
-          || !java.util.Objects.equals(is.delimiter(), was.delimiter())) {
+      if (is.quoting() != was.quoting() || !Objects.equals(is.delimiter(), was.delimiter())) {
         throw new RenderException(
             source.apply(names.get(k))
                 + " would change how the shell reads the command around it (it stands "

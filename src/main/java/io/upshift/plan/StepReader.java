@@ -9,11 +9,17 @@ import io.upshift.source.Position;
 import io.upshift.source.Problems;
 import io.upshift.source.Suggest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** Reads the {@code stages:} of a plan: stages, steps, waves, checks, and each step's hosts. */
 final class StepReader {
@@ -32,7 +38,7 @@ final class StepReader {
   private final PlaceholderCheck placeholders;
 
   /** Snapshots defined so far, by name, with the hosts they were taken on. */
-  private final java.util.Map<String, Step> snapshots = new java.util.HashMap<>();
+  private final Map<String, Step> snapshots = new HashMap<>();
 
   StepReader(
       Problems problems,
@@ -132,7 +138,7 @@ final class StepReader {
    * undrain; next instance). Approvals are asked before each batch they stand in.
    */
   private List<Step> rolled(int stage, List<Step> steps, Amount batch) {
-    java.util.BitSet all = new java.util.BitSet();
+    BitSet all = new BitSet();
     for (Step step : steps) {
       for (int h : step.hosts()) {
         all.set(h);
@@ -146,7 +152,7 @@ final class StepReader {
     int batches = (hosts.length + size - 1) / size;
     List<Step> out = new ArrayList<>();
     for (int b = 0; b < batches; b++) {
-      java.util.BitSet in = new java.util.BitSet();
+      BitSet in = new BitSet();
       for (int i = b * size; i < Math.min(hosts.length, (b + 1) * size); i++) {
         in.set(hosts[i]);
       }
@@ -157,7 +163,7 @@ final class StepReader {
       for (Step step : steps) {
         int[] mine =
             step.kind().runsOnHosts()
-                ? java.util.Arrays.stream(step.hosts()).filter(in::get).toArray()
+                ? Arrays.stream(step.hosts()).filter(in::get).toArray()
                 : step.hosts();
         if (step.kind().runsOnHosts() && mine.length == 0) {
           continue;
@@ -290,7 +296,7 @@ final class StepReader {
           "`"
               + kind.key()
               + "` names no "
-              + kind.subject().name().toLowerCase(java.util.Locale.ROOT).replaceAll("s$", ""),
+              + kind.subject().name().toLowerCase(Locale.ROOT).replaceAll("s$", ""),
           "list at least one, e.g. `" + kind.key() + ": [glance-api]`");
     }
     switch (kind.subject()) {
@@ -690,7 +696,7 @@ final class StepReader {
     return selections.computeIfAbsent(picked, Inventory::indexes);
   }
 
-  private final java.util.Map<java.util.BitSet, int[]> selections = new java.util.HashMap<>();
+  private final Map<BitSet, int[]> selections = new HashMap<>();
 
   private BitSet running(List<String> subjects, boolean databases) {
     return inventory.having(databases ? "database" : "component", subjects);
@@ -741,8 +747,8 @@ final class StepReader {
               String output = f.string("output").orElse(null);
               if (output != null) {
                 try {
-                  java.util.regex.Pattern.compile(output);
-                } catch (java.util.regex.PatternSyntaxException e) {
+                  Pattern.compile(output);
+                } catch (PatternSyntaxException e) {
                   problems.error(
                       f.at("output"),
                       "bad-regex",

@@ -1,9 +1,16 @@
 package io.upshift.plan;
 
 import io.upshift.inventory.Host;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,9 +45,9 @@ public final class Template {
    * The offsets of the placeholders in {@code text}: {@code {starts, ends}}, and their names in
    * {@code names}.
    */
-  public static int[][] spans(String text, java.util.List<String> names) {
+  public static int[][] spans(String text, List<String> names) {
     Matcher m = VAR.matcher(text);
-    java.util.List<int[]> found = new java.util.ArrayList<>();
+    List<int[]> found = new ArrayList<>();
     while (m.find()) {
       found.add(new int[] {m.start(), m.end()});
       names.add(m.group(1));
@@ -63,7 +70,7 @@ public final class Template {
    *     quoted safely (which the plan's validation reports first)
    */
   public static String shell(
-      String text, Map<String, String> values, java.util.function.Function<String, String> source) {
+      String text, Map<String, String> values, Function<String, String> source) {
     return ShellQuote.render(text, values, source);
   }
 
@@ -77,7 +84,7 @@ public final class Template {
       String text,
       Map<String, String> values,
       UnaryOperator<String> quote,
-      java.util.function.Function<String, String> source) {
+      Function<String, String> source) {
     return ShellQuote.outsideQuotes(text, values, quote, source);
   }
 
@@ -89,8 +96,7 @@ public final class Template {
     if (name.startsWith("secret.")) {
       return null;
     }
-    String v =
-        "UPSHIFT_" + name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+    String v = "UPSHIFT_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     for (int i = 8; i < v.length(); i++) {
       char c = v.charAt(i);
       if (!(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')) {
@@ -117,7 +123,7 @@ public final class Template {
 
   /** The values of the placeholders for one step on one host. */
   public static Map<String, String> values(Plan plan, Step step, Host host) {
-    Map<String, String> v = new java.util.HashMap<>();
+    Map<String, String> v = new HashMap<>();
     v.put("host", host.name());
     v.put("address", host.address());
     v.put("site", host.site());
@@ -184,7 +190,6 @@ public final class Template {
 
   /** Percent-encoding for a value placed in a URL. */
   public static String urlEncode(String value) {
-    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)
-        .replace("+", "%20");
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

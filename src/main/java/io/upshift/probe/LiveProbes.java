@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,9 +20,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -109,7 +113,7 @@ public final class LiveProbes implements Engine.Controls, AutoCloseable {
    * was. A capability down at the start is still measured from the first counted sample.
    */
   public LiveProbes start() {
-    List<java.util.concurrent.Future<?>> warm = new ArrayList<>();
+    List<Future<?>> warm = new ArrayList<>();
     for (Sampler s : samplers) {
       Probe p = s.probe;
       Probe patient =
@@ -129,7 +133,7 @@ public final class LiveProbes implements Engine.Controls, AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      } catch (ExecutionException | TimeoutException e) {
         // a probe that cannot even be tried is measured by its counted samples
       }
     }
@@ -200,7 +204,7 @@ public final class LiveProbes implements Engine.Controls, AutoCloseable {
       HttpResponse<InputStream> response;
       try {
         response = pending.get(p.timeoutMillis(), TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.TimeoutException | InterruptedException e) {
+      } catch (TimeoutException | InterruptedException e) {
         pending.cancel(true); // aborts the exchange: nothing is left open for close() to wait on
         throw e;
       }
@@ -210,9 +214,9 @@ public final class LiveProbes implements Engine.Controls, AutoCloseable {
       return response.statusCode() == p.expect()
           ? null
           : "HTTP " + response.statusCode() + ", wanted " + p.expect();
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       return "no answer within " + p.timeoutMillis() + " ms";
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       Throwable c = e.getCause() == null ? e : e.getCause();
       return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     } catch (IOException e) {
@@ -230,7 +234,7 @@ public final class LiveProbes implements Engine.Controls, AutoCloseable {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), (int) Math.min(p.timeoutMillis(), 60_000));
       return null;
-    } catch (java.net.SocketTimeoutException e) {
+    } catch (SocketTimeoutException e) {
       return "connection to " + p.tcp() + " timed out";
     } catch (IOException e) {
       return "connection to " + p.tcp() + " failed: " + e.getMessage();

@@ -2,9 +2,11 @@ package io.upshift.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.upshift.engine.RunSummary;
 import io.upshift.plan.Capability;
 import io.upshift.plan.Stage;
 import io.upshift.plan.Step;
+import io.upshift.source.Terminal;
 import io.upshift.verify.Verifier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package io.upshift.report;
 
+import io.upshift.plan.DurationModel;
+import io.upshift.source.Terminal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -98,6 +100,6 @@ public final class Html {
 
   /** A length of time: {@code 43m24s}, {@code 5h51m}, {@code 0s}. */
   static String length(long millis) {
-    return io.upshift.plan.DurationModel.format(Math.max(0, millis));
+    return DurationModel.format(Math.max(0, millis));
   }
 }

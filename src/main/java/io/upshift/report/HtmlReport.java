@@ -1,6 +1,7 @@
 package io.upshift.report;
 
 import io.upshift.engine.RunStatus;
+import io.upshift.engine.RunSummary;
 import io.upshift.plan.Stage;
 import io.upshift.plan.Step;
 import io.upshift.verify.Verifier;

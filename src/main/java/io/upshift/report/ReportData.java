@@ -1,12 +1,14 @@
 package io.upshift.report;
 
+import io.upshift.engine.Execution.Phase;
 import io.upshift.engine.RunEvent;
 import io.upshift.engine.RunListener;
 import io.upshift.engine.RunState;
+import io.upshift.engine.RunSummary;
 import io.upshift.inventory.Host;
 import io.upshift.plan.Plan;
 import io.upshift.plan.Step;
-import io.upshift.target.Execution.Phase;
+import io.upshift.plan.StepKind;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -313,8 +315,7 @@ public final class ReportData implements RunListener {
     } else if (!ok) {
       c[2]++;
     }
-    boolean checkResult =
-        e.phase() == Phase.CHECK || s.step.kind() == io.upshift.plan.StepKind.CHECK;
+    boolean checkResult = e.phase() == Phase.CHECK || s.step.kind() == StepKind.CHECK;
     if (checkResult) {
       if (ok) {
         s.checkPassed.set(e.host());

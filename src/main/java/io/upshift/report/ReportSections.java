@@ -1,6 +1,7 @@
 package io.upshift.report;
 
 import io.upshift.engine.RunEvent;
+import io.upshift.engine.RunSummary;
 import io.upshift.plan.Capability;
 import io.upshift.verify.Verifier;
 import java.util.List;

@@ -1,9 +1,14 @@
 package io.upshift.report;
 
+import io.upshift.engine.Execution;
 import io.upshift.engine.RunState;
+import io.upshift.engine.RunSummary;
 import io.upshift.plan.DurationModel;
+import io.upshift.plan.Plan;
+import io.upshift.source.Terminal;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Prints the closing summary of a run: stages, capability downtime, steps, failed hosts (each with
@@ -27,7 +32,7 @@ public final class SummaryTable {
         Terminal.safe(s.plan().name()),
         Terminal.safe(s.target()),
         s.seed(),
-        s.status().word().toUpperCase(java.util.Locale.ROOT),
+        s.status().word().toUpperCase(Locale.ROOT),
         clock(s.makespan()));
     int width =
         Math.max(
@@ -125,7 +130,7 @@ public final class SummaryTable {
    * A failure on one line, escaped: {@code HOST STAGE › STEP (check): REASON} (the end of its
    * command's output goes on the lines after it, see {@link Terminal#tail}).
    */
-  public static String failure(io.upshift.plan.Plan plan, RunState.Failure f) {
+  public static String failure(Plan plan, RunState.Failure f) {
     String reason = f.reason().isEmpty() ? "failed" : f.reason();
     return Terminal.safe(
         f.hostName()
@@ -133,8 +138,8 @@ public final class SummaryTable {
             + plan.stages().get(f.stage()).name()
             + " › "
             + f.stepName()
-            + (f.phase() == io.upshift.target.Execution.Phase.CHECK ? " (check)" : "")
-            + (f.phase() == io.upshift.target.Execution.Phase.UNDO ? " (undo)" : "")
+            + (f.phase() == Execution.Phase.CHECK ? " (check)" : "")
+            + (f.phase() == Execution.Phase.UNDO ? " (undo)" : "")
             + ": "
             + reason);
   }

@@ -2,6 +2,7 @@ package io.upshift.serve;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.upshift.engine.RunEvent;
 import io.upshift.journal.Control;
 import io.upshift.journal.EventCodec;
 import io.upshift.journal.Journal;
@@ -9,13 +10,17 @@ import io.upshift.journal.JournalException;
 import io.upshift.journal.Requests;
 import io.upshift.journal.Resumption;
 import io.upshift.journal.RunRecord;
+import io.upshift.report.Html;
 import io.upshift.report.HtmlReport;
 import io.upshift.report.ReportData;
+import io.upshift.verify.Verifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -283,8 +288,7 @@ public final class Dashboard implements AutoCloseable {
         1,
         Set.of("approved"),
         s -> {
-          if (EventCodec.decode(s.type(), s.version(), s.body())
-              instanceof io.upshift.engine.RunEvent.Approved a) {
+          if (EventCodec.decode(s.type(), s.version(), s.body()) instanceof RunEvent.Approved a) {
             out.add(LiveRun.approval(a));
           }
         });
@@ -340,11 +344,7 @@ public final class Dashboard implements AutoCloseable {
   }
 
   private static String back(RunRecord r) {
-    return "<p><a href=\"/runs/"
-        + Links.path(r.id())
-        + "\">← run "
-        + io.upshift.report.Html.esc(r.id())
-        + "</a></p>";
+    return "<p><a href=\"/runs/" + Links.path(r.id()) + "\">← run " + Html.esc(r.id()) + "</a></p>";
   }
 
   private void report(Context ctx) {
@@ -352,8 +352,8 @@ public final class Dashboard implements AutoCloseable {
     var plan = PlanFiles.load(r);
     long began;
     try {
-      began = java.time.Instant.parse(r.createdAt()).toEpochMilli();
-    } catch (java.time.format.DateTimeParseException e) {
+      began = Instant.parse(r.createdAt()).toEpochMilli();
+    } catch (DateTimeParseException e) {
       began = -1;
     }
     ReportData data =
@@ -363,9 +363,9 @@ public final class Dashboard implements AutoCloseable {
     try (Journal own = opener.get()) {
       Resumption.replay(own, r.id(), plan, List.of(data));
     }
-    io.upshift.verify.Verifier.Report predicted;
+    Verifier.Report predicted;
     try {
-      predicted = io.upshift.verify.Verifier.verify(plan, true);
+      predicted = Verifier.verify(plan, true);
     } catch (RuntimeException e) {
       predicted = null;
     }

@@ -1,15 +1,18 @@
 package io.upshift.serve;
 
+import io.upshift.engine.Execution.Phase;
 import io.upshift.engine.RunEvent;
 import io.upshift.engine.RunListener;
 import io.upshift.engine.RunState;
 import io.upshift.plan.Plan;
-import io.upshift.target.Execution.Phase;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -32,7 +35,7 @@ final class LiveRun implements RunListener {
     FAILED;
 
     String word() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -84,7 +87,7 @@ final class LiveRun implements RunListener {
   private final int[] counts = new int[HostState.values().length];
   private final List<HostAction>[] actions;
   private final List<Wave> waves = new ArrayList<>();
-  private final Map<Integer, Wave> waveOfHost = new java.util.HashMap<>();
+  private final Map<Integer, Wave> waveOfHost = new HashMap<>();
   private final Deque<Failure> failures = new ArrayDeque<>();
   private final Deque<Audit> audit = new ArrayDeque<>();
   private final Map<String, Boolean> capabilities = new LinkedHashMap<>();
@@ -94,7 +97,7 @@ final class LiveRun implements RunListener {
   private long lastAt;
   private int wavesDropped;
   private final Consumer<Long> stepDurations;
-  private final Map<String, Long> stepStarts = new java.util.HashMap<>();
+  private final Map<String, Long> stepStarts = new HashMap<>();
 
   /**
    * @param stepDurations told each step's length (run clock, milliseconds) when it finishes
@@ -105,7 +108,7 @@ final class LiveRun implements RunListener {
     this.stepDurations = stepDurations;
     int n = plan.inventory().size();
     hosts = new HostState[n];
-    java.util.Arrays.fill(hosts, HostState.WAITING);
+    Arrays.fill(hosts, HostState.WAITING);
     counts[HostState.WAITING.ordinal()] = n;
     actions = new List[n];
     plan.capabilities().keySet().forEach(c -> capabilities.put(c, true));

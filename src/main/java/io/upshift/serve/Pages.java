@@ -2,7 +2,9 @@ package io.upshift.serve;
 
 import static io.upshift.report.Html.esc;
 
+import io.upshift.journal.Requests;
 import io.upshift.journal.RunRecord;
+import io.upshift.plan.DurationModel;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -100,12 +102,9 @@ final class Pages {
   static String duration(RunRecord r, long now) {
     try {
       long start = Instant.parse(r.createdAt()).toEpochMilli();
-      long end =
-          io.upshift.journal.Requests.terminal(r.status())
-              ? Instant.parse(r.updatedAt()).toEpochMilli()
-              : now;
+      long end = Requests.terminal(r.status()) ? Instant.parse(r.updatedAt()).toEpochMilli() : now;
       Duration d = Duration.ofMillis(Math.max(0, end - start));
-      return io.upshift.plan.DurationModel.format(d.toMillis());
+      return DurationModel.format(d.toMillis());
     } catch (DateTimeParseException e) {
       return "";
     }

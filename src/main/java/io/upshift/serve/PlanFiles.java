@@ -4,6 +4,7 @@ import io.upshift.journal.JournalException;
 import io.upshift.journal.RunRecord;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
+import io.upshift.source.InvalidInputException;
 import io.upshift.source.Problems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ final class PlanFiles {
     Plan plan;
     try {
       plan = PlanLoader.load(file, problems);
-    } catch (io.upshift.source.InvalidInputException e) {
+    } catch (InvalidInputException e) {
       plan = null;
     }
     if (plan == null || problems.hasErrors()) {

@@ -4,11 +4,12 @@ import static io.upshift.report.Html.esc;
 
 import io.upshift.engine.Estimate;
 import io.upshift.engine.RunState;
+import io.upshift.engine.RunSummary;
 import io.upshift.engine.StepProgress;
 import io.upshift.inventory.Host;
+import io.upshift.journal.Requests;
 import io.upshift.journal.RunRecord;
 import io.upshift.plan.DurationModel;
-import io.upshift.report.RunSummary;
 import io.upshift.serve.LiveRun.HostState;
 import io.upshift.verify.Verifier;
 import java.util.LinkedHashMap;
@@ -125,7 +126,7 @@ final class RunPage {
       fact(b, "now at", now2);
     }
     fact(b, "run clock", clock(live.lastAt()));
-    if (!io.upshift.journal.Requests.terminal(record.status())) {
+    if (!Requests.terminal(record.status())) {
       long eta;
       try {
         eta = estimate.remainingMillis(state);

@@ -2,14 +2,15 @@ package io.upshift.serve;
 
 import io.javalin.http.sse.SseClient;
 import io.upshift.engine.Estimate;
+import io.upshift.engine.RunSummary;
 import io.upshift.journal.Journal;
 import io.upshift.journal.JournalException;
 import io.upshift.journal.Requests;
 import io.upshift.journal.RunRecord;
 import io.upshift.journal.Tail;
 import io.upshift.plan.Plan;
-import io.upshift.report.RunSummary;
 import io.upshift.verify.Verifier;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -175,7 +176,7 @@ final class RunWatch implements AutoCloseable {
     if (before == null) {
       return now;
     }
-    Map<String, String> m = new java.util.LinkedHashMap<>();
+    Map<String, String> m = new LinkedHashMap<>();
     now.html()
         .forEach(
             (k, v) -> {

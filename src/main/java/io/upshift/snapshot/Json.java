@@ -10,7 +10,7 @@ import java.util.TreeMap;
  * same data compare equal whatever the order of keys and spacing, and a change shows as the lines
  * that changed. Text that is not JSON is left as it is.
  */
-final class Json {
+public final class Json {
   private final String s;
   private int i;
 
@@ -19,7 +19,7 @@ final class Json {
   }
 
   /** The normalised form of {@code text}, or {@code text} unchanged when it is not JSON. */
-  static String normalise(String text) {
+  public static String normalise(String text) {
     Json p = new Json(text);
     try {
       p.space();

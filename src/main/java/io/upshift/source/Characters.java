@@ -10,6 +10,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * The characters of a file before it is parsed as YAML: bytes that are not UTF-8, and raw control
@@ -205,7 +206,7 @@ final class Characters {
           new Position(file, line, column),
           "not-utf8",
           "the file is not UTF-8 text: byte 0x"
-              + Integer.toHexString(0x100 | b).substring(1).toUpperCase(java.util.Locale.ROOT)
+              + Integer.toHexString(0x100 | b).substring(1).toUpperCase(Locale.ROOT)
               + " here does not make a UTF-8 character",
           "save the file as UTF-8, e.g. `iconv -f latin1 -t utf-8`");
       column++;
@@ -237,8 +238,7 @@ final class Characters {
    * A character as a person recognises it: its code point, and its name when it has a short one.
    */
   static String describe(char c) {
-    String code =
-        "U+" + Integer.toHexString(0x10000 | c).substring(1).toUpperCase(java.util.Locale.ROOT);
+    String code = "U+" + Integer.toHexString(0x10000 | c).substring(1).toUpperCase(Locale.ROOT);
     String name =
         switch (c) {
           case 0 -> "NUL";

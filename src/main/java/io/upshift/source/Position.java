@@ -1,6 +1,7 @@
 package io.upshift.source;
 
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * A place in a user's file: the file, a 1-based line and a 1-based column. Every value read from a
@@ -20,12 +21,12 @@ public record Position(Path file, int line, int column) {
     return o instanceof Position p
         && line == p.line
         && column == p.column
-        && java.util.Objects.equals(file, p.file);
+        && Objects.equals(file, p.file);
   }
 
   @Override
   public int hashCode() {
-    return (java.util.Objects.hashCode(file) * 31 + line) * 31 + column;
+    return (Objects.hashCode(file) * 31 + line) * 31 + column;
   }
 
   @Override

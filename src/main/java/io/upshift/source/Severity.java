@@ -1,5 +1,7 @@
 package io.upshift.source;
 
+import java.util.Locale;
+
 /** How bad a problem is. */
 public enum Severity {
   /** The input cannot be used as it is; the command fails with exit code 1. */
@@ -9,6 +11,6 @@ public enum Severity {
 
   /** The lower-case word printed in front of a message, as compilers do. */
   public String word() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

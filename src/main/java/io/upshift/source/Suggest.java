@@ -1,6 +1,7 @@
 package io.upshift.source;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Finds the known word a user probably meant, for "did you mean" hints. */
@@ -23,10 +24,7 @@ public final class Suggest {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {
-      int d =
-          distance(
-              typed.toLowerCase(java.util.Locale.ROOT),
-              candidate.toLowerCase(java.util.Locale.ROOT));
+      int d = distance(typed.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
       if (d < bestDistance) {
         best = candidate;
         bestDistance = d;
@@ -36,7 +34,7 @@ public final class Suggest {
   }
 
   private static String lower(String s) {
-    return s.toLowerCase(java.util.Locale.ROOT);
+    return s.toLowerCase(Locale.ROOT);
   }
 
   /** "did you mean `x`?" or a list of the valid words when nothing is close. */

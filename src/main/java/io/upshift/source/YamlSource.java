@@ -2,6 +2,9 @@ package io.upshift.source;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -85,7 +88,7 @@ public final class YamlSource {
         String text;
         try {
           text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (java.nio.charset.CharacterCodingException e) {
+        } catch (CharacterCodingException e) {
           Characters.scan(file, problems); // says where
           return Optional.empty();
         }
@@ -94,9 +97,7 @@ public final class YamlSource {
           return Optional.empty(); // YAML would say only that the file holds such a character
         }
         Node plain = PlainYaml.parse(file, text);
-        return plain != null
-            ? Optional.of(plain)
-            : parse(file, new java.io.StringReader(text), problems);
+        return plain != null ? Optional.of(plain) : parse(file, new StringReader(text), problems);
       }
       if (Characters.scan(file, problems) == Characters.Found.UNREADABLE) {
         return Optional.empty();
@@ -106,7 +107,7 @@ public final class YamlSource {
       }
     } catch (NoSuchFileException e) {
       problems.error(Position.none(file), "file-not-found", "no such file", "check the path");
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       problems.error(
           Position.none(file), "file-unreadable", "cannot read the file: " + e.getMessage(), null);
     }
@@ -155,7 +156,7 @@ public final class YamlSource {
       problems.error(at, "yaml-syntax", "YAML syntax: " + oneLine(what), syntaxHint(e));
     } catch (YAMLException | IllegalArgumentException | IllegalStateException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof java.nio.charset.CharacterCodingException) {
+      if (cause instanceof CharacterCodingException) {
         problems.error(
             Position.none(file),
             "file-unreadable",

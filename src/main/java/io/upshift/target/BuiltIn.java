@@ -1,13 +1,21 @@
 package io.upshift.target;
 
+import io.upshift.engine.Captures;
+import io.upshift.engine.Outcome;
 import io.upshift.inventory.Host;
+import io.upshift.plan.Balancer;
 import io.upshift.plan.Component;
+import io.upshift.plan.Database;
 import io.upshift.plan.Plan;
+import io.upshift.plan.Snapshot;
 import io.upshift.plan.Step;
+import io.upshift.plan.StepKind;
 import io.upshift.plan.Template;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The commands of built-in steps, rendered for one host from its operating system, service manager
@@ -122,8 +130,8 @@ public final class BuiltIn {
         : "cat /proc/sys/kernel/random/boot_id";
   }
 
-  /** The line a built-in backup prints last: {@code upshift-backup PATH BYTES SHA256}. */
-  public static final String BACKUP_LINE = "upshift-backup ";
+  /** The line a built-in backup prints last, read by {@link Captures}. */
+  private static final String BACKUP_LINE = Captures.BACKUP_LINE;
 
   /**
    * A built-in {@code db-backup}: each database dumped on the host into its {@code backup-dir}
@@ -132,13 +140,13 @@ public final class BuiltIn {
    * through PowerShell. Empty when a database has no {@code databases:} entry.
    */
   public static Optional<String> backup(
-      Plan plan, Step step, Host host, java.util.Map<String, String> values) {
+      Plan plan, Step step, Host host, Map<String, String> values) {
     if ("windows".equals(host.os())) {
       return windowsBackup(plan, step, values);
     }
     List<String> commands = new ArrayList<>();
     for (String name : step.subjects()) {
-      io.upshift.plan.Database db = plan.databases().get(name);
+      Database db = plan.databases().get(name);
       if (db == null) {
         return Optional.empty();
       }
@@ -180,18 +188,17 @@ public final class BuiltIn {
    * status is checked, the dump written aside and renamed, its size and sha256 reported. mysqldump
    * writes its file itself ({@code --result-file}): PowerShell's redirection would re-encode it.
    */
-  private static Optional<String> windowsBackup(
-      Plan plan, Step step, java.util.Map<String, String> values) {
+  private static Optional<String> windowsBackup(Plan plan, Step step, Map<String, String> values) {
     List<String> commands = new ArrayList<>();
     for (String name : step.subjects()) {
-      io.upshift.plan.Database db = plan.databases().get(name);
+      Database db = plan.databases().get(name);
       if (db == null) {
         return Optional.empty();
       }
       boolean postgresql = "postgresql".equals(db.engine());
       String dir =
           psQuote(
-              io.upshift.plan.Database.DEFAULT_BACKUP_DIR.equals(db.backupDir())
+              Database.DEFAULT_BACKUP_DIR.equals(db.backupDir())
                   ? WINDOWS_BACKUP_DIR
                   : db.backupDir());
       String client =
@@ -233,11 +240,8 @@ public final class BuiltIn {
    * the same clients through PowerShell.
    */
   public static Optional<String> query(
-      Plan plan,
-      io.upshift.plan.Snapshot snapshot,
-      Host host,
-      java.util.Map<String, String> values) {
-    io.upshift.plan.Database db = plan.databases().get(snapshot.database());
+      Plan plan, Snapshot snapshot, Host host, Map<String, String> values) {
+    Database db = plan.databases().get(snapshot.database());
     if (db == null) {
       return Optional.empty();
     }
@@ -286,8 +290,7 @@ public final class BuiltIn {
   }
 
   /** {@code NAME='secret' } for the client, or nothing when the database has no password. */
-  private static String password(
-      io.upshift.plan.Database db, String variable, java.util.Map<String, String> values) {
+  private static String password(Database db, String variable, Map<String, String> values) {
     String value = passwordValue(db, values, Template::shellQuote);
     return value == null ? "" : variable + "=" + value + " ";
   }
@@ -296,17 +299,14 @@ public final class BuiltIn {
    * {@code $env:NAME = 'secret'; } for the client, or nothing: set in the PowerShell process only,
    * which the client inherits.
    */
-  private static String psPassword(
-      io.upshift.plan.Database db, String variable, java.util.Map<String, String> values) {
+  private static String psPassword(Database db, String variable, Map<String, String> values) {
     String value = passwordValue(db, values, BuiltIn::psQuote);
     return value == null ? "" : "$env:" + variable + " = " + value + "; ";
   }
 
   /** The database's password quoted (its secret filled in), or null when it has none. */
   private static String passwordValue(
-      io.upshift.plan.Database db,
-      java.util.Map<String, String> values,
-      java.util.function.UnaryOperator<String> quote) {
+      Database db, Map<String, String> values, UnaryOperator<String> quote) {
     if (db.password() == null) {
       return null;
     }
@@ -318,19 +318,16 @@ public final class BuiltIn {
   /**
    * Host, port and user options, each shell-quoted, for the set ones ({@code -p}: PostgreSQL's).
    */
-  private static String connection(io.upshift.plan.Database db, String portFlag) {
+  private static String connection(Database db, String portFlag) {
     return connection(db, portFlag, Template::shellQuote);
   }
 
   /** {@link #connection} with PowerShell's quoting. */
-  private static String psConnection(io.upshift.plan.Database db, String portFlag) {
+  private static String psConnection(Database db, String portFlag) {
     return connection(db, portFlag, BuiltIn::psQuote);
   }
 
-  private static String connection(
-      io.upshift.plan.Database db,
-      String portFlag,
-      java.util.function.UnaryOperator<String> quote) {
+  private static String connection(Database db, String portFlag, UnaryOperator<String> quote) {
     StringBuilder b = new StringBuilder();
     if (db.host() != null) {
       b.append(" -h ").append(quote.apply(db.host()));
@@ -355,12 +352,12 @@ public final class BuiltIn {
           || plan.databases().containsKey(step.snapshot().database());
     }
     if (step.run() != null
-        || step.kind() == io.upshift.plan.StepKind.COMMAND
-        || step.kind() == io.upshift.plan.StepKind.CHECK
-        || step.kind() == io.upshift.plan.StepKind.APPROVE) {
+        || step.kind() == StepKind.COMMAND
+        || step.kind() == StepKind.CHECK
+        || step.kind() == StepKind.APPROVE) {
       return true;
     }
-    if (step.kind() == io.upshift.plan.StepKind.DB_BACKUP) {
+    if (step.kind() == StepKind.DB_BACKUP) {
       return plan.databases().keySet().containsAll(step.subjects());
     }
     return render(plan, step, host).isPresent()
@@ -386,22 +383,20 @@ public final class BuiltIn {
    * name is not one HAProxy allows.
    */
   public static Optional<List<ApiCommand>> balancer(
-      Plan plan, Step step, Host host, java.util.Map<String, String> values) {
-    if (step.run() != null
-        || (step.kind() != io.upshift.plan.StepKind.DRAIN
-            && step.kind() != io.upshift.plan.StepKind.UNDRAIN)) {
+      Plan plan, Step step, Host host, Map<String, String> values) {
+    if (step.run() != null || (step.kind() != StepKind.DRAIN && step.kind() != StepKind.UNDRAIN)) {
       return Optional.empty();
     }
-    String state = step.kind() == io.upshift.plan.StepKind.DRAIN ? "drain" : "ready";
+    String state = step.kind() == StepKind.DRAIN ? "drain" : "ready";
     List<ApiCommand> out = new ArrayList<>();
     for (String c : step.subjects()) {
       Component component = plan.components().get(c);
       if (component == null || component.balancer() == null) {
         return Optional.empty();
       }
-      io.upshift.plan.Balancer b = component.balancer();
+      Balancer b = component.balancer();
       String server = Template.render(b.server(), values, v -> v);
-      if (!io.upshift.plan.Balancer.validName(server)) {
+      if (!Balancer.validName(server)) {
         return Optional.empty();
       }
       out.add(new ApiCommand(b.haproxy(), b.backend(), server, state));
@@ -441,8 +436,7 @@ public final class BuiltIn {
     String last = "no answer";
     while (true) {
       Outcome o = Haproxy.query(c.address(), "show stat " + c.backend() + " 4 -1", 5_000);
-      java.util.Map<String, String> stat =
-          o.ok() ? Haproxy.serverStat(o.output(), c.server()) : null;
+      Map<String, String> stat = o.ok() ? Haproxy.serverStat(o.output(), c.server()) : null;
       if (stat == null && o.ok()) {
         // HAProxy took the state change, but cannot say when it took effect
         return "!HAProxy's statistics for `"

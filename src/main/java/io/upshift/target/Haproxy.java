@@ -1,12 +1,17 @@
 package io.upshift.target;
 
+import io.upshift.engine.Outcome;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * HAProxy's runtime API: one command per connection, to a TCP address or a UNIX socket. An empty
@@ -35,13 +40,13 @@ public final class Haproxy {
     try (SocketChannel ch =
         SocketChannel.open(
             target instanceof UnixDomainSocketAddress
-                ? java.net.StandardProtocolFamily.UNIX
-                : java.net.StandardProtocolFamily.INET)) {
+                ? StandardProtocolFamily.UNIX
+                : StandardProtocolFamily.INET)) {
       ch.socket(); // (for TCP) a blocking channel with a bounded read below
       ch.connect(target);
       ch.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
       ch.shutdownOutput();
-      java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
       ByteBuffer buf = ByteBuffer.allocate(8192);
       long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
       while (ch.read(buf) >= 0) {
@@ -64,7 +69,7 @@ public final class Haproxy {
    * {@code scur} (current sessions), {@code qcur} (queued requests), {@code status} (UP, DOWN,
    * DRAIN, MAINT, "no check"). Null when the server is not in the answer.
    */
-  public static java.util.Map<String, String> serverStat(String csv, String server) {
+  public static Map<String, String> serverStat(String csv, String server) {
     String[] lines = csv.split("\n");
     if (lines.length == 0 || !lines[0].startsWith("# ")) {
       return null;
@@ -73,7 +78,7 @@ public final class Haproxy {
     for (int i = 1; i < lines.length; i++) {
       String[] f = lines[i].split(",", -1);
       if (f.length > 1 && f[1].equals(server)) {
-        java.util.Map<String, String> out = new java.util.HashMap<>();
+        Map<String, String> out = new HashMap<>();
         for (int k = 0; k < Math.min(header.length, f.length); k++) {
           out.put(header[k], f[k]);
         }

@@ -1,7 +1,10 @@
 package io.upshift.target;
 
+import io.upshift.engine.Execution;
+import io.upshift.engine.Outcome;
 import io.upshift.plan.Check;
 import io.upshift.plan.Plan;
+import io.upshift.plan.Snapshot;
 import io.upshift.plan.Step;
 import io.upshift.plan.StepKind;
 import io.upshift.plan.Template;
@@ -51,7 +54,7 @@ public final class Rendering {
     } else if (step.kind() == StepKind.APPROVE) {
       text = null;
     } else if (step.snapshot() != null) {
-      io.upshift.plan.Snapshot s = step.snapshot();
+      Snapshot s = step.snapshot();
       if (s.sql() != null) {
         return BuiltIn.query(plan, s, e.host(), values).orElse(null);
       }

@@ -2,6 +2,7 @@ package io.upshift.target;
 
 import io.upshift.plan.Plan;
 import io.upshift.plan.Secret;
+import io.upshift.plan.Template;
 import io.upshift.source.Problems;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -145,7 +146,7 @@ public final class Secrets {
 
   /** Reports a secret whose value no command can carry (a NUL), without printing it. */
   private static boolean unsafe(Secret s, String value, Problems problems) {
-    String bad = io.upshift.plan.Template.forbidden(value);
+    String bad = Template.forbidden(value);
     if (bad != null) {
       problems.error(
           s.at(),

@@ -1,8 +1,8 @@
 package io.upshift.verify;
 
-import io.upshift.report.Terminal;
 import io.upshift.source.Position;
 import io.upshift.source.Severity;
+import io.upshift.source.Terminal;
 import java.util.List;
 
 /**

@@ -5,6 +5,7 @@ import io.upshift.plan.Plan;
 import io.upshift.source.Severity;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +126,7 @@ final class RequiresCycles {
       next.add(to);
     }
     List<List<Integer>> cycles = new ArrayList<>();
-    Set<BitSet> seen = new java.util.HashSet<>();
+    Set<BitSet> seen = new HashSet<>();
     for (int start = 0; start < n; start++) {
       walk(start, start, next, new ArrayList<>(List.of(start)), cycles, seen);
     }

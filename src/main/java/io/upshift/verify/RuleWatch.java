@@ -1,5 +1,6 @@
 package io.upshift.verify;
 
+import io.upshift.engine.Execution;
 import io.upshift.engine.FleetState;
 import io.upshift.engine.FleetState.Moment;
 import io.upshift.engine.RunEvent;
@@ -16,8 +17,11 @@ import io.upshift.plan.StepKind;
 import io.upshift.source.Position;
 import io.upshift.source.Severity;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +59,7 @@ final class RuleWatch implements RunListener {
     this.findings = findings;
     this.releases = plan.releases().size();
     this.batchMoments = new Moment[plan.inventory().size()][];
-    Map<CompatRule.Scope, String[]> keys = new java.util.EnumMap<>(CompatRule.Scope.class);
+    Map<CompatRule.Scope, String[]> keys = new EnumMap<>(CompatRule.Scope.class);
     // type tests rather than a switch on types, which links through a class made at every start
     for (CompatRule rule : plan.compatibility()) {
       if (rule instanceof CompatRule.Uniform u) {
@@ -110,8 +114,8 @@ final class RuleWatch implements RunListener {
   }
 
   /** A host's state may have changed: the tallies of the rules its step concerns read it again. */
-  private void changed(int stage, int step, int host, io.upshift.target.Execution.Phase phase) {
-    if (phase == io.upshift.target.Execution.Phase.CHECK) {
+  private void changed(int stage, int step, int host, Execution.Phase phase) {
+    if (phase == Execution.Phase.CHECK) {
       return;
     }
     Step s = plan.stages().get(stage).steps().get(step);
@@ -240,7 +244,7 @@ final class RuleWatch implements RunListener {
       List<WithDatabase> code,
       List<Capability> every) {}
 
-  private final Map<Step, Concerned> concerned = new java.util.IdentityHashMap<>();
+  private final Map<Step, Concerned> concerned = new IdentityHashMap<>();
 
   /**
    * Only the rules whose components the step changes can break in its batches; the rest held
@@ -320,7 +324,7 @@ final class RuleWatch implements RunListener {
         out[n++] = h;
       }
     }
-    return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+    return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
   /** All serving instances of the component in the scope must be able to share one version. */
@@ -441,7 +445,7 @@ final class RuleWatch implements RunListener {
 
   private final Map<String, Side[]> sides = new HashMap<>();
   private final Map<String, Tally> tallies = new HashMap<>();
-  private final Map<Step, List<Tally>> affected = new java.util.IdentityHashMap<>();
+  private final Map<Step, List<Tally>> affected = new IdentityHashMap<>();
 
   /** When a component is at its version, the needed ones in the scope must be at theirs. */
   private void requires(CompatRule.Requires r, String key, Batch batch) {

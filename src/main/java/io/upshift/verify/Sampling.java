@@ -2,8 +2,8 @@ package io.upshift.verify;
 
 import io.upshift.clock.VirtualClock;
 import io.upshift.engine.Engine;
+import io.upshift.engine.RunSummary;
 import io.upshift.plan.Plan;
-import io.upshift.report.RunSummary;
 import io.upshift.target.sim.SimTarget;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -4,6 +4,7 @@ import io.upshift.inventory.Host;
 import io.upshift.inventory.Inventory;
 import io.upshift.plan.CompatRule.Scope;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +52,7 @@ final class Scopes {
     for (int r = 0; r + 1 < runs.length; r++) {
       String k = key(scope, inventory.host(runs[r]));
       String seen = canonical.putIfAbsent(k, k);
-      java.util.Arrays.fill(keys, runs[r], runs[r + 1], seen != null ? seen : k);
+      Arrays.fill(keys, runs[r], runs[r + 1], seen != null ? seen : k);
     }
     return keys;
   }

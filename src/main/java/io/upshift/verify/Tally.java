@@ -1,5 +1,6 @@
 package io.upshift.verify;
 
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,7 +32,7 @@ final class Tally {
     this.releases = releases;
     this.read = read;
     this.keyOfHost = new int[hosts];
-    java.util.Arrays.fill(keyOfHost, -1);
+    Arrays.fill(keyOfHost, -1);
     for (String key : scopes.keys()) {
       int k = keyIndex.size();
       keyIndex.put(key, k);
@@ -42,7 +43,7 @@ final class Tally {
     this.counts = new int[keyIndex.size()][slots][releases];
     this.seen = new byte[slots][hosts];
     for (byte[] s : seen) {
-      java.util.Arrays.fill(s, (byte) -1);
+      Arrays.fill(s, (byte) -1);
     }
     for (int h = 0; h < hosts; h++) {
       if (keyOfHost[h] >= 0) {

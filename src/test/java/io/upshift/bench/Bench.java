@@ -3,21 +3,30 @@ package io.upshift.bench;
 import io.upshift.TestPlans;
 import io.upshift.clock.VirtualClock;
 import io.upshift.engine.Engine;
+import io.upshift.engine.Execution;
+import io.upshift.engine.Outcome;
 import io.upshift.engine.RunEvent;
+import io.upshift.engine.RunSummary;
+import io.upshift.engine.Target;
+import io.upshift.journal.JdbcJournal;
+import io.upshift.journal.Journal;
+import io.upshift.journal.JournalWriter;
+import io.upshift.journal.Recorder;
+import io.upshift.journal.Resumption;
+import io.upshift.journal.RunRecord;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
-import io.upshift.report.RunSummary;
 import io.upshift.report.SummaryJson;
 import io.upshift.source.Problems;
-import io.upshift.target.Execution;
-import io.upshift.target.Outcome;
-import io.upshift.target.Target;
 import io.upshift.target.sim.SimTarget;
+import io.upshift.verify.Verifier;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -91,7 +100,7 @@ public final class Bench {
     long t0 = System.nanoTime();
     Plan plan = PlanLoader.load(example);
     long loaded = System.nanoTime();
-    io.upshift.verify.Verifier.Report report = io.upshift.verify.Verifier.verify(plan, false);
+    Verifier.Report report = Verifier.verify(plan, false);
     long done = System.nanoTime();
     row(
         "`verify` of the CERN plan, first run in a fresh JVM (load + walk + rules)",
@@ -123,8 +132,7 @@ public final class Bench {
     Plan p = PlanLoader.load(dir, new Problems());
     long loaded = System.nanoTime();
     // as `upshift verify` does it: the 95th percentiles only when a capability has a budget
-    io.upshift.verify.Verifier.Report report =
-        io.upshift.verify.Verifier.verify(p, io.upshift.verify.Verifier.hasBudgets(p));
+    Verifier.Report report = Verifier.verify(p, Verifier.hasBudgets(p));
     long done = System.nanoTime();
     row(
         String.format(
@@ -289,9 +297,9 @@ public final class Bench {
     }
   }
 
-  private static io.upshift.journal.RunRecord record(String id, Path planFile) {
-    String now = java.time.Instant.now().toString();
-    return new io.upshift.journal.RunRecord(
+  private static RunRecord record(String id, Path planFile) {
+    String now = Instant.now().toString();
+    return new RunRecord(
         id,
         now,
         planFile.toString(),
@@ -318,7 +326,7 @@ public final class Bench {
   static void journal(int hosts) throws Exception {
     Path dir = Files.createTempDirectory("upshift-bench-journal");
     int n = 1_000_000;
-    List<RunEvent> events = new java.util.ArrayList<>(n);
+    List<RunEvent> events = new ArrayList<>(n);
     for (int i = 0; i < n; i += 2) {
       events.add(new RunEvent.ActionStarted(i, 3, 1, i % 50_000, Execution.Phase.ACTION));
       events.add(
@@ -327,10 +335,10 @@ public final class Bench {
     }
     for (int every : new int[] {n, 100}) {
       Path db = dir.resolve("append-" + every + ".db");
-      try (io.upshift.journal.Journal j = io.upshift.journal.JdbcJournal.sqlite(db)) {
+      try (Journal j = JdbcJournal.sqlite(db)) {
         j.create(record("r", db));
         long t0 = System.nanoTime();
-        try (io.upshift.journal.JournalWriter w = new io.upshift.journal.JournalWriter(j, "r", 0)) {
+        try (JournalWriter w = new JournalWriter(j, "r", 0)) {
           for (int i = 0; i < n; i++) {
             w.append(events.get(i));
             if ((i + 1) % every == 0) {
@@ -354,11 +362,11 @@ public final class Bench {
     Path db = plan.resolve("journal.db");
     long t0 = System.nanoTime();
     RunSummary s;
-    try (io.upshift.journal.Journal j = io.upshift.journal.JdbcJournal.sqlite(db)) {
+    try (Journal j = JdbcJournal.sqlite(db)) {
       j.create(record("fleet", plan.resolve("plan.yaml")));
       VirtualClock clock = new VirtualClock();
       s = new RunSummary(p, "sim", 1);
-      try (io.upshift.journal.Recorder r = new io.upshift.journal.Recorder(j, "fleet", 0)) {
+      try (Recorder r = new Recorder(j, "fleet", 0)) {
         new Engine(p, new SimTarget(p, clock, 1, p.faults()), clock, 1)
             .listen(s)
             .log(r, false)
@@ -383,11 +391,9 @@ public final class Bench {
     long t0 = System.nanoTime();
     Plan p = PlanLoader.load(plan, new Problems());
     long loaded = System.nanoTime();
-    try (io.upshift.journal.Journal j =
-        io.upshift.journal.JdbcJournal.sqlite(plan.resolve("journal.db"))) {
+    try (Journal j = JdbcJournal.sqlite(plan.resolve("journal.db"))) {
       RunSummary s = new RunSummary(p, "sim", 1);
-      io.upshift.journal.Resumption r =
-          io.upshift.journal.Resumption.replay(j, "fleet", p, List.of(s));
+      Resumption r = Resumption.replay(j, "fleet", p, List.of(s));
       long t = System.nanoTime() - loaded;
       row(
           String.format("resume: replay a %,d-event journal (fresh JVM)", r.lastSeq()),

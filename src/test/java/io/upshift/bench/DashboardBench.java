@@ -1,5 +1,6 @@
 package io.upshift.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.upshift.TestPlans;
 import io.upshift.clock.VirtualClock;
 import io.upshift.engine.Engine;
@@ -14,7 +15,13 @@ import io.upshift.journal.RunRecord;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
 import io.upshift.target.sim.SimTarget;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -93,9 +101,7 @@ public final class DashboardBench {
             .run();
       }
     }
-    var os =
-        (com.sun.management.OperatingSystemMXBean)
-            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     System.out.println("CPU_MS " + os.getProcessCpuTime() / 1_000_000);
   }
 
@@ -218,7 +224,7 @@ public final class DashboardBench {
                 .longValue();
         while (run.isAlive()) {
           heap.add(new long[] {System.currentTimeMillis(), jsHeap(browser)});
-          run.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+          run.waitFor(5, TimeUnit.SECONDS);
         }
         Thread.sleep(2000); // the last events reach the page
         heap.add(new long[] {System.currentTimeMillis(), jsHeap(browser)});
@@ -262,7 +268,7 @@ public final class DashboardBench {
           "Machine: %d cores, %s; load average at the end %.1f%n%n",
           Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.version"),
-          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       row(
           String.format("dashboard: first paint of the run page of a %,d-host rehearsal", hosts),
           firstPaint + " ms",
@@ -336,15 +342,15 @@ public final class DashboardBench {
   }
 
   private static void waitFor(String url, long millis) throws Exception {
-    var http = java.net.http.HttpClient.newHttpClient();
+    var http = HttpClient.newHttpClient();
     long deadline = System.currentTimeMillis() + millis;
     while (true) {
       try {
         http.send(
-            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
-            java.net.http.HttpResponse.BodyHandlers.discarding());
+            HttpRequest.newBuilder(URI.create(url)).build(),
+            HttpResponse.BodyHandlers.discarding());
         return;
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         if (System.currentTimeMillis() > deadline) {
           throw e;
         }

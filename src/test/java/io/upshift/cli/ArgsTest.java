@@ -3,6 +3,7 @@ package io.upshift.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.upshift.journal.Control;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -105,7 +106,7 @@ class ArgsTest {
   void theControlCommandsShareTheirOptions() {
     ControlCommand.Abort abort = new ControlCommand.Abort();
     parse(abort.spec(), "r1", "--undo", "--by", "ana", "--comment", "rollback");
-    assertThat(abort.kind()).isEqualTo(io.upshift.journal.Control.Kind.ABORT_UNDO);
+    assertThat(abort.kind()).isEqualTo(Control.Kind.ABORT_UNDO);
     assertThat(abort.by).isEqualTo("ana");
     assertThat(abort.comment).isEqualTo("rollback");
     ControlCommand.Pause pause = new ControlCommand.Pause();

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +39,7 @@ class PlanArgumentTest {
     Path bad = dir.resolve("plan.yaml");
     Files.writeString(bad, "name: [unclosed\n");
     InvalidInputException unread =
-        org.assertj.core.api.Assertions.catchThrowableOfType(
+        Assertions.catchThrowableOfType(
             InvalidInputException.class, () -> PlanArgument.load(bad, warnings));
     PlanArgument.startReadingAhead(new String[] {"validate", bad.toString()});
     assertThatThrownBy(() -> PlanArgument.load(bad, warnings))

@@ -3,6 +3,7 @@ package io.upshift.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upshift.TestPlans;
+import io.upshift.engine.Execution.Phase;
 import io.upshift.engine.RunEvent.ActionFinished;
 import io.upshift.engine.RunEvent.ActionStarted;
 import io.upshift.engine.RunEvent.Approved;
@@ -15,8 +16,6 @@ import io.upshift.engine.RunEvent.StageStarted;
 import io.upshift.engine.RunEvent.StepFinished;
 import io.upshift.engine.RunEvent.StepStarted;
 import io.upshift.plan.PlanLoader;
-import io.upshift.target.Execution.Phase;
-import io.upshift.target.Outcome;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -6,13 +6,14 @@ import io.upshift.TestPlans;
 import io.upshift.clock.VirtualClock;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
-import io.upshift.report.RunSummary;
 import io.upshift.report.SummaryJson;
 import io.upshift.target.sim.SimTarget;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,8 +76,7 @@ class FailureBudgetTest {
         .contains("budget of 20 (2% of 1000 hosts)")
         .contains("in wave " + batches.size());
     // the count when the decider saw the budget exceeded: every host that failed at that instant
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile(": (\\d+) hosts failed").matcher(state.haltReason());
+    Matcher m = Pattern.compile(": (\\d+) hosts failed").matcher(state.haltReason());
     assertThat(m.find()).isTrue();
     assertThat(Integer.parseInt(m.group(1))).isBetween(21, cumulative);
     assertThat(state.stepsSucceeded() + state.stepsFailed()).isEqualTo(100L * batches.size());

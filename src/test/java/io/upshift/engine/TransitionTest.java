@@ -3,16 +3,18 @@ package io.upshift.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upshift.TestPlans;
+import io.upshift.engine.Execution.Phase;
 import io.upshift.plan.InDoubt;
 import io.upshift.plan.PlanLoader;
-import io.upshift.target.Execution.Phase;
-import io.upshift.target.Outcome;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +67,7 @@ class TransitionTest {
 
   /** Decides and applies until the decider waits; returns all it decided. */
   private static List<RunEvent> settle(RunState s, long now) {
-    List<RunEvent> all = new java.util.ArrayList<>();
+    List<RunEvent> all = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       List<RunEvent> e = Decider.decide(s, now);
       if (e.isEmpty()) {
@@ -107,7 +109,7 @@ class TransitionTest {
 
   record Row(
       String name,
-      java.util.function.Supplier<RunState> from,
+      Supplier<RunState> from,
       Consumer<RunState> event,
       RunStatus status,
       String next) {
@@ -316,8 +318,7 @@ class TransitionTest {
   @Test
   void aChangeOutsideTheTableFailsLoudly() {
     RunState s = atGate();
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> s.apply(new RunEvent.RunFinished(9, RunStatus.SUCCEEDED)))
+    Assertions.assertThatThrownBy(() -> s.apply(new RunEvent.RunFinished(9, RunStatus.SUCCEEDED)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("from PAUSED to SUCCEEDED on RunFinished");
   }

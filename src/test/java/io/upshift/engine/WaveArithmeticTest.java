@@ -3,7 +3,6 @@ package io.upshift.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upshift.TestPlans;
-import io.upshift.report.RunSummary;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

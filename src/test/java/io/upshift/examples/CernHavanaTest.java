@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upshift.Cli;
 import io.upshift.TestPlans;
+import io.upshift.engine.RunSummary;
+import io.upshift.plan.ComponentState;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
-import io.upshift.report.RunSummary;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -106,8 +108,7 @@ class CernHavanaTest {
     for (var host : s.plan().inventory().hosts()) {
       if (host.labels().getOrDefault("color", "").equals("blue")) {
         // the old Horizon servers are retired drained, still at Grizzly
-        assertThat(fleet.state("horizon", host.index()))
-            .isEqualTo(io.upshift.plan.ComponentState.DRAINED);
+        assertThat(fleet.state("horizon", host.index())).isEqualTo(ComponentState.DRAINED);
         continue;
       }
       host.components()
@@ -132,7 +133,7 @@ class CernHavanaTest {
               c ->
                   assertThat(fleet.state(c, host.index()))
                       .as("%s on %s", c, host.name())
-                      .isEqualTo(io.upshift.plan.ComponentState.SERVING));
+                      .isEqualTo(ComponentState.SERVING));
     }
   }
 
@@ -141,11 +142,11 @@ class CernHavanaTest {
     // The same seed draws the same offset in a range of the same width: moving Glance's db-sync
     // from 12m..16m to 32m..36m must add exactly 20 minutes to the image API's downtime.
     Path copy = dir.resolve("cern");
-    java.nio.file.Files.createDirectories(copy);
-    java.nio.file.Files.copy(EXAMPLE.resolve("inventory.yaml"), copy.resolve("inventory.yaml"));
-    String plan = java.nio.file.Files.readString(EXAMPLE.resolve("plan.yaml"));
+    Files.createDirectories(copy);
+    Files.copy(EXAMPLE.resolve("inventory.yaml"), copy.resolve("inventory.yaml"));
+    String plan = Files.readString(EXAMPLE.resolve("plan.yaml"));
     assertThat(plan).containsOnlyOnce("duration: 12m..16m");
-    java.nio.file.Files.writeString(
+    Files.writeString(
         copy.resolve("plan.yaml"), plan.replace("duration: 12m..16m", "duration: 32m..36m"));
     long before = TestPlans.rehearse(EXAMPLE, 5).downtime("image-api");
     long after = TestPlans.rehearse(copy, 5).downtime("image-api");

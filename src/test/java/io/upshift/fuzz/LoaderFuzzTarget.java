@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
 
 /**
  * The fuzz target behind {@link LoaderFuzzTest} and {@code bench/fuzz}: the fuzzer's bytes choose
@@ -101,10 +102,7 @@ public final class LoaderFuzzTarget {
         lines.set(i, line.substring(0, at) + token + line.substring(at));
       }
       case 5 ->
-          lines.set(
-              i,
-              line.replaceAll(
-                  "[0-9]+", java.util.regex.Matcher.quoteReplacement(data.consumeString(6))));
+          lines.set(i, line.replaceAll("[0-9]+", Matcher.quoteReplacement(data.consumeString(6))));
       default -> {
         int j = data.consumeInt(0, lines.size() - 1);
         lines.set(i, lines.get(j));

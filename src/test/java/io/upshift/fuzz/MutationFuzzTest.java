@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,8 +94,7 @@ class MutationFuzzTest {
             lines.set(
                 i,
                 line.replaceAll(
-                    "[0-9]+",
-                    java.util.regex.Matcher.quoteReplacement(TOKENS[r.nextInt(TOKENS.length)])));
+                    "[0-9]+", Matcher.quoteReplacement(TOKENS[r.nextInt(TOKENS.length)])));
         default -> {
           int j = r.nextInt(lines.size());
           lines.set(i, lines.get(j));

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upshift.source.Position;
 import io.upshift.source.Problems;
+import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -66,7 +69,7 @@ class SelectorTest {
   void termsArePositionedByColumn() {
     Problems problems = new Problems();
     Selector s = Selector.parse("role=compute, rol=x", new Position(null, 3, 9), problems);
-    s.checkKeys(java.util.Set.copyOf(Inventory.BUILT_IN_KEYS), problems);
+    s.checkKeys(Set.copyOf(Inventory.BUILT_IN_KEYS), problems);
     assertThat(problems.sorted())
         .singleElement()
         .satisfies(
@@ -98,14 +101,13 @@ class SelectorTest {
   void indexAgreesWithMatching(String text) {
     Problems problems = new Problems();
     Inventory inventory =
-        InventoryLoader.load(
-            java.nio.file.Path.of("examples/cern-havana/inventory.yaml"), problems);
+        InventoryLoader.load(Path.of("examples/cern-havana/inventory.yaml"), problems);
     Selector s = Selector.parse(text, Position.none(null), problems);
     Selector twice =
         Selector.anyOf(List.of(s, Selector.parse("cell=top", Position.none(null), problems)), null);
     assertThat(problems.hasErrors()).isFalse();
     for (Selector sel : List.of(s, twice)) {
-      java.util.BitSet expected = new java.util.BitSet();
+      BitSet expected = new BitSet();
       inventory.hosts().stream().filter(sel::matches).forEach(h -> expected.set(h.index()));
       assertThat(inventory.select(sel)).as(sel.text()).isEqualTo(expected);
     }

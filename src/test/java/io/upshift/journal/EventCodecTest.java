@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.upshift.engine.RunEvent;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class EventCodecTest {
@@ -38,7 +39,7 @@ class EventCodecTest {
   /** Any text survives the trip: quotes, backslashes, control characters, any Unicode. */
   @Test
   void anyTextComesBack() {
-    java.util.Random random = new java.util.Random(42);
+    Random random = new Random(42);
     for (int i = 0; i < 2_000; i++) {
       StringBuilder b = new StringBuilder();
       int n = random.nextInt(40);

@@ -1,10 +1,10 @@
 package io.upshift.journal;
 
+import io.upshift.engine.Execution.Phase;
+import io.upshift.engine.Outcome;
 import io.upshift.engine.RunEvent;
 import io.upshift.engine.RunStatus;
 import io.upshift.plan.InDoubt;
-import io.upshift.target.Execution.Phase;
-import io.upshift.target.Outcome;
 import java.util.List;
 
 /** One event of every type, with awkward text where text goes. */

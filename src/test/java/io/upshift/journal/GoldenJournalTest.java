@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +58,7 @@ class GoldenJournalTest {
       assertThat(Fingerprint.compare(runs.get(2).fingerprint(), plan, failed.state()).none())
           .isTrue();
       int[] inDoubt = {0};
-      j.read(runs.get(2).id(), 1, java.util.Set.of("action-in-doubt"), s -> inDoubt[0]++);
+      j.read(runs.get(2).id(), 1, Set.of("action-in-doubt"), s -> inDoubt[0]++);
       assertThat(inDoubt[0]).isEqualTo(2);
 
       Resumption aborted = Resumption.replay(j, runs.get(1).id(), plan, List.of());

@@ -7,6 +7,7 @@ import io.upshift.engine.RunEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,9 +108,8 @@ abstract class JournalContract {
     assertThat(journal.pending("r1"))
         .extracting(Control::kind, Control::by, Control::comment, Control::gate)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(Control.Kind.PAUSE, "alice", "lunch", ""),
-            org.assertj.core.groups.Tuple.tuple(
-                Control.Kind.APPROVE, "carol", "ok by CAB-123", "1.2"));
+            Tuple.tuple(Control.Kind.PAUSE, "alice", "lunch", ""),
+            Tuple.tuple(Control.Kind.APPROVE, "carol", "ok by CAB-123", "1.2"));
     journal.done(pause.id());
     assertThat(journal.pending("r1")).extracting(Control::id).containsExactly(approve.id());
   }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.upshift.Cli;
 import io.upshift.TestPlans;
 import io.upshift.Upshift;
+import io.upshift.plan.ComponentState;
 import io.upshift.plan.Plan;
+import io.upshift.plan.PlanLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -259,13 +261,13 @@ class JournalRunTest {
         .contains("abort with undo asked by erin")
         .contains("undid stage 1, step 2: 6 host(s)")
         .contains("undid stage 1, step 1: 6 host(s)");
-    Plan plan = io.upshift.plan.PlanLoader.load(p);
+    Plan plan = PlanLoader.load(p);
     try (Journal j = JdbcJournal.sqlite(Path.of(journal()))) {
       Resumption r = Resumption.replay(j, j.run("last").orElseThrow().id(), plan, List.of());
       assertThat(r.state().fleet().version("app", 0)).as("back at the old release").isEqualTo("v1");
       assertThat(r.state().fleet().state("app", 0))
           .as("back in rotation")
-          .isEqualTo(io.upshift.plan.ComponentState.SERVING);
+          .isEqualTo(ComponentState.SERVING);
     }
   }
 }

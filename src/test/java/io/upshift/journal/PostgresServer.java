@@ -2,10 +2,12 @@ package io.upshift.journal;
 
 import io.upshift.DebianPackages;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -54,7 +56,7 @@ final class PostgresServer implements AutoCloseable {
             "--no-sync"),
         root);
     int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     List<String> cmd =
@@ -82,7 +84,7 @@ final class PostgresServer implements AutoCloseable {
     while (true) {
       try (var c = DriverManager.getConnection(server.jdbcUrl())) {
         return server;
-      } catch (java.sql.SQLException e) {
+      } catch (SQLException e) {
         if (System.nanoTime() > deadline) {
           server.close();
           throw new IllegalStateException("PostgreSQL did not answer on port " + port, e);

@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,15 +77,10 @@ class CloudBoxTest {
   }
 
   private static int get(String url) throws IOException, InterruptedException {
-    try (java.net.http.HttpClient c =
-        java.net.http.HttpClient.newBuilder()
-            .connectTimeout(java.time.Duration.ofSeconds(5))
-            .build()) {
+    try (HttpClient c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
       return c.send(
-              java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
-                  .timeout(java.time.Duration.ofSeconds(5))
-                  .build(),
-              java.net.http.HttpResponse.BodyHandlers.discarding())
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.discarding())
           .statusCode();
     }
   }

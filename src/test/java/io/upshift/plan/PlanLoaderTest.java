@@ -6,6 +6,8 @@ import io.upshift.TestPlans;
 import io.upshift.source.Problem;
 import io.upshift.source.Problems;
 import io.upshift.source.Severity;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -241,22 +243,20 @@ class PlanLoaderTest {
   void anInventoryThatDoesNotLoadIsOneErrorWithoutFollowOns(String how, String id, String where)
       throws Exception {
     TestPlans.write(dir, LEANING, LABELLED);
-    java.nio.file.Path inventory = dir.resolve("inventory.yaml");
+    Path inventory = dir.resolve("inventory.yaml");
     assertThat(PlanLoader.load(dir)).as("the plan loads with its inventory").isNotNull();
     switch (how) {
       case "a folder" -> {
-        java.nio.file.Files.delete(inventory);
-        java.nio.file.Files.createDirectory(inventory);
+        Files.delete(inventory);
+        Files.createDirectory(inventory);
       }
-      case "missing" -> java.nio.file.Files.delete(inventory);
-      case "a YAML syntax error" ->
-          java.nio.file.Files.writeString(inventory, LABELLED + "  bad: [\n");
-      case "an unknown key" ->
-          java.nio.file.Files.writeString(inventory, LABELLED.replace("cells:", "cels:"));
+      case "missing" -> Files.delete(inventory);
+      case "a YAML syntax error" -> Files.writeString(inventory, LABELLED + "  bad: [\n");
+      case "an unknown key" -> Files.writeString(inventory, LABELLED.replace("cells:", "cels:"));
       default -> {
-        byte[] bytes = LABELLED.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = LABELLED.getBytes(StandardCharsets.UTF_8);
         bytes[LABELLED.indexOf("[node]") + 1] = (byte) 0xff; // line 8, column 21
-        java.nio.file.Files.write(inventory, bytes);
+        Files.write(inventory, bytes);
       }
     }
     Problems problems = new Problems();

@@ -3,6 +3,7 @@ package io.upshift.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Locale;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class CountTest {
@@ -24,7 +25,7 @@ class CountTest {
     for (long n : samples) {
       assertThat(Count.of(n)).isEqualTo(String.format(Locale.ROOT, "%,d", n));
     }
-    java.util.Random random = new java.util.Random(7);
+    Random random = new Random(7);
     for (int i = 0; i < 10_000; i++) {
       long n = random.nextLong() >> random.nextInt(64);
       assertThat(Count.of(n)).isEqualTo(String.format(Locale.ROOT, "%,d", n));

@@ -7,10 +7,14 @@ import io.upshift.clock.VirtualClock;
 import io.upshift.engine.Engine;
 import io.upshift.engine.RunEvent;
 import io.upshift.engine.RunState;
+import io.upshift.plan.Fault;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
+import io.upshift.source.Position;
 import io.upshift.target.sim.SimTarget;
+import io.upshift.verify.Verifier;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,10 +46,8 @@ class ReportDataTest {
     VirtualClock clock = new VirtualClock();
     var faults =
         fault == 0
-            ? java.util.List.<io.upshift.plan.Fault>of()
-            : java.util.List.of(
-                new io.upshift.plan.Fault(
-                    null, null, fault, new io.upshift.source.Position(Path.of("t"), 1, 1)));
+            ? List.<Fault>of()
+            : List.of(new Fault(null, null, fault, new Position(Path.of("t"), 1, 1)));
     new Engine(plan, new SimTarget(plan, clock, 1, faults), clock, 1).listen(data).run();
     return data;
   }
@@ -75,7 +77,7 @@ class ReportDataTest {
         new RunEvent.BackupTaken(
             3000, 0, 0, 0, "nova", "/var/backups/nova.sql.gz", 123_456_789, "ab12cd"),
         state);
-    String html = HtmlReport.render(data, io.upshift.verify.Verifier.verify(plan, true), 0);
+    String html = HtmlReport.render(data, Verifier.verify(plan, true), 0);
     assertThat(html)
         .contains("http-versions")
         .contains("HTTP 503")

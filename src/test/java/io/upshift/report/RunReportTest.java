@@ -3,6 +3,7 @@ package io.upshift.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upshift.Cli;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -143,8 +144,7 @@ class RunReportTest {
     Chromium.screenshot(browser, html, png, dir.resolve("profile"));
     byte[] bytes = Files.readAllBytes(png);
     assertThat(bytes.length).as("a rendered page, not a blank one").isGreaterThan(20_000);
-    assertThat(new String(bytes, 1, 3, java.nio.charset.StandardCharsets.US_ASCII))
-        .isEqualTo("PNG");
+    assertThat(new String(bytes, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
     return Chromium.dumpDom(browser, html, dir.resolve("profile"));
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.upshift.TestPlans;
 import io.upshift.engine.RunEvent;
 import io.upshift.engine.RunStatus;
+import io.upshift.engine.RunSummary;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
 import java.io.ByteArrayOutputStream;

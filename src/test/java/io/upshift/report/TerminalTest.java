@@ -2,6 +2,7 @@ package io.upshift.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upshift.source.Terminal;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

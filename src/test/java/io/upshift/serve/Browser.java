@@ -1,6 +1,7 @@
 package io.upshift.serve;
 
 import io.upshift.DebianPackages;
+import io.upshift.report.Chromium;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +17,7 @@ final class Browser {
   private Browser() {}
 
   static ChromeDriver start(Path profile) {
-    Path chromium = io.upshift.report.Chromium.find();
+    Path chromium = Chromium.find();
     Path driver = Path.of("/usr/bin/chromedriver");
     if (!Files.isExecutable(driver)) {
       throw DebianPackages.missing("chromedriver", "chromium-driver");

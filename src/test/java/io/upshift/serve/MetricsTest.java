@@ -3,10 +3,10 @@ package io.upshift.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upshift.TestPlans;
+import io.upshift.engine.Execution.Phase;
 import io.upshift.engine.RunEvent;
 import io.upshift.journal.EventCodec;
 import io.upshift.journal.JdbcJournal;
-import io.upshift.target.Execution.Phase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -3,6 +3,7 @@ package io.upshift.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upshift.Cli;
+import io.upshift.TestPlans;
 import io.upshift.journal.JdbcJournal;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -78,8 +79,7 @@ class ServeCommandTest {
   @Test
   void runServesBesideTheRunUntilItEnds() {
     Path plan =
-        io.upshift.TestPlans.write(
-            dir.resolve("p"), Rehearsal.plan("served", "One"), io.upshift.TestPlans.fleet(2, 20));
+        TestPlans.write(dir.resolve("p"), Rehearsal.plan("served", "One"), TestPlans.fleet(2, 20));
     Cli.Result r =
         Cli.run(
             "run",
@@ -103,8 +103,7 @@ class ServeCommandTest {
   @Test
   void serveNeedsTheJournal() {
     Path plan =
-        io.upshift.TestPlans.write(
-            dir.resolve("p"), Rehearsal.plan("p", "One"), io.upshift.TestPlans.fleet(1, 2));
+        TestPlans.write(dir.resolve("p"), Rehearsal.plan("p", "One"), TestPlans.fleet(1, 2));
     Cli.Result r = Cli.run("run", plan.toString(), "--serve", "0", "--no-journal");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--serve shows the run from its journal");

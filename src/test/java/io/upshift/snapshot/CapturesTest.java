@@ -3,12 +3,13 @@ package io.upshift.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upshift.TestPlans;
+import io.upshift.engine.Captures;
+import io.upshift.engine.Outcome;
 import io.upshift.engine.RunEvent;
 import io.upshift.engine.RunState;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
 import io.upshift.plan.Step;
-import io.upshift.target.Outcome;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -6,6 +6,8 @@ import io.upshift.Cli;
 import io.upshift.TestPlans;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,9 +124,8 @@ class SnapshotRunTest {
     String summary = Files.readString(dir.resolve("s.json"));
     // predicted: no step stops the app, so no downtime; measured: about 0.6 s
     assertThat(summary).containsPattern("\"name\" : \"app-served\",\\s*\"downtime_s\" : 0.0");
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("\"measured\" : \\{\\s*\"downtime_s\" : ([0-9.]+)")
-            .matcher(summary);
+    Matcher m =
+        Pattern.compile("\"measured\" : \\{\\s*\"downtime_s\" : ([0-9.]+)").matcher(summary);
     assertThat(m.find()).as(summary).isTrue();
     assertThat(Double.parseDouble(m.group(1))).isBetween(0.4, 0.9);
     assertThat(r.out()).contains("measured");

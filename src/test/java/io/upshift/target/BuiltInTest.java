@@ -6,6 +6,8 @@ import io.upshift.TestPlans;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
 import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -78,7 +80,7 @@ class BuiltInTest {
     assertThat(BuiltIn.why(p, p.steps().get(0), p.inventory().host(0))).contains(why);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void eachHostGetsOnlyTheComponentsItRuns() {
     String inventory =
         "defaults: {version: v1, service-manager: sysv, package-manager: yum}\n"
@@ -115,7 +117,7 @@ class BuiltInTest {
         .hasValue("yum -y -q update 'openstack-nova-conductor'");
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void dbSyncRunsTheSyncCommandOfTheComponentUsingTheDatabase() {
     String inventory =
         "defaults: {version: v1}\nsites:\n  s:\n    cells:\n      c:\n        hosts:\n"
@@ -146,7 +148,7 @@ class BuiltInTest {
         .contains("declares its `sync` command");
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void dbBackupAndSqlSnapshotsRenderPerEngineWithThePasswordOnlyInTheClientsVariable() {
     String inventory =
         "defaults: {version: v1}\nsites:\n  s:\n    cells:\n      c:\n        hosts:\n"
@@ -177,7 +179,7 @@ class BuiltInTest {
         """;
     Plan p = PlanLoader.load(TestPlans.write(dir, plan, inventory));
     var host = p.inventory().host(0);
-    java.util.Map<String, String> values = java.util.Map.of("secret.pw", "s3cr'et");
+    Map<String, String> values = Map.of("secret.pw", "s3cr'et");
     String report =
         " && mv \"$f.part\" \"$f\" && echo \"upshift-backup $f $(wc -c < \"$f\") $(sha256sum \"$f\" | cut -d' ' -f1)\"";
     assertThat(BuiltIn.backup(p, p.steps().get(0), host, values))
@@ -199,7 +201,7 @@ class BuiltInTest {
     assertThat(p.steps().get(2).hosts()).containsExactly(0);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void onWindowsBackupsAndSqlSnapshotsGoThroughPowerShell() {
     String inventory =
         "defaults: {version: v1, os: windows, service-manager: windows, package-manager: msi}\n"
@@ -231,7 +233,7 @@ class BuiltInTest {
         """;
     Plan p = PlanLoader.load(TestPlans.write(dir, plan, inventory));
     var host = p.inventory().host(0);
-    java.util.Map<String, String> values = java.util.Map.of("secret.pw", "s3cr'et");
+    Map<String, String> values = Map.of("secret.pw", "s3cr'et");
     String ps = "powershell -NoProfile -NonInteractive -Command \"";
     String report =
         "; if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }; Move-Item -LiteralPath \\\"$f.part\\\" -Destination $f;"
@@ -303,7 +305,7 @@ class BuiltInTest {
     assertThat(BuiltIn.render(p, p.steps().get(0), p.inventory().host(0))).hasValue(expected);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void rebootsAndBootIdsPerOs() {
     Plan linux = plan("linux", "systemd", "yum", "stop");
     Plan windows = plan("windows", "windows", "msi", "stop");

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.upshift.Cli;
 import io.upshift.DebianPackages;
 import io.upshift.TestPlans;
+import io.upshift.engine.Outcome;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +28,7 @@ class HaproxyDrainTest {
   private long pid;
 
   private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }

@@ -7,6 +7,7 @@ import io.upshift.TestPlans;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +69,7 @@ class LocalRunTest {
     String[] args = {
       "run", plan.toString(), "--target", "local", "--journal", dir.resolve("journal.db").toString()
     };
-    String[] all = java.util.Arrays.copyOf(args, args.length + options.length);
+    String[] all = Arrays.copyOf(args, args.length + options.length);
     System.arraycopy(options, 0, all, args.length, options.length);
     return Cli.run(all);
   }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upshift.Cli;
 import io.upshift.TestPlans;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +36,7 @@ class LocalSafetyTest {
     String[] args = {
       "run", plan.toString(), "--target", "local", "--journal", dir.resolve("journal.db").toString()
     };
-    String[] all = java.util.Arrays.copyOf(args, args.length + options.length);
+    String[] all = Arrays.copyOf(args, args.length + options.length);
     System.arraycopy(options, 0, all, args.length, options.length);
     return Cli.run(all);
   }
@@ -76,8 +79,7 @@ class LocalSafetyTest {
 
   @Test
   void anHttpCheckThatNeverAnswersFailsAtItsTimeout() throws Exception {
-    try (java.net.ServerSocket silent =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Path p =
           plan(
               "      - check: {http: \"http://127.0.0.1:"

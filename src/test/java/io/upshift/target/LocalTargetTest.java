@@ -2,6 +2,7 @@ package io.upshift.target;
 
 import io.upshift.clock.RunClock;
 import io.upshift.clock.WallClock;
+import io.upshift.engine.Target;
 import io.upshift.plan.Plan;
 import io.upshift.target.local.LocalTarget;
 

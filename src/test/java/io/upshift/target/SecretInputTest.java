@@ -3,7 +3,10 @@ package io.upshift.target;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.upshift.engine.Outcome;
+import io.upshift.plan.RenderException;
 import io.upshift.plan.Template;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,7 +28,7 @@ class SecretInputTest {
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       int exit = p.waitFor();
       return exit == 0 ? Outcome.success(0, out) : Outcome.failure(exit, out, "exit " + exit);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new AssertionError(e);
     }
   }
@@ -83,7 +86,7 @@ class SecretInputTest {
   @Test
   void aSecretInAQuotedHereDocumentIsRefusedRatherThanPutOnTheLine() {
     assertThatThrownBy(() -> render("cat <<'EOF'\n{{secret.pw}}\nEOF", VALUES))
-        .isInstanceOf(io.upshift.plan.RenderException.class)
+        .isInstanceOf(RenderException.class)
         .hasMessageContaining("secret `pw` stands in a quoted here-document")
         .hasMessageNotContaining("s3cret");
   }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upshift.TestPlans;
 import io.upshift.clock.RunClock;
+import io.upshift.engine.Execution;
+import io.upshift.engine.Outcome;
+import io.upshift.engine.Target;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
 import io.upshift.plan.Step;

@@ -3,6 +3,7 @@ package io.upshift.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upshift.Cli;
+import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
 import io.upshift.source.Severity;
 import java.io.IOException;
@@ -237,9 +238,9 @@ class BrokenVariantsTest {
 
   @Test
   void onlyAPlanWithADowntimeBudgetNeedsThe95thPercentileWalk() throws IOException {
-    assertThat(Verifier.hasBudgets(io.upshift.plan.PlanLoader.load(EXAMPLE))).isTrue();
+    assertThat(Verifier.hasBudgets(PlanLoader.load(EXAMPLE))).isTrue();
     variant(p -> p.replace(", max-downtime: 2m}", "}").replace(", max-downtime: 1m}", "}"));
-    io.upshift.plan.Plan plan = io.upshift.plan.PlanLoader.load(dir);
+    Plan plan = PlanLoader.load(dir);
     assertThat(Verifier.hasBudgets(plan)).isFalse();
     assertThat(Cli.run("verify", dir.toString()).code()).isZero();
   }

@@ -3,11 +3,11 @@ package io.upshift.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upshift.TestPlans;
+import io.upshift.engine.RunSummary;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
 import io.upshift.plan.Stage;
 import io.upshift.plan.Step;
-import io.upshift.report.RunSummary;
 import io.upshift.target.sim.SimTarget.Durations;
 import java.nio.file.Path;
 import java.util.Random;

@@ -1,7 +1,7 @@
 package io.upshift.target.local;
 
+import io.upshift.engine.Outcome;
 import io.upshift.plan.Check;
-import io.upshift.target.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,18 +1,22 @@
 package io.upshift.target.local;
 
 import io.upshift.clock.RunClock;
+import io.upshift.engine.Execution;
+import io.upshift.engine.Outcome;
+import io.upshift.engine.Target;
 import io.upshift.plan.Check;
 import io.upshift.plan.Plan;
+import io.upshift.plan.RenderException;
 import io.upshift.plan.Step;
 import io.upshift.plan.StepKind;
+import io.upshift.plan.Template;
 import io.upshift.source.Problems;
 import io.upshift.target.BuiltIn;
-import io.upshift.target.Execution;
-import io.upshift.target.Outcome;
 import io.upshift.target.Rendering;
+import io.upshift.target.SecretInput;
 import io.upshift.target.Secrets;
-import io.upshift.target.Target;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,7 +73,7 @@ public final class LocalTarget implements Target {
           Rendering.hasOwnCommand(step)
               || balanced(plan, step)
               || ((step.kind() == StepKind.DB_BACKUP || step.snapshot() != null)
-                  && java.util.Arrays.stream(step.hosts())
+                  && Arrays.stream(step.hosts())
                       .allMatch(h -> BuiltIn.renders(plan, step, plan.inventory().host(h))));
       if (!runnable) {
         problems.error(
@@ -85,8 +89,7 @@ public final class LocalTarget implements Target {
   private static boolean balanced(Plan plan, Step step) {
     for (int h : step.hosts()) {
       var host = plan.inventory().host(h);
-      if (BuiltIn.balancer(plan, step, host, io.upshift.plan.Template.values(plan, step, host))
-          .isEmpty()) {
+      if (BuiltIn.balancer(plan, step, host, Template.values(plan, step, host)).isEmpty()) {
         return false;
       }
     }
@@ -135,10 +138,10 @@ public final class LocalTarget implements Target {
       return httpCheck(url, Rendering.expectation(e), step.timeoutMillis());
     }
     // secrets go on the command's input, not its line, which every local user can read
-    io.upshift.target.SecretInput.Command command;
+    SecretInput.Command command;
     try {
       command = Rendering.command(plan, e, values, "");
-    } catch (io.upshift.plan.RenderException refused) {
+    } catch (RenderException refused) {
       return Outcome.failure(-1, "", "not run: " + refused.getMessage());
     }
     if (command == null) {

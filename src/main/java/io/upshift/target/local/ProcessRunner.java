@@ -1,17 +1,21 @@
 package io.upshift.target.local;
 
+import io.upshift.engine.Outcome;
 import io.upshift.plan.DurationModel;
 import io.upshift.target.CappedOutput;
-import io.upshift.target.Outcome;
+import io.upshift.target.Rendering;
+import io.upshift.target.SecretInput;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one shell command in a process group of its own, so that a timeout (or Upshift being
@@ -40,8 +44,7 @@ final class ProcessRunner {
   }
 
   /** Runs a command, writing its input first (the secrets it reads), then closing it. */
-  Outcome run(
-      io.upshift.target.SecretInput.Command run, Map<String, String> values, long timeoutMillis)
+  Outcome run(SecretInput.Command run, Map<String, String> values, long timeoutMillis)
       throws InterruptedException {
     String command = run.text();
     ProcessBuilder pb =
@@ -49,7 +52,7 @@ final class ProcessRunner {
             ? new ProcessBuilder(SETSID, "/bin/sh", "-c", command)
             : new ProcessBuilder("/bin/sh", "-c", command);
     pb.directory(workDir.toFile()).redirectErrorStream(true);
-    pb.environment().putAll(io.upshift.target.Rendering.environment(values));
+    pb.environment().putAll(Rendering.environment(values));
     Process process;
     try {
       process = pb.start();
@@ -87,7 +90,7 @@ final class ProcessRunner {
       try {
         // A background child that keeps the output open must not hold the step.
         reader.get(exited ? 1 : 5, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+      } catch (ExecutionException | TimeoutException ex) {
         reader.cancel(true);
       }
       String text = output.text();

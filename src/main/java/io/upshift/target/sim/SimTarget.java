@@ -2,14 +2,14 @@ package io.upshift.target.sim;
 
 import io.upshift.clock.RunClock;
 import io.upshift.clock.VirtualClock;
+import io.upshift.engine.Execution;
+import io.upshift.engine.Outcome;
+import io.upshift.engine.Target;
 import io.upshift.plan.DurationModel;
 import io.upshift.plan.Fault;
 import io.upshift.plan.Plan;
 import io.upshift.plan.StepKind;
 import io.upshift.source.Problems;
-import io.upshift.target.Execution;
-import io.upshift.target.Outcome;
-import io.upshift.target.Target;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;

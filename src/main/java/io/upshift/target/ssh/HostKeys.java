@@ -16,6 +16,7 @@ import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 
 /**
@@ -154,7 +155,7 @@ final class HostKeys extends KnownHostsServerKeyVerifier {
 
   private static String fingerprint(PublicKey key) {
     try {
-      return org.apache.sshd.common.config.keys.KeyUtils.getFingerPrint(key);
+      return KeyUtils.getFingerPrint(key);
     } catch (RuntimeException e) {
       return "(a key of type " + key.getAlgorithm() + ")";
     }

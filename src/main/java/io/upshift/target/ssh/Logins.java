@@ -1,5 +1,6 @@
 package io.upshift.target.ssh;
 
+import io.upshift.plan.DurationModel;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -145,7 +146,7 @@ final class Logins {
   }
 
   static String seconds(long millis) {
-    return io.upshift.plan.DurationModel.format(millis);
+    return DurationModel.format(millis);
   }
 
   /** Lets at most {@code max} holders in at once; the others wait in order. */

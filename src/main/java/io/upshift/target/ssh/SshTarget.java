@@ -1,6 +1,9 @@
 package io.upshift.target.ssh;
 
 import io.upshift.clock.RunClock;
+import io.upshift.engine.Execution;
+import io.upshift.engine.Outcome;
+import io.upshift.engine.Target;
 import io.upshift.inventory.Host;
 import io.upshift.inventory.SshSettings;
 import io.upshift.plan.DurationModel;
@@ -11,12 +14,9 @@ import io.upshift.source.Position;
 import io.upshift.source.Problems;
 import io.upshift.target.BuiltIn;
 import io.upshift.target.CappedOutput;
-import io.upshift.target.Execution;
-import io.upshift.target.Outcome;
 import io.upshift.target.Rendering;
 import io.upshift.target.SecretInput;
 import io.upshift.target.Secrets;
-import io.upshift.target.Target;
 import io.upshift.target.local.HttpCheck;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -27,6 +27,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -203,16 +204,16 @@ public final class SshTarget implements Target {
     }
     // MINA's own deadlines only back ours up: ours name the phase that stalled
     CoreModuleProperties.IO_CONNECT_TIMEOUT.set(
-        client, java.time.Duration.ofMillis(limits.connectTimeoutMillis() + 5_000));
+        client, Duration.ofMillis(limits.connectTimeoutMillis() + 5_000));
     CoreModuleProperties.AUTH_TIMEOUT.set(
-        client, java.time.Duration.ofMillis(limits.loginTimeoutMillis() + 5_000));
+        client, Duration.ofMillis(limits.loginTimeoutMillis() + 5_000));
     // Small packets go out at once: without it each login waits on delayed ACKs (~40 ms each).
     CoreModuleProperties.TCP_NODELAY.set(client, true);
     // A host's session lasts the run: MINA's default closes one idle for 10 minutes, and a host
     // that waits out a long step elsewhere (the compute nodes' hour) then logs in again. A
     // keepalive every minute instead, which also shows a dead peer when it cannot be written.
-    CoreModuleProperties.IDLE_TIMEOUT.set(client, java.time.Duration.ZERO);
-    CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, java.time.Duration.ofMinutes(1));
+    CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
+    CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofMinutes(1));
     client.start();
     this.logins =
         new Logins(
@@ -706,7 +707,7 @@ public final class SshTarget implements Target {
                             Outcome.success(
                                 0,
                                 "back after "
-                                    + io.upshift.plan.DurationModel.format(took)
+                                    + DurationModel.format(took)
                                     + " (boot id "
                                     + bootBefore
                                     + " -> "

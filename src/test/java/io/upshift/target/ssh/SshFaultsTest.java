@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upshift.Cli;
 import io.upshift.TestPlans;
+import io.upshift.cli.Main;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -17,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -231,7 +235,7 @@ class SshFaultsTest {
     String tag =
         "upshift-abort-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100000;
     var running =
-        java.util.concurrent.CompletableFuture.supplyAsync(
+        CompletableFuture.supplyAsync(
             () ->
                 run(
                     "      - command: \"sleep 311 # "
@@ -243,10 +247,10 @@ class SshFaultsTest {
       Thread.sleep(100); // real processes on a real host: nothing to wait on but the host
     }
     assertThat(processesMentioning("sleep 311 # " + tag)).hasSize(2);
-    var said = new java.io.ByteArrayOutputStream();
-    try (var out = new java.io.PrintStream(said, true, StandardCharsets.UTF_8)) {
+    var said = new ByteArrayOutputStream();
+    try (var out = new PrintStream(said, true, StandardCharsets.UTF_8)) {
       int code =
-          io.upshift.cli.Main.run(
+          Main.run(
               new String[] {"abort", "last", "--journal", dir.resolve("journal.db").toString()},
               out,
               out);

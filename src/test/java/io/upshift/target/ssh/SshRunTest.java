@@ -2,10 +2,14 @@ package io.upshift.target.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.upshift.Cli;
 import io.upshift.TestPlans;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -222,16 +226,15 @@ class SshRunTest {
   }
 
   private static String[] concat(String[]... parts) {
-    return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+    return Arrays.stream(parts).flatMap(Arrays::stream).toArray(String[]::new);
   }
 
   @Test
   void httpChecksAndSecretsWorkOverSsh() throws Exception {
     String canary = "canary-ssh-91c2";
     Files.writeString(dir.resolve("token.txt"), canary);
-    com.sun.net.httpserver.HttpServer http =
-        com.sun.net.httpserver.HttpServer.create(
-            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    HttpServer http =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     http.createContext(
         "/health",
         ex -> {

@@ -2,9 +2,9 @@ package io.upshift.target.ssh;
 
 import io.upshift.clock.RunClock;
 import io.upshift.clock.WallClock;
+import io.upshift.engine.Target;
 import io.upshift.inventory.SshSettings;
 import io.upshift.plan.Plan;
-import io.upshift.target.Target;
 import io.upshift.target.TargetContract;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

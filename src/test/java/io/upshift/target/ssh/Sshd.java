@@ -2,7 +2,9 @@ package io.upshift.target.ssh;
 
 import io.upshift.DebianPackages;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -82,7 +84,7 @@ public final class Sshd implements AutoCloseable {
       Files.createDirectories(Path.of("/run/sshd")); // privilege separation needs it
     }
     int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     Files.writeString(
@@ -119,7 +121,7 @@ public final class Sshd implements AutoCloseable {
     Sshd server = new Sshd(dir, port, p);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (true) {
-      try (var socket = new java.net.Socket("127.0.0.1", port)) {
+      try (var socket = new Socket("127.0.0.1", port)) {
         return server;
       } catch (IOException e) {
         if (!p.isAlive() || System.nanoTime() > deadline) {

@@ -1,7 +1,8 @@
-package io.upshift.target;
+package io.upshift.engine;
 
 import io.upshift.inventory.Host;
 import io.upshift.plan.Step;
+import java.util.Locale;
 
 /**
  * One action for a target: the step's own action or its attached check, on one host.
@@ -18,7 +19,7 @@ public record Execution(Step step, Host host, Phase phase, int attempt) {
     UNDO;
 
     public String word() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.upshift.target;
+package io.upshift.engine;
 
 import io.upshift.plan.Plan;
 import io.upshift.source.Problems;

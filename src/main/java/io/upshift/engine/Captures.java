@@ -1,13 +1,11 @@
-package io.upshift.snapshot;
+package io.upshift.engine;
 
-import io.upshift.engine.RunEvent;
-import io.upshift.engine.RunState;
+import io.upshift.engine.Execution.Phase;
 import io.upshift.plan.Snapshot;
 import io.upshift.plan.Step;
 import io.upshift.plan.StepKind;
-import io.upshift.target.BuiltIn;
-import io.upshift.target.Execution.Phase;
-import io.upshift.target.Outcome;
+import io.upshift.snapshot.Diff;
+import io.upshift.snapshot.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,6 +21,12 @@ import java.util.List;
  */
 public final class Captures {
   private Captures() {}
+
+  /**
+   * The line a built-in backup prints last: {@code upshift-backup PATH BYTES SHA256} (the targets'
+   * backup commands print it).
+   */
+  public static final String BACKUP_LINE = "upshift-backup ";
 
   /** The events to record before the action's end, and the outcome to record for it. */
   public record Result(List<RunEvent> events, Outcome outcome) {}
@@ -118,11 +122,11 @@ public final class Captures {
     List<RunEvent> events = new ArrayList<>();
     int n = 0;
     for (String line : o.output().split("\n")) {
-      if (!line.startsWith(BuiltIn.BACKUP_LINE)) {
+      if (!line.startsWith(BACKUP_LINE)) {
         continue;
       }
       // PATH BYTES SHA256, split from the right: the path may hold spaces
-      String rest = line.substring(BuiltIn.BACKUP_LINE.length()).trim();
+      String rest = line.substring(BACKUP_LINE.length()).trim();
       int shaAt = rest.lastIndexOf(' ');
       int bytesAt = shaAt < 0 ? -1 : rest.lastIndexOf(' ', shaAt - 1);
       if (bytesAt <= 0) {

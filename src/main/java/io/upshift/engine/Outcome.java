@@ -1,4 +1,4 @@
-package io.upshift.target;
+package io.upshift.engine;
 
 /**
  * What came of one action on one host.

@@ -1,15 +1,15 @@
-package io.upshift.report;
+package io.upshift.engine;
 
-import io.upshift.engine.RunEvent;
-import io.upshift.engine.RunListener;
-import io.upshift.engine.RunState;
-import io.upshift.engine.RunStatus;
 import io.upshift.plan.Plan;
 import io.upshift.plan.Stage;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * The outcome of a run as the summary JSON and the closing table show it: stages with their times,
@@ -77,13 +77,13 @@ public final class RunSummary implements RunListener {
   private final List<StageResult> stages = new ArrayList<>();
   private final Map<String, List<Window>> windows = new LinkedHashMap<>();
   private final Map<String, Long> downSince = new LinkedHashMap<>();
-  private final Map<String, Long> stepStarts = new java.util.HashMap<>();
+  private final Map<String, Long> stepStarts = new HashMap<>();
   private final Map<String, List<Window>> measured = new LinkedHashMap<>();
-  private final Map<String, java.util.Set<String>> probesDown = new LinkedHashMap<>();
+  private final Map<String, Set<String>> probesDown = new LinkedHashMap<>();
   private final Map<String, Long> measuredDownSince = new LinkedHashMap<>();
   private final Map<String, long[]> tallies = new LinkedHashMap<>();
   private RunState state;
-  private java.util.function.LongSupplier times;
+  private LongSupplier times;
   private RunStatus status = RunStatus.RUNNING;
   private long makespan;
 
@@ -99,7 +99,7 @@ public final class RunSummary implements RunListener {
             c -> {
               if (!c.probes().isEmpty()) {
                 measured.put(c.name(), new ArrayList<>());
-                probesDown.put(c.name(), new java.util.HashSet<>());
+                probesDown.put(c.name(), new HashSet<>());
                 tallies.put(c.name(), new long[2]);
               }
             });
@@ -109,7 +109,7 @@ public final class RunSummary implements RunListener {
    * Takes the time of each event from {@code times} rather than from the event: a walk's second
    * timeline (the 95th percentiles of a walk at expected durations; see VirtualClock#shadowed).
    */
-  public RunSummary timedBy(java.util.function.LongSupplier times) {
+  public RunSummary timedBy(LongSupplier times) {
     this.times = times;
     return this;
   }
@@ -158,7 +158,7 @@ public final class RunSummary implements RunListener {
                 }
               });
     } else if (event instanceof RunEvent.ProbeChanged e && probesDown.containsKey(e.capability())) {
-      java.util.Set<String> down = probesDown.get(e.capability());
+      Set<String> down = probesDown.get(e.capability());
       if (!e.up()) {
         down.add(e.probe());
         measuredDownSince.putIfAbsent(e.capability(), at(e));
@@ -193,7 +193,7 @@ public final class RunSummary implements RunListener {
     measuredDownSince.forEach(
         (c, since) -> measured.get(c).add(new Window(since, Math.max(since, at), true)));
     measuredDownSince.clear();
-    probesDown.values().forEach(java.util.Set::clear);
+    probesDown.values().forEach(Set::clear);
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.upshift.report;
+package io.upshift.source;
 
 import java.io.PrintStream;
 
