@@ -57,6 +57,10 @@ def main():
     hb = load.get('heartbeats') or {}
     print()
     print('VMs watched: %d; missed heartbeats: %d' % (hb.get('vms', 0), hb.get('missed', 0)))
+    stalls = hb.get('monitor_stalls') or {}
+    if stalls:  # the cells' heartbeat processes lagging (a loaded machine), not VMs stopping
+        print('heartbeat processes late by more than 3 s: %s' % ', '.join(
+            '%s %d times (up to %.1f s)' % (c, s['count'], s['max_s']) for c, s in sorted(stalls.items())))
     if hb.get('missed', 0):
         bad.append('%d missed VM heartbeats' % hb['missed'])
     for b in bad:

@@ -9,7 +9,9 @@ under and the host is not rebooting (DIR/hosts/NAME/booting): stopping or restar
 or libvirtd leaves it running, as on a real hypervisor; a reboot kills it for good, unless it was
 moved to another hypervisor first (its line moved to that host's file with that host's boot id).
 
-It serves the beats on http://ADDRESS:PORT/vms, seen from outside: a first line "# NOW CELL", then
+It serves the beats on http://ADDRESS:PORT/vms, seen from outside: a first line
+"# NOW CELL TICKED" (TICKED: when this process last looked at the cell's hypervisors; on a loaded
+machine it may lag NOW, and a VM is judged by the looks that happened), then
 "ID HOST LAST_BEAT" (Unix times, 0 for a VM that never beat). --seed N first gives each of the
 cell's hypervisors without a `vms` file N VMs (lab/cloud/up: 12, as in the CERN example)."""
 
@@ -45,6 +47,7 @@ HVS = hypervisors()
 last = {}      # vm -> last beat
 where = {}     # vm -> host
 cache = {}     # host -> (stat key, rows)
+ticked = [0.0]  # when the last look at the hypervisors ended
 lock = threading.Lock()
 
 
@@ -100,6 +103,7 @@ def tick():
             last.setdefault(vm, 0.0)
         for vm in beats:
             last[vm] = now
+        ticked[0] = now
 
 
 def handle(req):
@@ -107,7 +111,7 @@ def handle(req):
         return 200, 'OK'
     if req.path == '/vms':
         with lock:
-            lines = ['# %.3f %s' % (time.time(), CELL)]
+            lines = ['# %.3f %s %.3f' % (time.time(), CELL, ticked[0])]
             lines += ['%s %s %.3f' % (vm, where[vm], last[vm]) for vm in where]
         return 200, '\n'.join(lines) + '\n'
     return 404, 'Not Found\n'

@@ -18,8 +18,10 @@ seconds (default 600; SIGINT or SIGTERM end it sooner), in turn:
 Operations use a token of their own, fetched again every 10 s or after a 401. Every failure is
 counted under its capability with its time and reason; failures less than 2 s apart form a
 window. Each second, the watcher reads every cell's heartbeats (DIR/cloud/cells, :8000/vms): a VM
-whose last beat is more than 3 s old has missed its heartbeat, from its last beat until it beats
-again (or the end); VMs that appear or go away (booted or deleted) are followed.
+whose last beat is more than 3 s older than the cell process's last look at the hypervisors has
+missed its heartbeat, from its last beat until it beats again (or the end); VMs that appear or go
+away (booted or deleted) are followed. A cell process whose last look is more than 3 s old (a
+loaded machine) is counted apart, as `monitor_stalls`, not as VMs missing.
 
 The summary (JSON) goes to FILE (default DIR/load.json) every 10 s and at the end:
 {"started", "ended", "rate", "capabilities": {CAP: {"ok", "failed", "windows": [[FROM, TO, N]],
@@ -197,7 +199,7 @@ def worker():
 
 # --- the VMs' heartbeats --------------------------------------------------------------------------
 
-hb = {'vms': set(), 'open': {}, 'misses': [], 'unreachable': []}
+hb = {'vms': set(), 'open': {}, 'misses': [], 'unreachable': [], 'stalls': {}}
 
 
 def watch():
@@ -213,7 +215,17 @@ def watch():
                         hb['unreachable'].append({'cell': cell, 't': round(time.time(), 3), 'error': str(e)})
                 continue
             lines = data.decode().splitlines()
-            now = float(lines[0].split()[1])
+            head = lines[0].split()
+            now = float(head[1])
+            # a VM is judged at the cell process's last look at its hypervisor (TICKED): a process
+            # that lags on a loaded machine is not a VM that stopped; its lag is recorded apart
+            ticked = float(head[3]) if len(head) > 3 else now
+            with lock:
+                st = hb['stalls'].setdefault(cell, {'count': 0, 'max_s': 0.0})
+                if now - ticked > 3.0:
+                    st['count'] += 1
+                    st['max_s'] = max(st['max_s'], round(now - ticked, 3))
+            now = ticked
             seen = set()
             with lock:
                 for line in lines[1:]:
@@ -242,7 +254,8 @@ def summary(final):
                'rate': A['rate'], 'duration': A['duration'], 'capabilities': caps,
                'heartbeats': {'vms': len(hb['vms']), 'missed': len(hb['misses']),
                               'vms_missed': len({m['vm'] for m in hb['misses']}),
-                              'misses': hb['misses'][:500], 'unreachable': hb['unreachable']}}
+                              'misses': hb['misses'][:500], 'unreachable': hb['unreachable'],
+                              'monitor_stalls': {c: s for c, s in hb['stalls'].items() if s['count']}}}
     tmp = A['out'] + '.tmp'
     with open(tmp, 'w') as f:
         json.dump(out, f, indent=1)
