@@ -37,8 +37,7 @@ class ArchitectureTest {
           Map.entry("target", Set.of("source", "inventory", "plan", "clock", "engine")),
           Map.entry("journal", Set.of("source", "inventory", "plan", "clock", "engine")),
           Map.entry("probe", Set.of("source", "inventory", "plan", "clock", "engine")),
-          Map.entry(
-              "verify", Set.of("source", "inventory", "plan", "clock", "engine", "target.sim")),
+          Map.entry("verify", Set.of("source", "inventory", "plan", "clock", "engine")),
           Map.entry("report", Set.of("source", "inventory", "plan", "clock", "engine", "verify")),
           Map.entry(
               "serve",

@@ -25,7 +25,7 @@ import io.upshift.source.Problems;
 import io.upshift.source.Terminal;
 import io.upshift.target.Secrets;
 import io.upshift.target.local.LocalTarget;
-import io.upshift.target.sim.SimTarget;
+import io.upshift.engine.sim.SimTarget;
 import io.upshift.target.ssh.SshTarget;
 import io.upshift.verify.Verifier;
 import java.io.File;

@@ -4,7 +4,7 @@ import io.upshift.clock.VirtualClock;
 import io.upshift.engine.Engine;
 import io.upshift.engine.RunSummary;
 import io.upshift.plan.Plan;
-import io.upshift.target.sim.SimTarget;
+import io.upshift.engine.sim.SimTarget;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

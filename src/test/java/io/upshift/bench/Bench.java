@@ -18,7 +18,7 @@ import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
 import io.upshift.report.SummaryJson;
 import io.upshift.source.Problems;
-import io.upshift.target.sim.SimTarget;
+import io.upshift.engine.sim.SimTarget;
 import io.upshift.verify.Verifier;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

@@ -14,7 +14,7 @@ import io.upshift.journal.Recorder;
 import io.upshift.journal.RunRecord;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
-import io.upshift.target.sim.SimTarget;
+import io.upshift.engine.sim.SimTarget;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;

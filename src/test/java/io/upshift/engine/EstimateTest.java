@@ -6,7 +6,7 @@ import io.upshift.TestPlans;
 import io.upshift.clock.VirtualClock;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
-import io.upshift.target.sim.SimTarget;
+import io.upshift.engine.sim.SimTarget;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,7 +11,7 @@ import io.upshift.engine.RunStatus;
 import io.upshift.plan.InDoubt;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
-import io.upshift.target.sim.SimTarget;
+import io.upshift.engine.sim.SimTarget;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,7 +11,7 @@ import io.upshift.plan.Fault;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
 import io.upshift.source.Position;
-import io.upshift.target.sim.SimTarget;
+import io.upshift.engine.sim.SimTarget;
 import io.upshift.verify.Verifier;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.upshift.clock.RunClock;
 import io.upshift.clock.VirtualClock;
 import io.upshift.engine.Target;
 import io.upshift.plan.Plan;
-import io.upshift.target.sim.SimTarget;
+import io.upshift.engine.sim.SimTarget;
 
 /** The simulated fleet keeps the target contract; failures come from injected faults. */
 class SimTargetTest extends TargetContract {

@@ -8,7 +8,7 @@ import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
 import io.upshift.plan.Stage;
 import io.upshift.plan.Step;
-import io.upshift.target.sim.SimTarget.Durations;
+import io.upshift.engine.sim.SimTarget.Durations;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

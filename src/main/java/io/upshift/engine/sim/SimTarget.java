@@ -1,4 +1,4 @@
-package io.upshift.target.sim;
+package io.upshift.engine.sim;
 
 import io.upshift.clock.RunClock;
 import io.upshift.clock.VirtualClock;
