@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upshift.TestPlans;
 import io.upshift.clock.VirtualClock;
+import io.upshift.engine.sim.SimTarget;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
-import io.upshift.engine.sim.SimTarget;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

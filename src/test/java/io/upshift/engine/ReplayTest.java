@@ -3,11 +3,11 @@ package io.upshift.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upshift.clock.VirtualClock;
+import io.upshift.engine.sim.SimTarget;
 import io.upshift.plan.Fault;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
 import io.upshift.plan.StepKind;
-import io.upshift.engine.sim.SimTarget;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,8 +3,8 @@ package io.upshift.target;
 import io.upshift.clock.RunClock;
 import io.upshift.clock.VirtualClock;
 import io.upshift.engine.Target;
-import io.upshift.plan.Plan;
 import io.upshift.engine.sim.SimTarget;
+import io.upshift.plan.Plan;
 
 /** The simulated fleet keeps the target contract; failures come from injected faults. */
 class SimTargetTest extends TargetContract {

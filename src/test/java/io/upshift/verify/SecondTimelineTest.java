@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upshift.TestPlans;
 import io.upshift.engine.RunSummary;
+import io.upshift.engine.sim.SimTarget.Durations;
 import io.upshift.plan.Plan;
 import io.upshift.plan.PlanLoader;
 import io.upshift.plan.Stage;
 import io.upshift.plan.Step;
-import io.upshift.engine.sim.SimTarget.Durations;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
