@@ -54,8 +54,12 @@ def main():
                     bad.append('%s: %d user failures at %.1f–%.1f s, outside %s' % (name, n, a, b, fmt(ours)))
             marks = '; '.join(marks) or 'none'
         print('| %s | %s | %s | %s | %s |' % (name, fmt(ours), fmt(predicted), seen, marks))
-    hb = load.get('heartbeats') or {}
+    late = {c: v.get('not_issued') for c, v in (load.get('capabilities') or {}).items() if v.get('not_issued')}
     print()
+    if late:  # operations the load never sent: its queue was full (a saturated machine), not failures
+        print('not sent by the load (64 operations already waiting): %s' % '; '.join(
+            '%s %d at %s' % (c, len(ts), ' '.join(sorted({'%.0f' % (t - t0) for t in ts}))) for c, ts in sorted(late.items())))
+    hb = load.get('heartbeats') or {}
     print('VMs watched: %d; missed heartbeats: %d' % (hb.get('vms', 0), hb.get('missed', 0)))
     stalls = hb.get('monitor_stalls') or {}
     if stalls:  # the cells' heartbeat processes lagging (a loaded machine), not VMs stopping

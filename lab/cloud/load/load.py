@@ -17,7 +17,8 @@ seconds (default 600; SIGINT or SIGTERM end it sooner), in turn:
 
 Operations use a token of their own, fetched again every 10 s or after a 401. Every failure is
 counted under its capability with its time and reason; failures less than 2 s apart form a
-window. Each second, the watcher reads every cell's heartbeats (DIR/cloud/cells, :8000/vms): a VM
+window. An operation due while 64 others already wait (the operations in flight are slow: on this
+machine, a saturated CPU) is not sent, and its time is kept apart (`not_issued`). Each second, the watcher reads every cell's heartbeats (DIR/cloud/cells, :8000/vms): a VM
 whose last beat is more than 3 s older than the cell process's last look at the hypervisors has
 missed its heartbeat, from its last beat until it beats again (or the end); VMs that appear or go
 away (booted or deleted) are followed. A cell process whose last look is more than 3 s old (a
@@ -25,7 +26,7 @@ loaded machine) is counted apart, as `monitor_stalls`, not as VMs missing.
 
 The summary (JSON) goes to FILE (default DIR/load.json) every 10 s and at the end:
 {"started", "ended", "rate", "capabilities": {CAP: {"ok", "failed", "windows": [[FROM, TO, N]],
-"errors": {REASON: N}, "first_failures": [...]}}, "heartbeats": {"vms", "missed", "misses":
+"errors": {REASON: N}, "first_failures": [...], "not_issued": [T...]}}, "heartbeats": {"vms", "missed", "misses":
 [{"vm", "host", "from", "to"}]}}. Times are Unix seconds."""
 
 import json
@@ -71,7 +72,7 @@ FRONT = open(os.path.join(A['dir'], 'cloud', 'front')).read().strip()
 CELLS = [line.split() for line in open(os.path.join(A['dir'], 'cloud', 'cells')) if line.strip()]
 USER = A['user']
 lock = threading.Lock()
-stats = {c: {'ok': 0, 'failed': 0, 'windows': [], 'errors': {}, 'first_failures': []} for c in CAPS}
+stats = {c: {'ok': 0, 'failed': 0, 'windows': [], 'errors': {}, 'first_failures': [], 'not_issued': []} for c in CAPS}
 started = time.time()
 stop = threading.Event()
 
@@ -286,8 +287,11 @@ def main():
         try:
             work.put_nowait(cap)
         except queue.Full:  # the operations in flight are slow: the load stays bounded
+            # not sent, so not a failure of the cloud: counted apart, with its time (a saturated
+            # machine: the operations in flight wait on CPU, not on the cloud's answer)
             saturated += 1
-            record(cap, False, time.time(), 'not issued: 64 operations already waiting')
+            with lock:
+                stats[cap]['not_issued'].append(round(time.time(), 3))
         if time.time() >= next_summary:
             next_summary += 10
             s = summary(False)
